@@ -1,0 +1,141 @@
+using MinerWatch.Grid.Input;
+using MinerWatch.Grid.Profiles;
+using MinerWatch.Grid.Scan;
+
+namespace MinerWatch.Grid.Detection;
+
+/// <summary>What one detector concluded for one meter: evidence, and where it can tell, when and how much.</summary>
+public sealed record DetectorResult(Evidence Evidence, long? OnsetDay = null, double? MiningKw = null, double? BeforeKw = null);
+
+/// <summary>Detector 2: a sustained, sudden rise to a level the meter never showed before.</summary>
+public static class ChangePointDetector
+{
+    public const string Name = "change_point";
+
+    public static DetectorResult? Evaluate(DailyProfile p, MeterFeatures f)
+    {
+        var r = f.Rise;
+        if (r is null || f.Added == AddedLoad.None) return null;
+        var relative = r.Size / Math.Max(r.Before, 0.05);
+        if (r.Z < 4 || r.Size < 0.2 || relative < 0.15) return null;
+        var basis = Math.Min(3, 1 + Math.Log2(1 + relative));
+        var character = f.Added switch
+        {
+            AddedLoad.AroundTheClock => 1.5,
+            AddedLoad.NightOnly => 1.0,
+            _ => 0,
+        };
+        var steady = r.Variability <= 0.15 ? 0.5 : r.Variability <= 0.3 ? 0.25 : 0;
+        var sharp = r.Sharpness >= 0.6 ? 1 : r.Sharpness >= 0.35 ? 0.6 : 0.3;
+        var novel = r.SeenBefore <= 0.05 ? 1 : r.SeenBefore >= 0.3 ? 0.15 : 1 - (r.SeenBefore - 0.05) / 0.25 * 0.85;
+        var lasting = r.Persistence >= 0.8 ? 1 : r.Persistence >= 0.5 ? 0.7 : 0.4;
+        var points = (basis + character + steady) * sharp * novel * lasting;
+        var kw = f.Added switch
+        {
+            AddedLoad.NightOnly => f.RiseNightKw,
+            AddedLoad.Switched => Math.Max(f.RisePeakKw, f.RiseMeanKw),
+            _ => Math.Max(f.RiseMeanKw, r.Size),
+        };
+        var what = f.Added switch
+        {
+            AddedLoad.AroundTheClock => $"the daily minimum rose {f.RiseBaseKw:0.##} kW with the mean {f.RiseMeanKw:0.##} kW, so the new load runs around the clock",
+            AddedLoad.NightOnly => $"the night load rose {f.RiseNightKw:0.##} kW against {f.RiseDaytimeKw:0.##} kW in the daytime, so the new load runs at night",
+            _ => $"the daily peak rose {f.RisePeakKw:0.##} kW and the mean {f.RiseMeanKw:0.##} kW while the base stayed, so the new load switches on and off",
+        };
+        var multiple = MinerPowerTable.NearestMultiple(kw);
+        var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Name} ({m.Model.Kw:0.###} kW)" : "";
+        var detail = $"{r.Size:0.##} kW rise in the {f.RiseSeries} on {Day(p.FirstDay + r.Day)} (from {r.Before:0.##} kW, {r.Z:0.#} times the usual day-to-day spread); "
+            + $"{what}; {r.Sharpness:P0} of it within a week, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "
+            + $"added load varies {r.Variability:P0}{fit}";
+        return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), p.FirstDay + r.Day, kw, r.Before);
+    }
+
+    internal static string Day(long day) => DateOnly.FromDayNumber((int)(day + 719162)).ToString("yyyy-MM-dd");
+}
+
+/// <summary>Detector 1: a load shape far flatter, or far more nocturnal, than the meter's peers.</summary>
+public static class LoadShapeDetector
+{
+    public const string Name = "load_shape";
+
+    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, string group)
+    {
+        var constancy = f.MeanKw > 0 ? f.BaseKw / f.MeanKw : 0;
+        var flatPoints = Math.Clamp(0.5 * (constancyZ - 2), 0, 2);
+        var nightPoints = Math.Clamp(0.4 * (nightZ - 3), 0, 1.5);
+        var points = flatPoints + nightPoints;
+        if (points <= 0) return null;
+        var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), coefficient of variation {f.Cv:0.00}, "
+            + $"load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, night/day ratio {f.NightDayRatio:0.00} (z {nightZ:0.#}), "
+            + $"daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}";
+        return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)));
+    }
+}
+
+/// <summary>Detector 3: base load per contracted kW far above peers, or growth far above theirs.</summary>
+public static class PeerDetector
+{
+    public const string Name = "peers";
+
+    public static DetectorResult? Evaluate(Site site, MeterFeatures f, double utilZ, double peerUtil, double growthZ, bool hasRise, string group)
+    {
+        var util = f.BaseKw / site.ContractedKw;
+        var utilPoints = Math.Clamp(0.5 * (utilZ - 2.5), 0, 2.5);
+        var growthPoints = hasRise ? 0 : Math.Clamp(0.4 * (growthZ - 3), 0, 1.5);
+        var points = utilPoints + growthPoints;
+        if (points <= 0) return null;
+        var detail = $"base load {f.BaseKw:0.##} kW is {util:P1} of the contracted {site.ContractedKw:0.#} kW against a median of {peerUtil:P1} for {group} (robust z {utilZ:0.#})";
+        if (growthPoints > 0) detail += $"; consumption grew {Math.Exp(f.Growth):0.00}x from the first to the last 8 weeks (z {growthZ:0.#})";
+        var hiddenKw = Math.Max(0, f.BaseKw - peerUtil * site.ContractedKw);
+        return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), null, hiddenKw > 0 ? hiddenKw : null);
+    }
+}
+
+/// <summary>Detector 4: metered energy far above what the site's business declares.</summary>
+public static class DeclaredActivityDetector
+{
+    public const string Name = "declared_activity";
+
+    /// <summary>Daily metered over declared energy, aligned to the meter's days; NaN where either is missing.</summary>
+    public static double[] Ratios(DailyProfile p, IReadOnlyList<DeclaredDay> declared, out double[] excessKw)
+    {
+        var ratio = new double[p.Days];
+        excessKw = new double[p.Days];
+        Array.Fill(ratio, double.NaN);
+        Array.Fill(excessKw, double.NaN);
+        foreach (var d in declared)
+        {
+            var i = d.Day - p.FirstDay;
+            if (i < 0 || i >= p.Days || double.IsNaN(p.MeanKw[i])) continue;
+            var metered = p.MeanKw[i] * 24;
+            excessKw[i] = (metered - d.Kwh) / 24;
+            if (d.Kwh > 0) ratio[i] = metered / d.Kwh;
+        }
+        return ratio;
+    }
+
+    public static DetectorResult? Evaluate(DailyProfile p, double[] ratio, double[] excessKw, double peerRatio, int peers)
+    {
+        var rise = RiseDetector.FindRise(excessKw);
+        var start = rise is { Z: >= 4, Size: >= 1 } ? rise.Day : 0;
+        var window = ratio.AsSpan(start);
+        var recent = Robust.Median(window);
+        var excess = Robust.Median(excessKw.AsSpan(start));
+        if (!double.IsFinite(recent) || !double.IsFinite(peerRatio) || peerRatio <= 0) return null;
+        var over = recent / peerRatio;
+        if (over < 1.3 || excess < 1) return null;
+        var points = Math.Min(5, 2.5 * Math.Log2(over));
+        var since = start > 0 ? $" since {ChangePointDetector.Day(p.FirstDay + start)} (a rise of {rise!.Size:0.#} kW in unexplained load)" : "";
+        var detail = $"metered energy is {recent:0.00}x the declared business energy{since}, against {peerRatio:0.00}x for {peers} peers with declared activity; "
+            + $"{excess:0.#} kW around the clock is not accounted for";
+        return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)),
+            start > 0 ? p.FirstDay + start : null, excess, start > 0 ? rise!.Before : null);
+    }
+
+    /// <summary>
+    /// Whether the declared business accounts for the energy: the ratio stays near the peers' throughout. Used to
+    /// discount shape and peer evidence at sites whose flat load is explained (legitimate data centres).
+    /// </summary>
+    public static bool Explains(double[] ratio, double peerRatio) =>
+        double.IsFinite(peerRatio) && Robust.CountFinite(ratio) >= 14 && Robust.Quantile(ratio, 0.9) <= 1.25 * peerRatio;
+}

@@ -1,0 +1,246 @@
+using MinerWatch.Grid.Profiles;
+
+namespace MinerWatch.Grid.Detection;
+
+/// <summary>What kind of load a rise added, read from which daily series rose.</summary>
+public enum AddedLoad
+{
+    None,
+    /// <summary>The lowest interval of the day rose as much as the mean: the new load runs around the clock.</summary>
+    AroundTheClock,
+    /// <summary>The night rose far more than the daytime: the new load runs at night.</summary>
+    NightOnly,
+    /// <summary>The mean and the peaks rose but not the base: the new load switches on and off.</summary>
+    Switched,
+}
+
+/// <summary>
+/// The load-shape and change-point features of one meter, each a number a person can check against the daily
+/// series. Computed from a <see cref="DailyProfile"/> alone, so it works the same on a file or on a live state.
+/// </summary>
+public sealed record MeterFeatures
+{
+    public required int ValidDays { get; init; }
+    public required double CoverageShare { get; init; }
+    public required int LongestGapDays { get; init; }
+    /// <summary>The strongest rise found, in the series named by <see cref="RiseSeries"/>.</summary>
+    public Rise? Rise { get; init; }
+    public string RiseSeries { get; init; } = "";
+    public AddedLoad Added { get; init; }
+    public double RiseMeanKw { get; init; }
+    public double RiseBaseKw { get; init; }
+    public double RiseNightKw { get; init; }
+    public double RiseDaytimeKw { get; init; }
+    public double RisePeakKw { get; init; }
+    /// <summary>First day (index) of the window the shape features describe: the rise when there is one, else 0.</summary>
+    public int WindowStart { get; init; }
+    public double MeanKw { get; init; }
+    /// <summary>Median of the daily minimum (kW): load that never switches off.</summary>
+    public double BaseKw { get; init; }
+    /// <summary>Coefficient of variation of all interval readings in the window.</summary>
+    public double Cv { get; init; }
+    /// <summary>Mean over the median daily peak.</summary>
+    public double LoadFactor { get; init; }
+    /// <summary>Share of days whose lowest interval is at least 75 % of their highest.</summary>
+    public double FlatDayShare { get; init; }
+    public double NightDayRatio { get; init; }
+    /// <summary>Swing of the hour-of-day profile, (max - min) / mean.</summary>
+    public double DailyCycle { get; init; }
+    /// <summary>Swing of the day-of-week means, (max - min) / mean.</summary>
+    public double WeeklyCycle { get; init; }
+    /// <summary>Log of the mean of the last 8 weeks over the first 8 weeks.</summary>
+    public double Growth { get; init; }
+
+    public static MeterFeatures Compute(DailyProfile p)
+    {
+        var n = p.Days;
+        var valid = 0;
+        var gap = 0;
+        var longestGap = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (double.IsNaN(p.MeanKw[i])) longestGap = Math.Max(longestGap, ++gap);
+            else
+            {
+                valid++;
+                gap = 0;
+            }
+        }
+        var features = new MeterFeatures { ValidDays = valid, CoverageShare = n == 0 ? 0 : (double)valid / n, LongestGapDays = longestGap };
+        if (valid < 14) return features;
+
+        Span<double> scratch = stackalloc double[2 * RiseDetector.Window + 16];
+        var rise = PickRise(p, out var series);
+        var added = AddedLoad.None;
+        double riseMean = 0, riseBase = 0, riseNight = 0, riseDay = 0, risePeak = 0;
+        var start = 0;
+        if (rise is not null)
+        {
+            start = rise.Day;
+            riseMean = RiseOrZero(p.MeanKw, rise.Day, scratch);
+            riseBase = RiseOrZero(p.MinKw, rise.Day, scratch);
+            riseNight = RiseOrZero(p.NightKw, rise.Day, scratch);
+            riseDay = RiseOrZero(p.DaytimeKw, rise.Day, scratch);
+            risePeak = RiseOrZero(p.MaxKw, rise.Day, scratch);
+            added = Classify(riseMean, riseBase, riseNight, riseDay, risePeak, p.HasIntraday);
+            // A window of only a few days after a late rise describes too little; fall back to the whole period.
+            if (n - start < 21) start = 0;
+        }
+        var withRise = features with
+        {
+            Rise = rise,
+            RiseSeries = series,
+            Added = added,
+            RiseMeanKw = riseMean,
+            RiseBaseKw = riseBase,
+            RiseNightKw = riseNight,
+            RiseDaytimeKw = riseDay,
+            RisePeakKw = risePeak,
+            WindowStart = start,
+            Growth = GrowthOf(p.MeanKw),
+        };
+        return withRise.WithShape(p, start);
+    }
+
+    private static double RiseOrZero(double[] series, int day, Span<double> scratch)
+    {
+        var r = RiseDetector.RiseAt(series, day, scratch);
+        return double.IsFinite(r) ? r : 0;
+    }
+
+    /// <summary>The rise with the strongest evidence among the mean, base and night series.</summary>
+    private static Rise? PickRise(DailyProfile p, out string name)
+    {
+        name = "";
+        Rise? best = null;
+        double bestScore = 0;
+        Consider(RiseDetector.FindRise(p.MeanKw), "daily mean", ref best, ref bestScore, ref name);
+        if (p.HasIntraday)
+        {
+            Consider(RiseDetector.FindRise(p.MinKw), "daily minimum", ref best, ref bestScore, ref name);
+            Consider(RiseDetector.FindRise(p.NightKw), "night mean", ref best, ref bestScore, ref name);
+        }
+        return best;
+
+        static void Consider(Rise? r, string label, ref Rise? best, ref double bestScore, ref string name)
+        {
+            if (r is null) return;
+            var score = Math.Min(r.Z, 50) * Math.Min(1, r.Sharpness + 0.3) * Math.Log2(1 + r.Size / Math.Max(r.Before, 0.05));
+            if (score <= bestScore) return;
+            best = r;
+            bestScore = score;
+            name = label;
+        }
+    }
+
+    internal static AddedLoad Classify(double mean, double baseRise, double night, double day, double peak, bool intraday)
+    {
+        if (!(mean > 0) && !(night > 0)) return AddedLoad.None;
+        if (!intraday) return AddedLoad.AroundTheClock;
+        if (mean > 0 && baseRise >= 0.6 * mean && night >= 0.6 * mean && day >= 0.6 * mean) return AddedLoad.AroundTheClock;
+        if (night > 0 && night >= 2 * Math.Max(day, 0) && night >= 1.5 * Math.Max(mean, 0)) return AddedLoad.NightOnly;
+        if (peak > 0 && mean > 0) return AddedLoad.Switched;
+        return AddedLoad.None;
+    }
+
+    private static double GrowthOf(double[] mean)
+    {
+        const int span = 56;
+        if (mean.Length < 3 * span) return 0;
+        var first = Robust.Mean(mean.AsSpan(0, span));
+        var last = Robust.Mean(mean.AsSpan(mean.Length - span));
+        return first > 0 && last > 0 ? Math.Log(last / first) : 0;
+    }
+
+    private MeterFeatures WithShape(DailyProfile p, int start)
+    {
+        double sum = 0, sumSq = 0, count = 0;
+        var flat = 0;
+        var days = 0;
+        double nightSum = 0, daySum = 0;
+        int nightN = 0, dayN = 0;
+        Span<double> weekday = stackalloc double[7];
+        Span<int> weekdayN = stackalloc int[7];
+        var maxima = new double[p.Days - start];
+        var minima = new double[p.Days - start];
+        for (var i = start; i < p.Days; i++)
+        {
+            maxima[i - start] = double.NaN;
+            minima[i - start] = double.NaN;
+            if (double.IsNaN(p.MeanKw[i])) continue;
+            days++;
+            sum += p.Sum[i];
+            sumSq += p.SumSq[i];
+            count += p.Count[i];
+            maxima[i - start] = p.MaxKw[i];
+            minima[i - start] = p.MinKw[i];
+            if (p.MaxKw[i] > 0 && p.MinKw[i] >= 0.75 * p.MaxKw[i]) flat++;
+            if (double.IsFinite(p.NightKw[i]) && double.IsFinite(p.DaytimeKw[i]))
+            {
+                nightSum += p.NightKw[i];
+                daySum += p.DaytimeKw[i];
+                nightN++;
+                dayN++;
+            }
+            var dow = (int)(((p.FirstDay + i + 3) % 7 + 7) % 7);
+            weekday[dow] += p.MeanKw[i];
+            weekdayN[dow]++;
+        }
+        if (days == 0) return this;
+        var meanKwh = sum / count;
+        var variance = Math.Max(0, sumSq / count - meanKwh * meanKwh);
+        var meanKw = meanKwh / (p.IntervalMinutes / 60.0);
+        var peak = Robust.Median(maxima);
+        double wMin = double.MaxValue, wMax = double.MinValue, wSum = 0;
+        var wN = 0;
+        for (var d = 0; d < 7; d++)
+        {
+            if (weekdayN[d] == 0) continue;
+            var m = weekday[d] / weekdayN[d];
+            wMin = Math.Min(wMin, m);
+            wMax = Math.Max(wMax, m);
+            wSum += m;
+            wN++;
+        }
+        return this with
+        {
+            MeanKw = meanKw,
+            BaseKw = Robust.Median(minima),
+            Cv = meanKwh > 0 ? Math.Sqrt(variance) / meanKwh : 0,
+            LoadFactor = peak > 0 ? meanKw / peak : 0,
+            FlatDayShare = (double)flat / days,
+            NightDayRatio = dayN > 0 && daySum > 0 ? nightSum / daySum : double.NaN,
+            DailyCycle = DailyCycleOf(p, start),
+            WeeklyCycle = wN == 7 && wSum > 0 ? (wMax - wMin) / (wSum / 7) : double.NaN,
+        };
+    }
+
+    private static double DailyCycleOf(DailyProfile p, int start)
+    {
+        if (!p.HasIntraday) return double.NaN;
+        var firstBlock = MeterSeries.FloorDiv(p.FirstDay + start, MeterSeries.BlockDays) - p.FirstBlock;
+        Span<double> hours = stackalloc double[24];
+        Span<int> counts = stackalloc int[24];
+        var blocks = p.HourOfDayKw.Length / 24;
+        for (var b = (int)Math.Max(0, firstBlock); b < blocks; b++)
+        {
+            for (var h = 0; h < 24; h++)
+            {
+                var v = p.HourOfDayKw[b * 24 + h];
+                if (double.IsNaN(v)) continue;
+                hours[h] += v;
+                counts[h]++;
+            }
+        }
+        double min = double.MaxValue, max = double.MinValue, total = 0;
+        for (var h = 0; h < 24; h++)
+        {
+            if (counts[h] == 0) return double.NaN;
+            var m = hours[h] / counts[h];
+            min = Math.Min(min, m);
+            max = Math.Max(max, m);
+            total += m;
+        }
+        return total > 0 ? (max - min) / (total / 24) : double.NaN;
+    }
+}

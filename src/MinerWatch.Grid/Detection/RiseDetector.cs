@@ -1,0 +1,136 @@
+namespace MinerWatch.Grid.Detection;
+
+/// <summary>A sustained rise in a daily series: when, how large, and how much it looks like a new machine switched on.</summary>
+/// <param name="Day">Index into the series of the first day at the new level.</param>
+/// <param name="Before">Median level over the weeks before (kW).</param>
+/// <param name="Size">Median level after minus before (kW).</param>
+/// <param name="Z">Step over the robust spread of the days before.</param>
+/// <param name="Sharpness">Rise across one week either side over <see cref="Size"/>: near 1 when a load is switched on at once, low for a seasonal ramp.</param>
+/// <param name="SeenBefore">Share of all earlier days already at the new level: near 0 for a load never seen before, high when a season returns.</param>
+/// <param name="Persistence">Share of later days that stay at the new level.</param>
+/// <param name="Variability">Robust coefficient of variation of the added load after the step: low for a machine, high for weather-driven load.</param>
+public sealed record Rise(int Day, double Before, double Size, double Z, double Sharpness, double SeenBefore, double Persistence, double Variability)
+{
+    public double After => Before + Size;
+}
+
+/// <summary>
+/// Finds the largest sustained upward step in a daily series with missing days (NaN). Candidates come from a
+/// moving difference of 28-day means (linear time via prefix sums); the best few are re-measured with medians
+/// over 56 days so a holiday or a gap cannot fake or hide a step.
+/// </summary>
+public static class RiseDetector
+{
+    public const int Window = 56;
+    private const int SearchWindow = 28;
+    private const int MinSide = 10;
+    private const int Candidates = 4;
+
+    public static Rise? FindRise(ReadOnlySpan<double> x)
+    {
+        var n = x.Length;
+        if (n < 2 * MinSide + 2) return null;
+        Span<double> prefix = n <= 2048 ? stackalloc double[n + 1] : new double[n + 1];
+        Span<int> counts = n <= 2048 ? stackalloc int[n + 1] : new int[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            var finite = double.IsFinite(x[i]);
+            prefix[i + 1] = prefix[i] + (finite ? x[i] : 0);
+            counts[i + 1] = counts[i] + (finite ? 1 : 0);
+        }
+        Span<double> diffs = n <= 2048 ? stackalloc double[n] : new double[n];
+        diffs.Clear();
+        for (var t = MinSide; t <= n - MinSide; t++)
+        {
+            int a0 = Math.Max(0, t - SearchWindow), a1 = Math.Min(n, t + SearchWindow);
+            int cb = counts[t] - counts[a0], ca = counts[a1] - counts[t];
+            if (cb < MinSide || ca < MinSide) continue;
+            diffs[t] = (prefix[a1] - prefix[t]) / ca - (prefix[t] - prefix[a0]) / cb;
+        }
+        // The strongest few rises, at least two weeks apart.
+        Span<int> best = stackalloc int[Candidates];
+        for (var k = 0; k < Candidates; k++)
+        {
+            var arg = -1;
+            for (var t = 0; t < n; t++)
+                if (diffs[t] > 0 && (arg < 0 || diffs[t] > diffs[arg])) arg = t;
+            best[k] = arg;
+            if (arg < 0) continue;
+            diffs[Math.Max(0, arg - 14)..Math.Min(n, arg + 15)].Clear();
+        }
+        Rise? result = null;
+        Span<double> scratch = stackalloc double[2 * Window + 16];
+        foreach (var t in best)
+        {
+            if (t < 0) continue;
+            var step = Measure(x, t, scratch);
+            if (step is not null && (result is null || step.Z * Math.Min(1, step.Sharpness + 0.3) > result.Z * Math.Min(1, result.Sharpness + 0.3)))
+                result = step;
+        }
+        return result;
+    }
+
+    /// <summary>Measures a rise at day <paramref name="t"/> with medians, and refines the day to the first one at the new level.</summary>
+    public static Rise? Measure(ReadOnlySpan<double> x, int t, Span<double> scratch = default)
+    {
+        var n = x.Length;
+        if (scratch.Length < 2 * Window + 16) scratch = new double[2 * Window + 16];
+        var beforeSpan = x[Math.Max(0, t - Window)..t];
+        var afterSpan = x[t..Math.Min(n, t + Window)];
+        if (Robust.CountFinite(beforeSpan) < MinSide || Robust.CountFinite(afterSpan) < MinSide) return null;
+        var before = Robust.Median(beforeSpan, scratch);
+        var after = Robust.Median(afterSpan, scratch);
+        var step = after - before;
+        if (!(step > 0)) return null;
+        var mid = before + step / 2;
+        // The first day at the new level that the following days confirm.
+        var onset = t;
+        for (var d = Math.Max(1, t - 10); d <= Math.Min(n - 3, t + 10); d++)
+        {
+            if (!(x[d] >= mid)) continue;
+            var next = x[d..Math.Min(n, d + 5)];
+            if (Robust.Median(next, scratch) >= mid)
+            {
+                onset = d;
+                break;
+            }
+        }
+        var spread = Robust.ScaledMad(beforeSpan, before, scratch);
+        var floor = Math.Max(0.02 * Math.Abs(before), 0.01);
+        var z = step / Math.Max(double.IsFinite(spread) ? spread : 0, floor);
+        var shortBefore = Robust.Median(x[Math.Max(0, onset - 7)..onset], scratch);
+        var shortAfter = Robust.Median(x[onset..Math.Min(n, onset + 7)], scratch);
+        var sharpness = double.IsFinite(shortBefore) && double.IsFinite(shortAfter) ? Math.Clamp((shortAfter - shortBefore) / step, 0, 1.5) : 0.5;
+        int seen = 0, earlier = 0;
+        for (var d = 0; d < Math.Max(0, onset - 3); d++)
+        {
+            if (!double.IsFinite(x[d])) continue;
+            earlier++;
+            if (x[d] >= mid) seen++;
+        }
+        int kept = 0, later = 0;
+        var added = new double[n - onset];
+        for (var d = onset; d < n; d++)
+        {
+            added[d - onset] = x[d] - before;
+            if (!double.IsFinite(x[d])) continue;
+            later++;
+            if (x[d] >= mid) kept++;
+        }
+        var addedMedian = Robust.Median(added);
+        var variability = addedMedian > 0 ? Robust.ScaledMad(added, addedMedian) / addedMedian : 1;
+        return new Rise(onset, before, step, z, sharpness, earlier == 0 ? 0 : (double)seen / earlier,
+            later == 0 ? 0 : (double)kept / later, variability);
+    }
+
+    /// <summary>The rise of a series across a given day, medians of the windows either side (kW); NaN when a side is thin.</summary>
+    public static double RiseAt(ReadOnlySpan<double> x, int day, Span<double> scratch = default)
+    {
+        var n = x.Length;
+        if (day <= 0 || day >= n) return double.NaN;
+        var b = x[Math.Max(0, day - Window)..day];
+        var a = x[day..Math.Min(n, day + Window)];
+        if (Robust.CountFinite(b) < MinSide / 2 || Robust.CountFinite(a) < MinSide / 2) return double.NaN;
+        return Robust.Median(a, scratch) - Robust.Median(b, scratch);
+    }
+}

@@ -1,0 +1,68 @@
+namespace MinerWatch.Grid.Input;
+
+/// <summary>One day of energy that a site's business accounts for (charging sessions sold, billed IT load).</summary>
+public readonly record struct DeclaredDay(long Day, double Kwh);
+
+/// <summary>Reads the declared activity CSV: <c>meter_id,date,declared_kwh</c>.</summary>
+public static class ActivityReader
+{
+    public static Dictionary<int, List<DeclaredDay>> Read(string path, IdRegistry meters, RowPolicy policy)
+    {
+        using var stream = File.OpenRead(path);
+        return Read(stream, path, meters, policy);
+    }
+
+    public static Dictionary<int, List<DeclaredDay>> Read(Stream stream, string file, IdRegistry meters, RowPolicy policy)
+    {
+        using var reader = CsvTable.Open(stream, file, ["meter_id", "date", "declared_kwh"], out var c);
+        var needed = CsvTable.MaxIndex(c) + 1;
+        var result = new Dictionary<int, List<DeclaredDay>>();
+        var seen = new HashSet<(int, long)>();
+        foreach (var row in reader)
+        {
+            var line = row.LineNumberFrom;
+            if (row.ColCount < needed)
+            {
+                policy.Reject(file, line, CsvTable.TooFewFields(row.ColCount, needed), row.Span);
+                continue;
+            }
+            var id = row[c[0]].Span.Trim();
+            var meter = meters.Find(id);
+            if (meter < 0)
+            {
+                policy.Reject(file, line, $"meter {id} is not in the sites file", row.Span);
+                continue;
+            }
+            if (!TryParseDate(row[c[1]].Span.Trim(), out var day))
+            {
+                policy.Reject(file, line, $"date '{row[c[1]].Span}' is not a date in the form yyyy-MM-dd", row.Span);
+                continue;
+            }
+            var error = CsvTable.CheckKwh(row[c[2]].Span, out var kwh);
+            if (error is not null)
+            {
+                policy.Reject(file, line, error.Replace("kwh", "declared_kwh", StringComparison.Ordinal), row.Span);
+                continue;
+            }
+            if (!seen.Add((meter, day)))
+            {
+                policy.Reject(file, line, $"meter {id} has a second declared_kwh for {row[c[1]].Span.Trim()}", row.Span);
+                continue;
+            }
+            if (!result.TryGetValue(meter, out var list)) result[meter] = list = [];
+            list.Add(new DeclaredDay(day, kwh));
+        }
+        return result;
+    }
+
+    /// <summary>Parses yyyy-MM-dd into days since 1970-01-01.</summary>
+    public static bool TryParseDate(ReadOnlySpan<char> text, out long day)
+    {
+        day = 0;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-') return false;
+        if (!int.TryParse(text[..4], out var y) || !int.TryParse(text[5..7], out var m) || !int.TryParse(text[8..], out var d)) return false;
+        if (m is < 1 or > 12 || d < 1 || y < 1 || d > DateTime.DaysInMonth(y, m)) return false;
+        day = IsoTimestamp.DaysFromCivil(y, m, d);
+        return true;
+    }
+}

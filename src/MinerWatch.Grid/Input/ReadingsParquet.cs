@@ -1,0 +1,198 @@
+using Parquet;
+using Parquet.Schema;
+
+namespace MinerWatch.Grid.Input;
+
+/// <summary>
+/// Reads the interval tables from Parquet: <c>meter_id</c> (or <c>feeder_id</c>) as a string, <c>kwh</c> as a double
+/// or float, and <c>timestamp</c> either as an ISO-8601 string with offset (as in the CSV) or as a Parquet timestamp
+/// (a UTC instant) with an optional <c>utc_offset_minutes</c> column giving local time (UTC when absent).
+/// Errors name the row (1-based) in place of a line.
+/// </summary>
+public static class ReadingsParquetReader
+{
+    public static long Read(string path, string idColumn, IdRegistry ids, string unknownReason, RowPolicy policy,
+        Action<ReadingBatch> onBatch, Action<double>? progress = null) =>
+        ReadAsync(path, idColumn, ids, unknownReason, policy, onBatch, progress).GetAwaiter().GetResult();
+
+    private static async Task<long> ReadAsync(string path, string idColumn, IdRegistry ids, string unknownReason, RowPolicy policy,
+        Action<ReadingBatch> onBatch, Action<double>? progress)
+    {
+        await using var stream = File.OpenRead(path);
+        ParquetReader reader;
+        try
+        {
+            reader = await ParquetReader.CreateAsync(stream);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            throw new InputException(path, 0, $"not a readable Parquet file: {e.Message}");
+        }
+        await using var _ = reader;
+        var fields = reader.Schema.GetDataFields();
+        DataField Field(string name) => fields.FirstOrDefault(f => f.Name == name)
+            ?? throw new InputException(path, 0, $"column '{name}' is missing; expected columns {idColumn}, timestamp, kwh (found {string.Join(", ", fields.Select(f => f.Name))})");
+        var idField = Field(idColumn);
+        var tsField = Field("timestamp");
+        var kwhField = Field("kwh");
+        var offsetField = fields.FirstOrDefault(f => f.Name == "utc_offset_minutes");
+        if (idField.ClrType != typeof(string)) throw new InputException(path, 0, $"column '{idColumn}' must be a string column");
+        if (kwhField.ClrType != typeof(double) && kwhField.ClrType != typeof(float)) throw new InputException(path, 0, "column 'kwh' must be a double or float column");
+        var tsIsText = tsField.ClrType == typeof(string);
+        if (!tsIsText && tsField.ClrType != typeof(DateTime)) throw new InputException(path, 0, "column 'timestamp' must be an ISO-8601 string or a Parquet timestamp");
+
+        var batch = new ReadingBatch(ReadingsCsvReader.BatchSize) { File = path };
+        long rowBase = 0, rows = 0;
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var count = (int)group.RowCount;
+            var idValues = new string?[count];
+            await group.ReadAsync(idField, idValues.AsMemory(), null);
+            var kwh = await ReadDoubles(group, kwhField, count);
+            string?[]? tsText = null;
+            DateTime?[]? tsTime = null;
+            if (tsIsText)
+            {
+                tsText = new string?[count];
+                await group.ReadAsync(tsField, tsText.AsMemory(), null);
+            }
+            else tsTime = await ReadNullable<DateTime>(group, tsField, count);
+            int?[]? offsets = offsetField is null ? null : await ReadNullable<int>(group, offsetField, count);
+
+            for (var i = 0; i < count; i++)
+            {
+                var row = rowBase + i + 1;
+                var id = idValues[i];
+                if (string.IsNullOrWhiteSpace(id))
+                {
+                    policy.Reject(path, row, $"{idColumn} is empty", "");
+                    continue;
+                }
+                var entity = ids.Find(id.AsSpan().Trim());
+                if (entity < 0)
+                {
+                    policy.Reject(path, row, string.Format(unknownReason, id), id);
+                    continue;
+                }
+                MeterTime time;
+                if (tsText is not null)
+                {
+                    if (!IsoTimestamp.TryParse(tsText[i], out time, out var error))
+                    {
+                        policy.Reject(path, row, $"bad timestamp '{tsText[i]}': {error}", id);
+                        continue;
+                    }
+                }
+                else
+                {
+                    if (tsTime![i] is not { } utc)
+                    {
+                        policy.Reject(path, row, "timestamp is null", id);
+                        continue;
+                    }
+                    var offset = offsets?[i] ?? 0;
+                    var utcMinutes = (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMinute;
+                    time = new MeterTime(utcMinutes + offset, (short)offset);
+                }
+                if (time.LocalMinutes % 15 != 0)
+                {
+                    policy.Reject(path, row, "timestamp is not the start of a 15-minute, 30-minute, hourly or daily interval", id);
+                    continue;
+                }
+                var value = kwh[i];
+                if (value is not { } v || !double.IsFinite(v) || v < 0)
+                {
+                    policy.Reject(path, row, value is null ? "kwh is null" : $"kwh {value} is negative or not a finite number", id);
+                    continue;
+                }
+                batch.Add(entity, time, v, row);
+                rows++;
+                if (batch.Count == batch.Capacity)
+                {
+                    onBatch(batch);
+                    batch.Count = 0;
+                }
+            }
+            rowBase += count;
+            progress?.Invoke((double)(g + 1) / reader.RowGroupCount);
+        }
+        if (batch.Count > 0) onBatch(batch);
+        return rows;
+    }
+
+    private static async Task<double?[]> ReadDoubles(ParquetRowGroupReader group, DataField field, int count)
+    {
+        if (field.ClrType == typeof(double)) return await ReadNullable<double>(group, field, count);
+        var floats = await ReadNullable<float>(group, field, count);
+        return [.. floats.Select(f => (double?)f)];
+    }
+
+    private static async Task<T?[]> ReadNullable<T>(ParquetRowGroupReader group, DataField field, int count) where T : struct
+    {
+        if (field.IsNullable)
+        {
+            var values = new T?[count];
+            await group.ReadAsync(field, values.AsMemory(), null);
+            return values;
+        }
+        var plain = new T[count];
+        await group.ReadAsync(field, plain.AsMemory(), null);
+        var result = new T?[count];
+        for (var i = 0; i < count; i++) result[i] = plain[i];
+        return result;
+    }
+}
+
+/// <summary>Writes readings as Parquet (<c>meter_id</c>, <c>timestamp</c> as a UTC instant, <c>utc_offset_minutes</c>, <c>kwh</c>).</summary>
+public static class ReadingsParquetWriter
+{
+    public const int RowGroupSize = 1 << 20;
+
+    /// <summary>Converts a readings CSV into Parquet, streaming one row group at a time.</summary>
+    public static long FromCsv(string csvPath, string parquetPath, string idColumn = "meter_id") =>
+        FromCsvAsync(csvPath, parquetPath, idColumn).GetAwaiter().GetResult();
+
+    private static async Task<long> FromCsvAsync(string csvPath, string parquetPath, string idColumn)
+    {
+        var idField = new DataField<string>(idColumn);
+        var tsField = new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis);
+        var offsetField = new DataField<int>("utc_offset_minutes");
+        var kwhField = new DataField<double>("kwh");
+        var schema = new ParquetSchema(idField, tsField, offsetField, kwhField);
+        await using var output = File.Create(parquetPath);
+        await using var writer = await ParquetWriter.CreateAsync(schema, output);
+        var ids = new IdRegistry(growable: true);
+        var idCol = new string[RowGroupSize];
+        var tsCol = new DateTime[RowGroupSize];
+        var offCol = new int[RowGroupSize];
+        var kwhCol = new double[RowGroupSize];
+        var fill = 0;
+        long total = 0;
+        async Task Flush()
+        {
+            if (fill == 0) return;
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(idField, new ArraySegment<string>(idCol, 0, fill));
+            await group.WriteAsync(tsField, (ReadOnlyMemory<DateTime>)tsCol.AsMemory(0, fill));
+            await group.WriteAsync(offsetField, (ReadOnlyMemory<int>)offCol.AsMemory(0, fill));
+            await group.WriteAsync(kwhField, (ReadOnlyMemory<double>)kwhCol.AsMemory(0, fill));
+            total += fill;
+            fill = 0;
+        }
+        ReadingsCsvReader.Read(csvPath, idColumn, ids, "{0}", RowPolicy.Strict, batch =>
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                idCol[fill] = ids[batch.Entity[i]];
+                tsCol[fill] = DateTime.SpecifyKind(DateTime.UnixEpoch.AddMinutes(batch.LocalMinutes[i] - batch.OffsetMinutes[i]), DateTimeKind.Utc);
+                offCol[fill] = batch.OffsetMinutes[i];
+                kwhCol[fill] = batch.Kwh[i];
+                // The CSV reader calls back synchronously, so the row group is written in place.
+                if (++fill == RowGroupSize) Flush().GetAwaiter().GetResult();
+            }
+        });
+        await Flush();
+        return total;
+    }
+}

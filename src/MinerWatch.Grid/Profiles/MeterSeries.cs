@@ -1,0 +1,192 @@
+namespace MinerWatch.Grid.Profiles;
+
+/// <summary>
+/// The running summary of one meter's readings, updated reading by reading in any order: per local day
+/// (energy, sum of squares, min, max, night and daytime energy), an hour-of-day profile per 28-day block, the
+/// UTC intervals already seen (to catch duplicates) and what the interval length can be. Its size grows with
+/// the days covered, never with the number of readings, so a 15-minute meter costs no more than an hourly one.
+/// Not thread-safe: one writer per meter (a batch loop, or a grain).
+/// </summary>
+public sealed class MeterSeries
+{
+    /// <summary>Night: 00:00-05:59 local, when homes and shops are quiet and a miner is not.</summary>
+    public const int NightEndMinute = 6 * 60;
+    /// <summary>Daytime: 10:00-15:59 local.</summary>
+    public const int DayStartMinute = 10 * 60;
+    public const int DayEndMinute = 16 * 60;
+    public const int BlockDays = 28;
+    private const int SlotMinutes = 15;
+
+    private DayStats[] _days = [];
+    private long _firstDay;
+    private float[] _hourSums = [];
+    private ushort[] _hourCounts = [];
+    private long _firstBlock;
+    private ulong[] _seen = [];
+    private long _seenBase;
+    private long _firstLocal;
+    private long _spacingGcd;
+
+    public long Readings { get; private set; }
+    public long MinDay { get; private set; } = long.MaxValue;
+    public long MaxDay { get; private set; } = long.MinValue;
+
+    /// <summary>Greatest common divisor of the local-time distances between readings, in minutes (0 with one reading).</summary>
+    public long SpacingGcd => _spacingGcd;
+
+    internal ReadOnlySpan<DayStats> Days => _days;
+    internal long FirstDay => _firstDay;
+    internal ReadOnlySpan<float> HourSums => _hourSums;
+    internal ReadOnlySpan<ushort> HourCounts => _hourCounts;
+    internal long FirstBlock => _firstBlock;
+
+    /// <summary>Adds one reading; returns false, changing nothing, when this UTC interval was already read.</summary>
+    public bool Add(long localMinutes, short offsetMinutes, double kwh)
+    {
+        var utcSlot = Math.DivRem(localMinutes - offsetMinutes, SlotMinutes, out var rem);
+        if (rem < 0) utcSlot--;
+        if (!MarkSeen(utcSlot)) return false;
+
+        if (Readings == 0) _firstLocal = localMinutes;
+        else
+        {
+            var delta = Math.Abs(localMinutes - _firstLocal);
+            if (_spacingGcd == 0) _spacingGcd = delta;
+            else if (delta % _spacingGcd != 0) _spacingGcd = Gcd(_spacingGcd, delta);
+        }
+        Readings++;
+
+        var day = FloorDiv(localMinutes, 1440);
+        var minute = (int)(localMinutes - day * 1440);
+        if (day < MinDay) MinDay = day;
+        if (day > MaxDay) MaxDay = day;
+        var i = DayIndex(day);
+        ref var d = ref _days[i];
+        var value = (float)kwh;
+        if (d.Count == 0)
+        {
+            d.Min = value;
+            d.Max = value;
+        }
+        else
+        {
+            if (value < d.Min) d.Min = value;
+            if (value > d.Max) d.Max = value;
+        }
+        d.Count++;
+        d.Sum += kwh;
+        d.SumSq += kwh * kwh;
+        if (minute < NightEndMinute)
+        {
+            d.NightSum += kwh;
+            d.NightCount++;
+        }
+        else if (minute >= DayStartMinute && minute < DayEndMinute)
+        {
+            d.DaySum += kwh;
+            d.DayCount++;
+        }
+
+        var hourIndex = BlockIndex(FloorDiv(day, BlockDays)) * 24 + minute / 60;
+        _hourSums[hourIndex] += value;
+        if (_hourCounts[hourIndex] < ushort.MaxValue) _hourCounts[hourIndex]++;
+        return true;
+    }
+
+    private bool MarkSeen(long slot)
+    {
+        var offset = slot - _seenBase;
+        if (_seen.Length == 0 || offset < 0 || offset >= (long)_seen.Length * 64)
+        {
+            GrowSeen(slot);
+            offset = slot - _seenBase;
+        }
+        var word = (int)(offset >> 6);
+        var bit = 1UL << (int)(offset & 63);
+        if ((_seen[word] & bit) != 0) return false;
+        _seen[word] |= bit;
+        return true;
+    }
+
+    private void GrowSeen(long slot)
+    {
+        const long slack = 64 * 64; // 42 days of 15-minute slots
+        if (_seen.Length == 0)
+        {
+            _seenBase = (slot - slack) & ~63L;
+            _seen = new ulong[400 * 96 / 64 + 2 * slack / 64];
+            return;
+        }
+        var lo = Math.Min(_seenBase, (slot - slack) & ~63L);
+        var hi = Math.Max(_seenBase + (long)_seen.Length * 64, ((slot + slack) & ~63L) + 64);
+        var grown = new ulong[(hi - lo) / 64];
+        Array.Copy(_seen, 0, grown, (_seenBase - lo) / 64, _seen.Length);
+        _seen = grown;
+        _seenBase = lo;
+    }
+
+    private int DayIndex(long day)
+    {
+        var i = day - _firstDay;
+        if (_days.Length == 0 || i < 0 || i >= _days.Length)
+        {
+            var lo = _days.Length == 0 ? day - 7 : Math.Min(_firstDay, day - 30);
+            var hi = _days.Length == 0 ? day + 380 : Math.Max(_firstDay + _days.Length, day + 120);
+            var grown = new DayStats[hi - lo];
+            if (_days.Length > 0) Array.Copy(_days, 0, grown, _firstDay - lo, _days.Length);
+            _days = grown;
+            _firstDay = lo;
+            i = day - lo;
+        }
+        return (int)i;
+    }
+
+    private int BlockIndex(long block)
+    {
+        var i = block - _firstBlock;
+        if (_hourSums.Length == 0 || i < 0 || i * 24 >= _hourSums.Length)
+        {
+            var count = _hourSums.Length / 24;
+            var lo = count == 0 ? block - 1 : Math.Min(_firstBlock, block - 2);
+            var hi = count == 0 ? block + 15 : Math.Max(_firstBlock + count, block + 4);
+            var sums = new float[(hi - lo) * 24];
+            var counts = new ushort[(hi - lo) * 24];
+            if (count > 0)
+            {
+                Array.Copy(_hourSums, 0, sums, (_firstBlock - lo) * 24, _hourSums.Length);
+                Array.Copy(_hourCounts, 0, counts, (_firstBlock - lo) * 24, _hourCounts.Length);
+            }
+            _hourSums = sums;
+            _hourCounts = counts;
+            _firstBlock = lo;
+            i = block - lo;
+        }
+        return (int)i;
+    }
+
+    internal static long FloorDiv(long a, long b)
+    {
+        var q = a / b;
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
+    }
+}
+
+/// <summary>One local day of one meter. Energies in kWh per interval as read; converted to kW later.</summary>
+internal struct DayStats
+{
+    public double Sum;
+    public double SumSq;
+    public double NightSum;
+    public double DaySum;
+    public float Min;
+    public float Max;
+    public short Count;
+    public short NightCount;
+    public short DayCount;
+}

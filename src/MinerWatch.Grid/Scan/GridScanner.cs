@@ -1,0 +1,259 @@
+using MinerWatch.Grid.Detection;
+using MinerWatch.Grid.Input;
+using MinerWatch.Grid.Profiles;
+
+namespace MinerWatch.Grid.Scan;
+
+/// <summary>
+/// Holds the running state of a scan (one <see cref="MeterSeries"/> per meter and per feeder head meter) and turns
+/// it into ranked findings on demand. Readings arrive in column batches in any order, from a file or a live feed;
+/// memory grows with meters and days, never with readings. Not thread-safe while readings are being added.
+/// </summary>
+public sealed class GridScanner
+{
+    private readonly List<Site?> _sites;
+    private readonly List<MeterSeries> _meters = [];
+    private readonly List<MeterSeries> _feeders = [];
+    private readonly Dictionary<int, List<DeclaredDay>> _activity = [];
+
+    /// <param name="sites">The sites file's rows; null when there is none (all meters form one peer group).</param>
+    public GridScanner(IReadOnlyList<Site>? sites)
+    {
+        Meters = new IdRegistry(growable: sites is null);
+        Feeders = new IdRegistry(growable: false);
+        _sites = [];
+        if (sites is null) return;
+        foreach (var site in sites)
+        {
+            Meters.TryAdd(site.MeterId, out _);
+            _sites.Add(site);
+            _meters.Add(new MeterSeries());
+            if (site.FeederId.Length > 0) Feeders.TryAdd(site.FeederId, out _);
+        }
+        for (var i = 0; i < Feeders.Count; i++) _feeders.Add(new MeterSeries());
+    }
+
+    public IdRegistry Meters { get; }
+    public IdRegistry Feeders { get; }
+    public long Readings { get; private set; }
+    public long FeederReadings { get; private set; }
+    public IReadOnlyDictionary<int, List<DeclaredDay>> Activity => _activity;
+
+    /// <summary>Adds meter readings; duplicates of an interval already read go to <paramref name="policy"/>.</summary>
+    public void AddReadings(ReadingBatch batch, RowPolicy policy)
+    {
+        while (_meters.Count < Meters.Count)
+        {
+            _meters.Add(new MeterSeries());
+            _sites.Add(null);
+        }
+        Readings += Add(batch, _meters, Meters, "meter", policy);
+    }
+
+    public void AddFeederReadings(ReadingBatch batch, RowPolicy policy) => FeederReadings += Add(batch, _feeders, Feeders, "feeder", policy);
+
+    public void AddActivity(Dictionary<int, List<DeclaredDay>> activity)
+    {
+        foreach (var (meter, days) in activity)
+        {
+            if (!_activity.TryGetValue(meter, out var list)) _activity[meter] = list = [];
+            list.AddRange(days);
+        }
+    }
+
+    private static long Add(ReadingBatch batch, List<MeterSeries> series, IdRegistry ids, string what, RowPolicy policy)
+    {
+        long added = 0;
+        var entity = batch.Entity;
+        var local = batch.LocalMinutes;
+        var offset = batch.OffsetMinutes;
+        var kwh = batch.Kwh;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (series[entity[i]].Add(local[i], offset[i], kwh[i]))
+            {
+                added++;
+                continue;
+            }
+            var time = new MeterTime(local[i], offset[i]).ToDateTimeOffset();
+            policy.Reject(batch.File, batch.Line[i], $"duplicate interval: {what} {ids[entity[i]]} already has a reading for {time:yyyy-MM-dd'T'HH:mm:sszzz}", "");
+        }
+        return added;
+    }
+
+    /// <summary>Profiles of all meters as they stand now.</summary>
+    public DailyProfile[] MeterProfiles() => [.. _meters.Select(DailyProfile.From)];
+
+    public ScanResult Finish(long rejectedRows = 0)
+    {
+        var n = _meters.Count;
+        var profiles = new DailyProfile[n];
+        var features = new MeterFeatures[n];
+        Parallel.For(0, n, i =>
+        {
+            profiles[i] = DailyProfile.From(_meters[i]);
+            features[i] = MeterFeatures.Compute(profiles[i]);
+        });
+        var groups = new PeerGroups(_sites);
+        var results = new List<DetectorResult>[n];
+        for (var i = 0; i < n; i++) results[i] = [];
+
+        var ratios = new double[n][];
+        var excess = new double[n][];
+        var ownRatio = new double[n];
+        Array.Fill(ownRatio, double.NaN);
+        foreach (var (meter, days) in _activity)
+        {
+            ratios[meter] = DeclaredActivityDetector.Ratios(profiles[meter], days, out excess[meter]);
+            // The peer baseline is each site's ratio in its first weeks, before any farm could have been added.
+            ownRatio[meter] = Robust.Median(ratios[meter].AsSpan(0, Math.Min(56, ratios[meter].Length)));
+        }
+        var explained = new bool[n];
+        foreach (var meter in _activity.Keys)
+        {
+            var peers = _activity.Keys.Where(m => m != meter && SameClass(m, meter)).Select(m => ownRatio[m]).Where(double.IsFinite).ToArray();
+            var peerRatio = peers.Length >= 3 ? Robust.Median(peers) : 1.1;
+            var r = DeclaredActivityDetector.Evaluate(profiles[meter], ratios[meter], excess[meter], peerRatio, peers.Length);
+            if (r is not null) results[meter].Add(r);
+            else explained[meter] = DeclaredActivityDetector.Explains(ratios[meter], peerRatio);
+        }
+
+        static double Constancy(MeterFeatures f) => f.MeanKw > 0 ? f.BaseKw / f.MeanKw : double.NaN;
+        static double LogOrNaN(double v) => v > 0 ? Math.Log(v) : double.NaN;
+        var constancy = groups.Stats(i => Constancy(features[i]));
+        var night = groups.Stats(i => LogOrNaN(features[i].NightDayRatio));
+        var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
+        var growth = groups.Stats(i => features[i].Growth);
+        for (var i = 0; i < n; i++)
+        {
+            var f = features[i];
+            if (f.ValidDays < 14) continue;
+            var g = groups.GroupOf(i);
+            var name = groups.Name(g);
+            var cp = ChangePointDetector.Evaluate(profiles[i], f);
+            if (cp is not null) results[i].Add(cp);
+            var discount = explained[i] ? 0.25 : 1;
+            var shape = LoadShapeDetector.Evaluate(f,
+                Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
+                Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1), name);
+            if (shape is not null) results[i].Add(Discount(shape, discount));
+            if (_sites[i] is { } site)
+            {
+                var peer = PeerDetector.Evaluate(site, f,
+                    Robust.Z(LogOrNaN(f.BaseKw / site.ContractedKw), util[g].Median, util[g].Mad, 0.2),
+                    Math.Exp(util[g].Median),
+                    Robust.Z(f.Growth, growth[g].Median, growth[g].Mad, 0.1), cp is not null, name);
+                if (peer is not null) results[i].Add(Discount(peer, discount));
+            }
+        }
+
+        var feederBalances = FeederBalances(profiles);
+        foreach (var (balance, members) in feederBalances)
+        {
+            var attributed = FeederBalanceDetector.Attribute(balance, [.. members.Select(m => _sites[m]!)], [.. members.Select(m => profiles[m])]);
+            for (var k = 0; k < members.Count; k++)
+                if (attributed[k] is { } r) results[members[k]].Add(r);
+        }
+
+        var findings = new MeterFinding[n];
+        for (var i = 0; i < n; i++) findings[i] = Conclude(i, profiles[i], features[i], results[i]);
+        var ranked = findings.OrderByDescending(f => f.Score).ThenBy(f => f.MeterId, StringComparer.Ordinal)
+            .Select((f, k) => f with { Rank = k + 1 }).ToArray();
+
+        var validProfiles = profiles.Where(p => p.Readings > 0).ToArray();
+        return new ScanResult(ranked, new ScanSummary
+        {
+            Meters = n,
+            Readings = Readings,
+            Suspects = ranked.Count(f => f.Verdict == "suspect"),
+            RejectedRows = rejectedRows,
+            Feeders = _feeders.Count(f => f.Readings > 0),
+            FeederReadings = FeederReadings,
+            MetersWithActivity = _activity.Count,
+            FirstDay = validProfiles.Length == 0 ? null : DateOnly.FromDayNumber((int)(validProfiles.Min(p => p.FirstDay) + 719162)),
+            LastDay = validProfiles.Length == 0 ? null : DateOnly.FromDayNumber((int)(validProfiles.Max(p => p.FirstDay + p.Days - 1) + 719162)),
+            Intervals = validProfiles.GroupBy(p => p.IntervalMinutes).OrderBy(g => g.Key)
+                .ToDictionary(g => g.Key == 1440 ? "1 day" : $"{g.Key} min", g => g.Count()),
+            SuspectThreshold = ScoreModel.SuspectThreshold,
+        });
+    }
+
+    private bool SameClass(int a, int b) => _sites[a]?.Class == _sites[b]?.Class;
+
+    private static DetectorResult Discount(DetectorResult r, double factor)
+    {
+        if (factor >= 1) return r;
+        var points = Math.Round(r.Evidence.Points * factor, 3);
+        return r with
+        {
+            Evidence = r.Evidence with
+            {
+                Points = points,
+                Strength = ScoreModel.Strength(points),
+                Detail = r.Evidence.Detail + "; discounted: the declared business activity accounts for the energy",
+            },
+        };
+    }
+
+    private List<(FeederBalance Balance, List<int> Members)> FeederBalances(DailyProfile[] profiles)
+    {
+        var list = new List<(FeederBalance, List<int>)>();
+        if (_feeders.Count == 0) return list;
+        var members = new List<int>[_feeders.Count];
+        for (var i = 0; i < _sites.Count; i++)
+        {
+            if (_sites[i] is not { } s || !Feeders.TryGetIndex(s.FeederId, out var f)) continue;
+            (members[f] ??= []).Add(i);
+        }
+        for (var f = 0; f < _feeders.Count; f++)
+        {
+            if (_feeders[f].Readings == 0 || members[f] is null) continue;
+            var head = DailyProfile.From(_feeders[f]);
+            list.Add((FeederBalanceDetector.Balance(Feeders[f], head, [.. members[f].Select(m => profiles[m])]), members[f]));
+        }
+        return list;
+    }
+
+    private MeterFinding Conclude(int i, DailyProfile p, MeterFeatures f, List<DetectorResult> results)
+    {
+        var points = results.Sum(r => r.Evidence.Points);
+        var score = Math.Round(ScoreModel.Score(points), 4);
+        var suspect = score >= ScoreModel.SuspectThreshold;
+        var site = _sites[i];
+        var finding = new MeterFinding
+        {
+            MeterId = Meters[i],
+            Score = score,
+            Verdict = suspect ? "suspect" : "clear",
+            CustomerClass = site?.Class.ToName(),
+            Region = site?.Region,
+            FeederId = site?.FeederId,
+            Evidence = [.. results.Select(r => r.Evidence).OrderByDescending(e => e.Points)],
+        };
+        if (!suspect || p.Days == 0) return finding;
+        // The strongest detector that can date the load and size it speaks for both.
+        var dated = results.Where(r => r.OnsetDay is not null && r.MiningKw > 0).OrderByDescending(r => r.Evidence.Points).FirstOrDefault();
+        var sized = dated ?? results.Where(r => r.MiningKw > 0).OrderByDescending(r => r.Evidence.Points).FirstOrDefault();
+        var onset = dated?.OnsetDay ?? p.FirstDay;
+        var kw = sized?.MiningKw ?? f.BaseKw;
+        var before = dated?.BeforeKw;
+        double energy = 0;
+        var lastDay = p.FirstDay + p.Days - 1;
+        for (var d = onset; d <= lastDay; d++)
+        {
+            var v = p.MeanAt(d);
+            // Metered excess over the level before onset; a bypassed load never shows on the meter, so it counts in full.
+            var excess = dated?.Evidence.Detector == FeederBalanceDetector.Name || before is null ? kw : (double.IsNaN(v) ? kw : Math.Max(0, v - before.Value));
+            energy += 24 * Math.Min(excess, kw * 1.5);
+        }
+        var (low, high) = MinerPowerTable.ImpliedCount(kw);
+        return finding with
+        {
+            Onset = DateOnly.FromDayNumber((int)(onset + 719162)),
+            OnsetAtDataStart = dated is null,
+            MiningKw = Math.Round(kw, 2),
+            ImpliedMiners = new MinerRange(low, high, $"{MinerPowerTable.LargestKw:0.##}-{MinerPowerTable.SmallestKw:0.##} kW per ASIC miner"),
+            EnergySinceOnsetKwh = Math.Round(energy, 0),
+        };
+    }
+}
