@@ -1,1 +1,3 @@
-return 0;
+using MinerWatch.Cli;
+
+return Cli.Run(args);

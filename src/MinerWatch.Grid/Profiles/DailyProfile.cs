@@ -103,12 +103,16 @@ public sealed class DailyProfile
             night[i] = nightExpected > 0 && d.NightCount >= nightExpected / 2.0 ? d.NightSum / d.NightCount / hours : double.NaN;
             daytime[i] = dayExpected > 0 && d.DayCount >= dayExpected / 2.0 ? d.DaySum / d.DayCount / hours : double.NaN;
         }
+        // Only the blocks that hold the days read, whatever the arrival order made the running arrays span.
+        var firstBlock = MeterSeries.FloorDiv(series.MinDay, MeterSeries.BlockDays);
+        var blocks = (int)(MeterSeries.FloorDiv(series.MaxDay, MeterSeries.BlockDays) - firstBlock + 1);
+        var skip = (int)(firstBlock - series.FirstBlock) * 24;
         var sums = series.HourSums;
         var counts = series.HourCounts;
-        var hourKw = new double[sums.Length];
+        var hourKw = new double[blocks * 24];
         for (var i = 0; i < hourKw.Length; i++)
-            hourKw[i] = counts[i] == 0 || interval >= 1440 ? double.NaN : sums[i] / counts[i] / hours;
-        return new DailyProfile(series.MinDay, interval, series.Readings, mean, min, max, night, daytime, coverage, sum, sumSq, count, hourKw, series.FirstBlock);
+            hourKw[i] = counts[skip + i] == 0 || interval >= 1440 ? double.NaN : sums[skip + i] / counts[skip + i] / hours;
+        return new DailyProfile(series.MinDay, interval, series.Readings, mean, min, max, night, daytime, coverage, sum, sumSq, count, hourKw, firstBlock);
     }
 
     /// <summary>The longest of 1 day, 1 h, 30 min and 15 min that divides every distance between readings.</summary>

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using MinerWatch.Grid.Input;
+using MinerWatch.Grid.Scan;
+using nietras.SeparatedValues;
+
+namespace MinerWatch.Cli;
+
+public static class ScanCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var readings = CommonOptions.ExistingFile("--readings", "Interval readings: CSV or Parquet meter_id,timestamp,kwh (or the SGCC wide layout with --layout sgcc)");
+        var sites = CommonOptions.ExistingFile("--sites", "Sites: meter_id,customer_class,region,feeder_id,contracted_kw[,name,latitude,longitude] (optional with --layout sgcc)", required: false);
+        var activity = CommonOptions.ExistingFile("--activity", "Declared activity: meter_id,date,declared_kwh", required: false);
+        var feeders = CommonOptions.ExistingFile("--feeders", "Feeder head meters: feeder_id,timestamp,kwh (CSV or Parquet)", required: false);
+        var layout = new Option<ReadingsLayout>("--layout") { Description = "Layout of --readings: long (meter_id,timestamp,kwh) or sgcc (CONS_NO,FLAG,<day columns>)", DefaultValueFactory = _ => ReadingsLayout.Long };
+        var top = new Option<int>("--top") { Description = "Rows in the table view (JSON and CSV always list every meter)", DefaultValueFactory = _ => 20 };
+        top.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--top must be at least 1"); });
+        var format = CommonOptions.Format();
+        var output = CommonOptions.Out();
+        var report = new Option<FileInfo?>("--report") { Description = "Also write a self-contained HTML report of the top suspects to this file" };
+        var lenient = new Option<bool>("--lenient") { Description = "Set bad rows aside into a rejected-rows CSV instead of stopping at the first" };
+        var rejected = new Option<FileInfo?>("--rejected") { Description = "Where --lenient writes the rejected rows (default: rejected.csv in the current directory)" };
+
+        var command = new Command("scan", "Rank meters by the evidence that they hide a mining load")
+        {
+            readings, sites, activity, feeders, layout, top, format, output, report, lenient, rejected,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new ScanRequest
+            {
+                Readings = parse.GetRequiredValue(readings).FullName,
+                Sites = parse.GetValue(sites)?.FullName,
+                Activity = parse.GetValue(activity)?.FullName,
+                Feeders = parse.GetValue(feeders)?.FullName,
+                Layout = parse.GetValue(layout),
+            };
+            if (request.Layout == ReadingsLayout.Long && request.Sites is null)
+                throw new UsageException("--sites is required unless --layout sgcc");
+            var result = Execute(request, parse.GetValue(lenient), parse.GetValue(rejected), console);
+            using (var writer = CommonOptions.OpenOutput(parse.GetValue(output), console))
+                Render(result, parse.GetValue(format), parse.GetValue(top), writer);
+            if (parse.GetValue(report) is { } reportFile)
+            {
+                ReportWriter.Write(request, result, reportFile.FullName);
+                console.Error.WriteLine($"report: {reportFile.FullName}");
+            }
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    public static ScanResult Execute(ScanRequest request, bool lenient, FileInfo? rejectedFile, CliConsole console)
+    {
+        if (!lenient) return Progress.Run(console, "Reading meter data", p => GridScan.Run(request, RowPolicy.Strict, p));
+        var path = rejectedFile?.FullName ?? Path.GetFullPath("rejected.csv");
+        using var rejectedWriter = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(path);
+        var policy = RowPolicy.SetAside(row =>
+        {
+            using var r = rejectedWriter.NewRow();
+            r["file"].Set(row.File);
+            r["line"].Format(row.Line);
+            r["reason"].Set(row.Reason);
+            r["row"].Set(row.Raw);
+        });
+        var result = Progress.Run(console, "Reading meter data", p => GridScan.Run(request, policy, p));
+        console.Error.WriteLine($"{policy.RejectedCount} bad row{(policy.RejectedCount == 1 ? "" : "s")} set aside in {path}");
+        return result;
+    }
+
+    public static void Render(ScanResult result, OutputFormat format, int top, TextWriter writer)
+    {
+        switch (format)
+        {
+            case OutputFormat.Json:
+                writer.Flush();
+                using (var buffer = new MemoryStream())
+                {
+                    ScanJson.Write(buffer, result);
+                    writer.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+                    writer.WriteLine();
+                }
+                break;
+            case OutputFormat.Csv:
+                ScanCsv.Write(writer, result);
+                break;
+            default:
+                ScanTable.Write(writer, result, top);
+                break;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using MinerWatch.Grid.Scan;
+using Spectre.Console;
+
+namespace MinerWatch.Cli;
+
+/// <summary>The table view of a scan: the top meters by rank with their strongest evidence, and a summary line.</summary>
+public static class ScanTable
+{
+    public static void Write(TextWriter writer, ScanResult result, int top)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 160;
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var column in new[] { "rank", "meter", "class", "region", "score", "verdict", "onset", "mining kW", "miners", "kWh since onset", "strongest evidence" })
+            table.AddColumn(new TableColumn(column));
+        foreach (var m in result.Meters.Take(top))
+        {
+            var evidence = m.Evidence.Count == 0 ? "" : $"{m.Evidence[0].Detector}: {Shorten(m.Evidence[0].Detail, 70)}";
+            table.AddRow(
+                m.Rank.ToString(), Markup.Escape(m.MeterId), m.CustomerClass ?? "", Markup.Escape(m.Region ?? ""), m.Score.ToString("0.000"), m.Verdict,
+                m.Onset is { } o ? (m.OnsetAtDataStart ? $"<={o:yyyy-MM-dd}" : o.ToString("yyyy-MM-dd")) : "",
+                m.MiningKw?.ToString("0.#") ?? "", m.ImpliedMiners is { } r ? $"{r.Low}-{r.High}" : "",
+                m.EnergySinceOnsetKwh?.ToString("N0") ?? "", Markup.Escape(evidence));
+        }
+        console.Write(table);
+        var s = result.Summary;
+        writer.WriteLine($"{s.Meters} meters, {s.Readings:N0} readings ({string.Join(", ", s.Intervals.Select(kv => $"{kv.Value} at {kv.Key}"))}), "
+            + $"{s.FirstDay:yyyy-MM-dd} to {s.LastDay:yyyy-MM-dd}; {s.Suspects} suspect{(s.Suspects == 1 ? "" : "s")} (score >= {s.SuspectThreshold}); "
+            + $"{s.Feeders} feeders balanced; {s.MetersWithActivity} meters with declared activity; {s.RejectedRows} rows rejected");
+    }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+}
