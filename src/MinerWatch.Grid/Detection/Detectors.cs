@@ -18,7 +18,8 @@ public static class ChangePointDetector
         if (r is null || f.Added == AddedLoad.None) return null;
         var relative = r.Size / Math.Max(r.Before, 0.05);
         if (r.Z < 4 || r.Size < 0.2 || relative < 0.15) return null;
-        var basis = Math.Min(3, 1 + Math.Log2(1 + relative));
+        // A load that switches on and off is also what a new tenant or a new shift looks like, so its rise alone says less.
+        var basis = Math.Min(f.Added == AddedLoad.Switched ? 2 : 3, 1 + Math.Log2(1 + relative));
         var character = f.Added switch
         {
             AddedLoad.AroundTheClock => 1.5,
