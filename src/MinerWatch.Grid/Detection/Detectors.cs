@@ -26,7 +26,7 @@ public static class ChangePointDetector
             AddedLoad.NightOnly => 1.0,
             _ => 0,
         };
-        var steady = r.Variability <= 0.15 ? 0.5 : r.Variability <= 0.3 ? 0.25 : 0;
+        var steady = f.Added == AddedLoad.Switched ? 0 : r.Variability <= 0.15 ? 0.5 : r.Variability <= 0.3 ? 0.25 : 0;
         var sharp = r.Sharpness >= 0.6 ? 1 : r.Sharpness >= 0.35 ? 0.6 : 0.3;
         var novel = r.SeenBefore <= 0.05 ? 1 : r.SeenBefore >= 0.3 ? 0.15 : 1 - (r.SeenBefore - 0.05) / 0.25 * 0.85;
         var lasting = r.Persistence >= 0.8 ? 1 : r.Persistence >= 0.5 ? 0.7 : 0.4;
