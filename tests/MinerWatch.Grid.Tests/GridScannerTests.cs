@@ -1,0 +1,150 @@
+using MinerWatch.Grid.Input;
+using MinerWatch.Grid.Scan;
+
+namespace MinerWatch.Grid.Tests;
+
+public class GridScannerTests
+{
+    private const int Days = 300;
+
+    /// <summary>A small region built by hand: homes, charging stations, a data centre, one feeder with a bypass.</summary>
+    private sealed class Region
+    {
+        public readonly List<Site> Sites = [];
+        public readonly Dictionary<string, Func<int, int, double>> Metered = [];
+        public readonly Dictionary<string, Func<int, int, double>> Hidden = [];
+        public readonly Dictionary<string, Func<int, double>> Declared = [];
+
+        public void Add(string id, CustomerClass cls, string feeder, double contracted, Func<int, int, double> kw)
+        {
+            Sites.Add(new Site(id, cls, "CN-GD/Guangzhou/Tianhe", feeder, contracted));
+            Metered[id] = kw;
+        }
+
+        public ScanResult Scan()
+        {
+            var scanner = new GridScanner(Sites);
+            var batch = new ReadingBatch(Days * 24) { File = "test" };
+            foreach (var site in Sites)
+            {
+                batch.Count = 0;
+                var index = scanner.Meters.Find(site.MeterId);
+                for (var d = 0; d < Days; d++)
+                    for (var h = 0; h < 24; h++)
+                        batch.Add(index, new MeterTime((TestData.Jan1 + d) * 1440 + h * 60, 480), Metered[site.MeterId](d, h), 0);
+                scanner.AddReadings(batch, RowPolicy.Strict);
+            }
+            foreach (var feeder in Sites.Select(s => s.FeederId).Distinct())
+            {
+                batch.Count = 0;
+                var members = Sites.Where(s => s.FeederId == feeder).Select(s => s.MeterId).ToArray();
+                var index = scanner.Feeders.Find(feeder);
+                for (var d = 0; d < Days; d++)
+                    for (var h = 0; h < 24; h++)
+                    {
+                        var load = members.Sum(m => Metered[m](d, h) + (Hidden.TryGetValue(m, out var hidden) ? hidden(d, h) : 0));
+                        batch.Add(index, new MeterTime((TestData.Jan1 + d) * 1440 + h * 60, 480), load * 1.03 + 0.5, 0);
+                    }
+                scanner.AddFeederReadings(batch, RowPolicy.Strict);
+            }
+            scanner.AddActivity(Declared.ToDictionary(
+                kv => scanner.Meters.Find(kv.Key),
+                kv => Enumerable.Range(0, Days).Select(d => new DeclaredDay(TestData.Jan1 + d, kv.Value(d))).ToList()));
+            return scanner.Finish();
+        }
+    }
+
+    private static double Charging(int d, int h, int seed) =>
+        (h is >= 7 and <= 22 ? 60 + 25 * Math.Sin(h / 3.0 + seed) : 8) * (1 + 0.15 * Math.Sin(d * 0.37 + seed)) + 3;
+
+    private static Region Build()
+    {
+        var region = new Region();
+        for (var i = 0; i < 40; i++)
+        {
+            var seed = i;
+            region.Add($"H{i:D2}", CustomerClass.Residential, i < 10 ? "F1" : "F2", 10, (d, h) => TestData.Home(d, h, seed) * (0.7 + 0.02 * seed));
+        }
+        // A farm of two S19 in a home from day 200.
+        region.Add("FARM", CustomerClass.Residential, "F2", 16, (d, h) => TestData.Home(d, h, 99) + (d >= 200 ? 6.5 : 0));
+        // Bypass on F1: customer H03 wires 5 kW of miners before its meter on day 150, and moves its fridge there too.
+        var h03 = region.Metered["H03"];
+        region.Metered["H03"] = (d, h) => Math.Max(0.05, h03(d, h) - (d >= 150 ? 0.3 : 0));
+        region.Hidden["H03"] = (d, h) => d >= 150 ? 5 : 0;
+        for (var i = 0; i < 6; i++)
+        {
+            var seed = i;
+            var id = $"EV{i}";
+            var farm = i == 0;
+            region.Add(id, CustomerClass.EvCharging, "F3", 400, (d, h) => Charging(d, h, seed) + (farm && d >= 120 ? 190 * 3.25 / 3 : 0));
+            region.Declared[id] = d => Enumerable.Range(0, 24).Sum(h => Charging(d, h, seed) - 3) * 0.93;
+        }
+        region.Add("DC1", CustomerClass.DataCenter, "F4", 1500, (d, h) => 800 + 5 * Math.Sin(h + d));
+        region.Declared["DC1"] = _ => 800 * 24 / 1.4;
+        return region;
+    }
+
+    private static readonly Lazy<ScanResult> Result = new(() => Build().Scan());
+
+    private static MeterFinding Meter(string id) => Result.Value.Meters.Single(m => m.MeterId == id);
+
+    [Fact]
+    public void Home_farm_ranks_high_with_onset_power_and_miner_count()
+    {
+        var farm = Meter("FARM");
+        Assert.Equal("suspect", farm.Verdict);
+        Assert.True(farm.Rank <= 3, $"rank {farm.Rank}");
+        Assert.Equal(new DateOnly(2025, 7, 20), farm.Onset);
+        Assert.Equal(6.5, farm.MiningKw!.Value, 0.5);
+        Assert.Equal(new MinerRange(2, 5, "3.5-1.32 kW per ASIC miner"), farm.ImpliedMiners);
+        // 100 days of 6.5 kW.
+        Assert.Equal(100 * 24 * 6.5, farm.EnergySinceOnsetKwh!.Value, 100 * 24 * 6.5 * 0.1);
+        Assert.Contains(farm.Evidence, e => e.Detector == "change_point");
+    }
+
+    [Fact]
+    public void Charging_station_with_a_hidden_farm_is_caught_by_its_declared_activity()
+    {
+        var station = Meter("EV0");
+        Assert.Equal("suspect", station.Verdict);
+        Assert.True(station.Rank <= 3, $"rank {station.Rank}");
+        var declared = Assert.Single(station.Evidence, e => e.Detector == "declared_activity");
+        Assert.Contains("the declared business energy since 2025-05-01", declared.Detail);
+        Assert.Equal(new DateOnly(2025, 5, 1), station.Onset);
+        Assert.Equal(190 * 3.25 / 3, station.MiningKw!.Value, 15.0);
+        foreach (var clean in new[] { "EV1", "EV2", "EV3", "EV4", "EV5" }) Assert.Equal("clear", Meter(clean).Verdict);
+    }
+
+    [Fact]
+    public void Bypass_is_attributed_to_the_customer_whose_meter_changed_when_the_feeder_loss_rose()
+    {
+        var bypass = Meter("H03");
+        var evidence = Assert.Single(bypass.Evidence, e => e.Detector == "feeder_balance");
+        Assert.Contains("feeder F1: loss rose", evidence.Detail);
+        Assert.Contains("on 2025-05-31", evidence.Detail);
+        var others = Result.Value.Meters.Where(m => m.FeederId == "F1" && m.MeterId != "H03").ToList();
+        Assert.All(others, o => Assert.True(o.Score < bypass.Score, $"{o.MeterId} {o.Score} >= {bypass.Score}"));
+        Assert.True(bypass.Verdict == "suspect", string.Join("\n", bypass.Evidence));
+        Assert.Equal(new DateOnly(2025, 5, 31), bypass.Onset);
+        Assert.Equal(5, bypass.MiningKw!.Value, 0.8);
+    }
+
+    [Fact]
+    public void Legitimate_data_centre_and_ordinary_homes_stay_clear()
+    {
+        Assert.True(Meter("DC1").Verdict == "clear", string.Join("\n", Meter("DC1").Evidence));
+        var homes = Result.Value.Meters.Where(m => m.MeterId.StartsWith('H') && m.MeterId != "H03").ToList();
+        Assert.Equal(39, homes.Count);
+        Assert.All(homes, h => Assert.True(h.Verdict == "clear", h.MeterId + string.Join("\n", h.Evidence)));
+    }
+
+    [Fact]
+    public void Ranks_are_dense_and_follow_the_score()
+    {
+        var meters = Result.Value.Meters;
+        Assert.Equal(Enumerable.Range(1, meters.Count), meters.Select(m => m.Rank));
+        Assert.True(meters.Zip(meters.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+        Assert.Equal(meters.Count(m => m.Verdict == "suspect"), Result.Value.Summary.Suspects);
+        Assert.All(meters, m => Assert.Equal(m.Score >= ScoreModel.SuspectThreshold ? "suspect" : "clear", m.Verdict));
+    }
+}
