@@ -97,6 +97,18 @@ public static class DeclaredActivityDetector
 {
     public const string Name = "declared_activity";
 
+    /// <summary>
+    /// Metered over declared energy expected when a class has too few peers with declared activity to learn it from:
+    /// a data centre's meter also carries cooling and losses (a power usage effectiveness up to about 1.6); a charging
+    /// station's also carries charger losses and the station's own load (about 1.15).
+    /// </summary>
+    public static double TypicalRatio(CustomerClass? cls) => cls switch
+    {
+        CustomerClass.DataCenter => 1.6,
+        CustomerClass.EvCharging => 1.15,
+        _ => 1.2,
+    };
+
     /// <summary>Daily metered over declared energy, aligned to the meter's days; NaN where either is missing.</summary>
     public static double[] Ratios(DailyProfile p, IReadOnlyList<DeclaredDay> declared, out double[] excessKw)
     {

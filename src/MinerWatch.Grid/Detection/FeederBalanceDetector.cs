@@ -46,7 +46,15 @@ public static class FeederBalanceDetector
     public static bool IsSignificant(FeederBalance b) =>
         b.LossRise is { } r && r.Z >= 5 && r.Size >= Math.Max(0.5, 0.02 * b.MeanHeadKw) && r.Sharpness >= 0.4 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
 
-    /// <summary>Shares the feeder's unexplained rise among its customers and returns each one's evidence.</summary>
+    /// <summary>How much more likely a customer hosts the hidden load when its own meter changed sharply that week.</summary>
+    public const double TraceLikelihood = 30;
+
+    /// <summary>
+    /// Shares the feeder's unexplained rise among its customers and returns each one's evidence. Each customer's
+    /// share is a posterior: equal priors, times 0.1 when its connection could not carry the hidden load, times
+    /// <see cref="TraceLikelihood"/> when its own meter changed sharply (up or down) within days of the rise. The
+    /// points make the score equal that share when nothing else is known about the meter.
+    /// </summary>
     public static DetectorResult?[] Attribute(FeederBalance b, IReadOnlyList<Site> sites, IReadOnlyList<DailyProfile> customers)
     {
         var result = new DetectorResult?[customers.Count];
@@ -59,25 +67,38 @@ public static class FeederBalanceDetector
         for (var c = 0; c < customers.Count; c++)
         {
             var p = customers[c];
-            var index = (int)(day - p.FirstDay);
-            var change = index > 0 && index < p.Days ? RiseDetector.RiseAt(p.MeanKw, index, scratch) : double.NaN;
+            var change = SharpChange(p, day, scratch);
             changes[c] = change;
             var fits = sites[c].ContractedKw >= 0.7 * rise.Size;
             var level = Math.Max(Robust.Median(p.MeanKw), 0.05);
-            // A meter that dropped or jumped on the day the loss appeared left a trace of the rewiring.
-            var trace = double.IsFinite(change) && Math.Abs(change) >= Math.Max(0.15 * level, 0.1);
-            weights[c] = (fits ? 1 : 0.1) * (trace ? 8 : 1);
+            var trace = Math.Abs(change) >= Math.Max(0.15 * level, 0.1);
+            weights[c] = (fits ? 1 : 0.1) * (trace ? TraceLikelihood : 1);
         }
         var total = weights.Sum();
         for (var c = 0; c < customers.Count; c++)
         {
             var share = weights[c] / total;
-            var points = Math.Min(5, (sites[c].ContractedKw >= 0.7 * rise.Size ? 1.0 : 0.3) + 4 * share);
+            var p = Math.Clamp(share, 0.001, 0.99);
+            var points = Math.Clamp(-ScoreModel.PriorLogOdds + Math.Log(p / (1 - p)), 0, 6);
             var detail = $"feeder {b.FeederId}: loss rose {rise.Size:0.##} kW on {ChangePointDetector.Day(day)} (from {rise.Before:0.##} kW, z {rise.Z:0.#}) "
                 + $"and stayed on {rise.Persistence:P0} of later days; this customer explains {share:P0} of it "
-                + $"(contracted {sites[c].ContractedKw:0.#} kW, own meter changed {(double.IsFinite(changes[c]) ? changes[c] : 0):+0.##;-0.##;0} kW then, {customers.Count} customers on the feeder)";
+                + $"(contracted {sites[c].ContractedKw:0.#} kW, own meter changed {changes[c]:+0.##;-0.##;0} kW that week, {customers.Count} customers on the feeder)";
             result[c] = new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), day, rise.Size, null);
         }
         return result;
+    }
+
+    /// <summary>
+    /// A change in a customer's daily mean across a day that is both sudden (the week either side) and lasting
+    /// (the weeks either side agree in sign and at least half in size); 0 otherwise. Seasonal drift is not sudden.
+    /// </summary>
+    private static double SharpChange(DailyProfile p, long day, Span<double> scratch)
+    {
+        var i = (int)(day - p.FirstDay);
+        if (i < 7 || i > p.Days - 7) return 0;
+        var near = Robust.Median(p.MeanKw.AsSpan(i, 7), scratch) - Robust.Median(p.MeanKw.AsSpan(i - 7, 7), scratch);
+        var far = RiseDetector.RiseAt(p.MeanKw, i, scratch);
+        if (!double.IsFinite(near) || !double.IsFinite(far) || Math.Sign(near) != Math.Sign(far) || Math.Abs(far) < 0.5 * Math.Abs(near)) return 0;
+        return near;
     }
 }

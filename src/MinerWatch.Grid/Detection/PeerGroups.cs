@@ -4,11 +4,14 @@ namespace MinerWatch.Grid.Detection;
 
 /// <summary>
 /// Groups meters for comparison: the same customer class in the same region, widened to the same class in the
-/// region's top level and then to the class anywhere when a group is too small to give a stable median.
+/// region's top level and then to the class anywhere when a group is too small to give a stable median. Classes
+/// are never mixed: a data centre compared with homes says nothing. A meter whose class has too few members has
+/// no group (-1). Without a sites file all meters form one group.
 /// </summary>
 public sealed class PeerGroups
 {
     public const int MinGroup = 12;
+    public const int MinClassGroup = 5;
     private readonly int[] _groupOf;
     private readonly List<int[]> _members = [];
     private readonly List<string> _names = [];
@@ -16,39 +19,34 @@ public sealed class PeerGroups
     public PeerGroups(IReadOnlyList<Site?> sites)
     {
         _groupOf = new int[sites.Count];
-        string Key(Site? s, int level) => s is null ? "all" : level switch
+        Array.Fill(_groupOf, -1);
+        static string Key(Site? s, int level) => s is null ? "all meters" : level switch
         {
             0 => $"{s.Class.ToName()} in {s.Region}",
             1 => $"{s.Class.ToName()} in {s.Region.Split('/')[0]}",
-            2 => $"{s.Class.ToName()}",
-            _ => "all",
+            _ => $"all {s.Class.ToName()}",
         };
-        var assigned = new bool[sites.Count];
-        for (var level = 0; level <= 3; level++)
+        for (var level = 0; level <= 2; level++)
         {
             var groups = new Dictionary<string, List<int>>();
             for (var i = 0; i < sites.Count; i++)
             {
-                if (assigned[i]) continue;
+                if (_groupOf[i] >= 0) continue;
                 var key = Key(sites[i], level);
                 if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
                 list.Add(i);
             }
             foreach (var (key, list) in groups)
             {
-                // A group counts the wider set it stands for, so small leftovers join a wider level.
-                if (list.Count < MinGroup && level < 3) continue;
-                foreach (var i in list)
-                {
-                    _groupOf[i] = _members.Count;
-                    assigned[i] = true;
-                }
+                if (list.Count < (level < 2 ? MinGroup : MinClassGroup)) continue;
+                foreach (var i in list) _groupOf[i] = _members.Count;
                 _members.Add([.. list]);
                 _names.Add(key);
             }
         }
     }
 
+    /// <summary>The meter's group, or -1 when it has too few peers to compare with.</summary>
     public int GroupOf(int meter) => _groupOf[meter];
     public string Name(int group) => _names[group];
     public IReadOnlyList<int> Members(int group) => _members[group];

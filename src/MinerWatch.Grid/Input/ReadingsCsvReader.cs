@@ -9,15 +9,16 @@ public static class ReadingsCsvReader
     public const int BatchSize = 1 << 16;
 
     /// <param name="idColumn"><c>meter_id</c> or <c>feeder_id</c>.</param>
-    /// <param name="unknownIdReason">Why an id missing from the registry is bad, e.g. "meter {0} is not in the sites file".</param>
-    public static long Read(string path, string idColumn, IdRegistry ids, string unknownIdReason, RowPolicy policy,
+    /// <param name="unknownIdReason">Why an id missing from the registry is bad, e.g. "meter {0} is not in the sites file";
+    /// null to skip rows of other ids silently (re-reading a file for a few meters).</param>
+    public static long Read(string path, string idColumn, IdRegistry ids, string? unknownIdReason, RowPolicy policy,
         Action<ReadingBatch> onBatch, Action<double>? progress = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         return Read(stream, path, idColumn, ids, unknownIdReason, policy, onBatch, progress);
     }
 
-    public static long Read(Stream stream, string file, string idColumn, IdRegistry ids, string unknownIdReason, RowPolicy policy,
+    public static long Read(Stream stream, string file, string idColumn, IdRegistry ids, string? unknownIdReason, RowPolicy policy,
         Action<ReadingBatch> onBatch, Action<double>? progress = null)
     {
         using var reader = CsvTable.Open(stream, file, [idColumn, "timestamp", "kwh"], out var c);
@@ -52,7 +53,7 @@ public static class ReadingsCsvReader
                 id = ids.Find(trimmed);
                 if (id < 0)
                 {
-                    policy.Reject(file, row.LineNumberFrom, string.Format(unknownIdReason, trimmed.ToString()), row.Span);
+                    if (unknownIdReason is not null) policy.Reject(file, row.LineNumberFrom, string.Format(unknownIdReason, trimmed.ToString()), row.Span);
                     continue;
                 }
                 if (idSpan.Length <= lastIdText.Length)

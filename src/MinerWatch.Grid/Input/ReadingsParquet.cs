@@ -11,11 +11,11 @@ namespace MinerWatch.Grid.Input;
 /// </summary>
 public static class ReadingsParquetReader
 {
-    public static long Read(string path, string idColumn, IdRegistry ids, string unknownReason, RowPolicy policy,
+    public static long Read(string path, string idColumn, IdRegistry ids, string? unknownReason, RowPolicy policy,
         Action<ReadingBatch> onBatch, Action<double>? progress = null) =>
         ReadAsync(path, idColumn, ids, unknownReason, policy, onBatch, progress).GetAwaiter().GetResult();
 
-    private static async Task<long> ReadAsync(string path, string idColumn, IdRegistry ids, string unknownReason, RowPolicy policy,
+    private static async Task<long> ReadAsync(string path, string idColumn, IdRegistry ids, string? unknownReason, RowPolicy policy,
         Action<ReadingBatch> onBatch, Action<double>? progress)
     {
         await using var stream = File.OpenRead(path);
@@ -72,7 +72,7 @@ public static class ReadingsParquetReader
                 var entity = ids.Find(id.AsSpan().Trim());
                 if (entity < 0)
                 {
-                    policy.Reject(path, row, string.Format(unknownReason, id), id);
+                    if (unknownReason is not null) policy.Reject(path, row, string.Format(unknownReason, id), id);
                     continue;
                 }
                 MeterTime time;

@@ -84,7 +84,7 @@ public sealed class ReportData
         if (request.Layout == ReadingsLayout.Sgcc)
             SgccReader.Read(request.Readings, registry, skip, OnBatch);
         else
-            GridScan.ReadTable(request.Readings, "meter_id", registry, GridScan.UnknownMeter, skip, OnBatch, null);
+            GridScan.ReadTable(request.Readings, "meter_id", registry, unknownReason: null, skip, OnBatch, null);
 
         var charts = new MeterCharts[registry.Count];
         for (var i = 0; i < charts.Length; i++) charts[i] = accumulators[i].Finish(registry[i]);

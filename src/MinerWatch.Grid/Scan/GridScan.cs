@@ -43,7 +43,7 @@ public static class GridScan
     }
 
     /// <summary>Reads an interval table from CSV or, by its extension, Parquet.</summary>
-    public static long ReadTable(string path, string idColumn, IdRegistry ids, string unknownReason, RowPolicy policy,
+    public static long ReadTable(string path, string idColumn, IdRegistry ids, string? unknownReason, RowPolicy policy,
         Action<ReadingBatch> onBatch, Action<double>? progress)
     {
         if (!File.Exists(path)) throw new InputException(path, 0, "file not found");

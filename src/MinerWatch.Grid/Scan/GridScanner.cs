@@ -112,7 +112,7 @@ public sealed class GridScanner
         foreach (var meter in _activity.Keys)
         {
             var peers = _activity.Keys.Where(m => m != meter && SameClass(m, meter)).Select(m => ownRatio[m]).Where(double.IsFinite).ToArray();
-            var peerRatio = peers.Length >= 3 ? Robust.Median(peers) : 1.1;
+            var peerRatio = peers.Length >= 3 ? Robust.Median(peers) : DeclaredActivityDetector.TypicalRatio(_sites[meter]?.Class);
             var r = DeclaredActivityDetector.Evaluate(profiles[meter], ratios[meter], excess[meter], peerRatio, peers.Length);
             if (r is not null) results[meter].Add(r);
             else explained[meter] = DeclaredActivityDetector.Explains(ratios[meter], peerRatio);
@@ -128,10 +128,11 @@ public sealed class GridScanner
         {
             var f = features[i];
             if (f.ValidDays < 14) continue;
-            var g = groups.GroupOf(i);
-            var name = groups.Name(g);
             var cp = ChangePointDetector.Evaluate(profiles[i], f);
             if (cp is not null) results[i].Add(cp);
+            var g = groups.GroupOf(i);
+            if (g < 0) continue;
+            var name = groups.Name(g);
             var discount = explained[i] ? 0.25 : 1;
             var shape = LoadShapeDetector.Evaluate(f,
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
