@@ -94,7 +94,7 @@ internal sealed class MeterSynthesizer
 
         var q = new SimRandom(_seed, Streams.Quality, index);
         var steps = c.StepsPerDay;
-        // Connections and disconnections during the period (not for farms or activity reporters).
+        // Connections and disconnections during the period (not for activity reporters).
         var serviceFrom = 0;
         var serviceTo = n;
         if (m is null && declared is null)
@@ -103,6 +103,10 @@ internal sealed class MeterSynthesizer
                 serviceFrom = (int)(c.Days * q.Uniform(0.1, 0.8)) * steps;
             if (q.Chance(0.01))
                 serviceTo = Math.Max(serviceFrom + steps, (int)(c.Days * q.Uniform(0.3, 0.95)) * steps);
+        }
+        else if (m is { OnsetDay: > 0 } && m.Variant != MiningVariant.Bypass && declared is null && q.Chance(0.15))
+        {
+            serviceFrom = m.OnsetDay * steps; // premises rented and connected just for the farm
         }
         var bypassFrom = m is { Variant: MiningVariant.Bypass } ? Math.Max(0, m.OnsetDay * steps) : int.MaxValue;
         var keep = 1 - (m?.MovedShare ?? 0);
