@@ -12,12 +12,17 @@ public static class ChangePointDetector
 {
     public const string Name = "change_point";
 
-    public static DetectorResult? Evaluate(DailyProfile p, MeterFeatures f)
+    /// <summary>Whether a rise is large and clear enough to weigh at all (also used to count peers rising together).</summary>
+    public static bool IsCandidate(MeterFeatures f) =>
+        f.Rise is { } r && f.Added != AddedLoad.None && r.Z >= 4 && r.Size >= 0.2 && r.Size / Math.Max(r.Before, 0.05) >= 0.15;
+
+    /// <param name="synchrony">Share of the meter's peers whose own rise came within three weeks of this one: weather,
+    /// a season or a tariff change moves many meters at once, a new farm moves one.</param>
+    public static DetectorResult? Evaluate(DailyProfile p, MeterFeatures f, double synchrony = 0)
     {
         var r = f.Rise;
-        if (r is null || f.Added == AddedLoad.None) return null;
+        if (r is null || !IsCandidate(f)) return null;
         var relative = r.Size / Math.Max(r.Before, 0.05);
-        if (r.Z < 4 || r.Size < 0.2 || relative < 0.15) return null;
         // A load that switches on and off is also what a new tenant or a new shift looks like, so its rise alone says less.
         var basis = Math.Min(f.Added == AddedLoad.Switched ? 2 : 3, 1 + Math.Log2(1 + relative));
         var character = f.Added switch
@@ -29,8 +34,10 @@ public static class ChangePointDetector
         var steady = f.Added == AddedLoad.Switched ? 0 : r.Variability <= 0.15 ? 0.5 : r.Variability <= 0.3 ? 0.25 : 0;
         var sharp = r.Sharpness >= 0.6 ? 1 : r.Sharpness >= 0.35 ? 0.6 : 0.3;
         var novel = r.SeenBefore <= 0.05 ? 1 : r.SeenBefore >= 0.3 ? 0.15 : 1 - (r.SeenBefore - 0.05) / 0.25 * 0.85;
-        var lasting = r.Persistence >= 0.8 ? 1 : r.Persistence >= 0.5 ? 0.7 : 0.4;
-        var points = (basis + character + steady) * sharp * novel * lasting;
+        // A load switched on and off by the day keeps its level on only some later days.
+        var lasting = r.Persistence >= 0.8 || (f.Added == AddedLoad.Switched && r.Persistence >= 0.5) ? 1 : r.Persistence >= 0.5 ? 0.7 : 0.4;
+        var alone = synchrony <= 0.04 ? 1 : synchrony >= 0.15 ? 0.3 : 1 - (synchrony - 0.04) / 0.11 * 0.7;
+        var points = (basis + character + steady) * sharp * novel * lasting * alone;
         var kw = f.Added switch
         {
             AddedLoad.NightOnly => f.RiseNightKw,
@@ -46,8 +53,8 @@ public static class ChangePointDetector
         var multiple = MinerPowerTable.NearestMultiple(kw);
         var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Name} ({m.Model.Kw:0.###} kW)" : "";
         var detail = $"{r.Size:0.##} kW rise in the {f.RiseSeries} on {Day(p.FirstDay + r.Day)} (from {r.Before:0.##} kW, {r.Z:0.#} times the usual day-to-day spread); "
-            + $"{what}; {r.Sharpness:P0} of it within a week, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "
-            + $"added load varies {r.Variability:P0}{fit}";
+            + $"{what}; {r.Sharpness:P0} of it within two weeks, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "
+            + $"added load varies {r.Variability:P0}, {synchrony:P0} of peers rose within three weeks of it{fit}";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), p.FirstDay + r.Day, kw, r.Before);
     }
 
@@ -59,11 +66,16 @@ public static class LoadShapeDetector
 {
     public const string Name = "load_shape";
 
-    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, string group)
+    /// <param name="utilizationZ">Robust z of the base load per contracted kW against peers: a flat load matters only
+    /// when it is also large for the site (a flat 50 W is a refrigerator).</param>
+    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double utilizationZ, string group)
     {
+        // Identical readings all period long are a stuck or estimated meter, not a machine: real loads always vary a little.
+        if (f.Cv < 0.005) return null;
         var constancy = f.MeanKw > 0 ? f.BaseKw / f.MeanKw : 0;
-        var flatPoints = Math.Clamp(0.5 * (constancyZ - 2), 0, 2);
-        var nightPoints = Math.Clamp(0.4 * (nightZ - 3), 0, 1.5);
+        var material = Math.Clamp((utilizationZ - 0.5) / 1.5, 0, 1);
+        var flatPoints = Math.Clamp(0.5 * (constancyZ - 2), 0, 3) * material;
+        var nightPoints = Math.Clamp(0.5 * (nightZ - 3), 0, 3.5);
         var points = flatPoints + nightPoints;
         if (points <= 0) return null;
         var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), coefficient of variation {f.Cv:0.00}, "

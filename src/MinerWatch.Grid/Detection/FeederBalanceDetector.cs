@@ -5,7 +5,7 @@ using MinerWatch.Grid.Scan;
 namespace MinerWatch.Grid.Detection;
 
 /// <summary>What a feeder's balance shows: its daily loss (head meter minus customers) and the rise in it, if any.</summary>
-public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double MeanHeadKw, Rise? LossRise);
+public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double MeanHeadKw, Rise? LossRise);
 
 /// <summary>
 /// Detector 5: energy into a feeder minus the sum of its customers' meters. A sudden, lasting rise in that loss
@@ -39,53 +39,171 @@ public static class FeederBalanceDetector
             loss[i] = h - sum;
         }
         var rise = RiseDetector.FindRise(loss);
-        return new FeederBalance(feederId, head.FirstDay, loss, Robust.Mean(head.MeanKw), rise);
+        return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, Robust.Mean(head.MeanKw), rise);
     }
 
     /// <summary>Whether the loss rose enough, suddenly and lastingly enough, to point at hidden load.</summary>
     public static bool IsSignificant(FeederBalance b) =>
         b.LossRise is { } r && r.Z >= 5 && r.Size >= Math.Max(0.5, 0.02 * b.MeanHeadKw) && r.Sharpness >= 0.4 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
 
+    /// <summary>Unexplained loss as a share of the energy into the feeder, over its first eight weeks.</summary>
+    public static double EarlyLossShare(FeederBalance b)
+    {
+        var n = Math.Min(56, b.LossKw.Length);
+        var loss = Robust.Median(b.LossKw.AsSpan(0, n));
+        return b.MeanHeadKw > 0 && double.IsFinite(loss) ? loss / b.MeanHeadKw : double.NaN;
+    }
+
     /// <summary>How much more likely a customer hosts the hidden load when its own meter changed sharply that week.</summary>
     public const double TraceLikelihood = 30;
+    /// <summary>How much more likely when its daily ups and downs show in the loss (part of its load moved off the meter).</summary>
+    public const double EchoLikelihood = 10;
 
     /// <summary>
-    /// Shares the feeder's unexplained rise among its customers and returns each one's evidence. Each customer's
-    /// share is a posterior: equal priors, times 0.1 when its connection could not carry the hidden load, times
-    /// <see cref="TraceLikelihood"/> when its own meter changed sharply (up or down) within days of the rise. The
-    /// points make the score equal that share when nothing else is known about the meter.
+    /// Shares the feeder's unexplained load among its customers and returns each one's evidence. The load is either
+    /// a sudden lasting rise in the loss, or (when the feeder's loss was already far above other feeders' from the
+    /// start) the loss level itself. Each customer's share is a posterior: equal priors; times down to 0.2 when its
+    /// connection is small for the hidden load; times <see cref="TraceLikelihood"/> when its own meter changed sharply
+    /// within days of the rise; times <see cref="EchoLikelihood"/> when its daily consumption moves with the loss
+    /// (beyond what the feeder's own load explains). The points make the score equal that share, scaled by how sure
+    /// the loss is, when nothing else is known about the meter.
     /// </summary>
-    public static DetectorResult?[] Attribute(FeederBalance b, IReadOnlyList<Site> sites, IReadOnlyList<DailyProfile> customers)
+    /// <param name="lossShareZ">Robust z of this feeder's early loss share among all feeders.</param>
+    public static DetectorResult?[] Attribute(FeederBalance b, IReadOnlyList<Site> sites, IReadOnlyList<DailyProfile> customers, double lossShareZ)
     {
         var result = new DetectorResult?[customers.Count];
-        if (!IsSignificant(b)) return result;
-        var rise = b.LossRise!;
-        var day = b.FirstDay + rise.Day;
+        var rise = IsSignificant(b) ? b.LossRise : null;
+        if (rise is null && !(lossShareZ >= 3.5)) return result;
+        var start = rise?.Day ?? 0;
+        var hiddenKw = rise?.Size ?? Robust.Median(b.LossKw);
+        var day = b.FirstDay + start;
+        var confidence = rise is not null ? 0.9 : Math.Min(0.9, (lossShareZ - 2) / 4);
+        var echoes = Echoes(b, customers, start);
+        // Weather moves every customer's use and the loss together; only an echo that stands far above the others points at one customer.
+        var ranked = echoes.OrderDescending().ToArray();
+        var echoed = ranked.Length >= 2 && ranked[0] >= 5 && ranked[0] >= 2 * Math.Max(ranked[1], 1) ? Array.IndexOf(echoes, ranked[0]) : -1;
         var weights = new double[customers.Count];
         var changes = new double[customers.Count];
         Span<double> scratch = stackalloc double[2 * RiseDetector.Window + 16];
         for (var c = 0; c < customers.Count; c++)
         {
             var p = customers[c];
-            var change = SharpChange(p, day, scratch);
+            var change = rise is null ? 0 : SharpChange(p, day, scratch);
             changes[c] = change;
-            var fits = sites[c].ContractedKw >= 0.7 * rise.Size;
             var level = Math.Max(Robust.Median(p.MeanKw), 0.05);
-            var trace = Math.Abs(change) >= Math.Max(0.15 * level, 0.1);
-            weights[c] = (fits ? 1 : 0.1) * (trace ? TraceLikelihood : 1);
+            var trace = Math.Abs(change) >= Math.Max(0.1 * level, 0.05);
+            // The service cable, not the contract, limits a bypass; a contract far below the hidden load only makes it less likely.
+            var capacity = Math.Clamp(sites[c].ContractedKw / (0.5 * hiddenKw), 0.2, 1);
+            weights[c] = capacity * (trace ? TraceLikelihood : 1) * (c == echoed ? EchoLikelihood : 1);
         }
         var total = weights.Sum();
+        var what = rise is not null
+            ? $"loss rose {rise.Size:0.##} kW on {ChangePointDetector.Day(day)} (from {rise.Before:0.##} kW, z {rise.Z:0.#}) and stayed on {rise.Persistence:P0} of later days"
+            : $"unexplained loss of {hiddenKw:0.##} kW ({EarlyLossShare(b):P1} of the energy in) from the first day read, z {lossShareZ:0.#} against other feeders";
         for (var c = 0; c < customers.Count; c++)
         {
             var share = weights[c] / total;
-            var p = Math.Clamp(share, 0.001, 0.99);
-            var points = Math.Clamp(-ScoreModel.PriorLogOdds + Math.Log(p / (1 - p)), 0, 6);
-            var detail = $"feeder {b.FeederId}: loss rose {rise.Size:0.##} kW on {ChangePointDetector.Day(day)} (from {rise.Before:0.##} kW, z {rise.Z:0.#}) "
-                + $"and stayed on {rise.Persistence:P0} of later days; this customer explains {share:P0} of it "
-                + $"(contracted {sites[c].ContractedKw:0.#} kW, own meter changed {changes[c]:+0.##;-0.##;0} kW that week, {customers.Count} customers on the feeder)";
-            result[c] = new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), day, rise.Size, null);
+            var p = Math.Clamp(share * confidence, 0.001, 0.99);
+            // A customer of a feeder losing energy to hidden load is worth a visit before one of a balanced feeder, however many share it.
+            var points = Math.Clamp(-ScoreModel.PriorLogOdds + Math.Log(p / (1 - p)), confidence, 6);
+            var detail = $"feeder {b.FeederId}: {what}; this customer explains {share:P0} of it "
+                + $"(contracted {sites[c].ContractedKw:0.#} kW, own meter changed {changes[c]:+0.##;-0.##;0} kW that week, "
+                + $"its daily use moves with the loss at t = {echoes[c]:0.#}, {customers.Count} customers on the feeder)";
+            result[c] = new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)),
+                rise is not null ? day : null, hiddenKw, null);
         }
         return result;
+    }
+
+    /// <summary>
+    /// For each customer, the t-statistic of the correlation between its daily mean and the loss left over after a
+    /// quadratic fit of the loss on the feeder's own load (technical losses grow with load squared), over the days
+    /// from <paramref name="start"/>. Load moved off a meter leaves its owner's day-to-day pattern in the loss.
+    /// </summary>
+    private static double[] Echoes(FeederBalance b, IReadOnlyList<DailyProfile> customers, int start)
+    {
+        var echoes = new double[customers.Count];
+        var days = new List<int>();
+        for (var i = start; i < b.LossKw.Length; i++) if (double.IsFinite(b.LossKw[i]) && double.IsFinite(b.HeadKw[i])) days.Add(i);
+        if (days.Count < 28) return echoes;
+        var residual = QuadraticResidual([.. days.Select(i => b.HeadKw[i])], [.. days.Select(i => b.LossKw[i])]);
+        var x = new double[days.Count];
+        for (var c = 0; c < customers.Count; c++)
+        {
+            var n = 0;
+            for (var k = 0; k < days.Count; k++)
+            {
+                x[k] = customers[c].MeanAt(b.FirstDay + days[k]);
+                if (double.IsFinite(x[k])) n++;
+            }
+            if (n < 28) continue;
+            var r = Correlation(x, residual);
+            echoes[c] = r <= 0 || r >= 1 ? 0 : r * Math.Sqrt(n - 2) / Math.Sqrt(1 - r * r);
+        }
+        return echoes;
+    }
+
+    private static double[] QuadraticResidual(double[] x, double[] y)
+    {
+        // Least squares for y = a + b x + c x^2 via the 3x3 normal equations, on centred and scaled x for stability.
+        var mean = x.Average();
+        var scale = Math.Max(1e-9, x.Max(v => Math.Abs(v - mean)));
+        var m = new double[3, 4];
+        foreach (var (xi, yi) in x.Zip(y))
+        {
+            var u = (xi - mean) / scale;
+            double[] f = [1, u, u * u];
+            for (var r = 0; r < 3; r++)
+            {
+                for (var c = 0; c < 3; c++) m[r, c] += f[r] * f[c];
+                m[r, 3] += f[r] * yi;
+            }
+        }
+        var coef = Solve3(m);
+        return [.. x.Zip(y, (xi, yi) =>
+        {
+            var u = (xi - mean) / scale;
+            return yi - (coef[0] + coef[1] * u + coef[2] * u * u);
+        })];
+    }
+
+    private static double[] Solve3(double[,] m)
+    {
+        for (var col = 0; col < 3; col++)
+        {
+            var pivot = col;
+            for (var r = col + 1; r < 3; r++) if (Math.Abs(m[r, col]) > Math.Abs(m[pivot, col])) pivot = r;
+            for (var c = 0; c < 4; c++) (m[col, c], m[pivot, c]) = (m[pivot, c], m[col, c]);
+            if (Math.Abs(m[col, col]) < 1e-12) return [0, 0, 0];
+            for (var r = 0; r < 3; r++)
+            {
+                if (r == col) continue;
+                var factor = m[r, col] / m[col, col];
+                for (var c = col; c < 4; c++) m[r, c] -= factor * m[col, c];
+            }
+        }
+        return [m[0, 3] / m[0, 0], m[1, 3] / m[1, 1], m[2, 3] / m[2, 2]];
+    }
+
+    private static double Correlation(double[] x, double[] y)
+    {
+        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+        var n = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (!double.IsFinite(x[i]) || !double.IsFinite(y[i])) continue;
+            n++;
+            sx += x[i];
+            sy += y[i];
+            sxx += x[i] * x[i];
+            syy += y[i] * y[i];
+            sxy += x[i] * y[i];
+        }
+        if (n < 3) return 0;
+        var cov = sxy - sx * sy / n;
+        var vx = sxx - sx * sx / n;
+        var vy = syy - sy * sy / n;
+        return vx <= 0 || vy <= 0 ? 0 : cov / Math.Sqrt(vx * vy);
     }
 
     /// <summary>

@@ -125,7 +125,7 @@ public sealed record MeterFeatures
         static void Consider(Rise? r, string label, ref Rise? best, ref double bestScore, ref string name)
         {
             if (r is null) return;
-            var score = Math.Min(r.Z, 50) * Math.Min(1, r.Sharpness + 0.3) * Math.Log2(1 + r.Size / Math.Max(r.Before, 0.05));
+            var score = RiseDetector.Strength(r);
             if (score <= bestScore) return;
             best = r;
             bestScore = score;

@@ -5,7 +5,7 @@ namespace MinerWatch.Grid.Detection;
 /// <param name="Before">Median level over the weeks before (kW).</param>
 /// <param name="Size">Median level after minus before (kW).</param>
 /// <param name="Z">Step over the robust spread of the days before.</param>
-/// <param name="Sharpness">Rise across one week either side over <see cref="Size"/>: near 1 when a load is switched on at once, low for a seasonal ramp.</param>
+/// <param name="Sharpness">Rise across two weeks either side over <see cref="Size"/>: near 1 when a load is switched on at once, low for a seasonal ramp.</param>
 /// <param name="SeenBefore">Share of all earlier days already at the new level: near 0 for a load never seen before, high when a season returns.</param>
 /// <param name="Persistence">Share of later days that stay at the new level.</param>
 /// <param name="Variability">Robust coefficient of variation of the added load after the step: low for a machine, high for weather-driven load.</param>
@@ -64,11 +64,15 @@ public static class RiseDetector
         {
             if (t < 0) continue;
             var step = Measure(x, t, scratch);
-            if (step is not null && (result is null || step.Z * Math.Min(1, step.Sharpness + 0.3) > result.Z * Math.Min(1, result.Sharpness + 0.3)))
+            if (step is not null && (result is null || Strength(step) > Strength(result)))
                 result = step;
         }
         return result;
     }
+
+    /// <summary>How strongly a rise reads as a new load: clear, sudden and to a level not seen before (a return from a holiday is not new).</summary>
+    public static double Strength(Rise r) =>
+        Math.Min(r.Z, 50) * Math.Min(1, r.Sharpness + 0.3) * (1 - r.SeenBefore) * (1 - r.SeenBefore) * Math.Log2(1 + r.Size / Math.Max(r.Before, 0.05));
 
     /// <summary>Measures a rise at day <paramref name="t"/> with medians, and refines the day to the first one at the new level.</summary>
     public static Rise? Measure(ReadOnlySpan<double> x, int t, Span<double> scratch = default)
@@ -98,8 +102,9 @@ public static class RiseDetector
         var spread = Robust.ScaledMad(beforeSpan, before, scratch);
         var floor = Math.Max(0.02 * Math.Abs(before), 0.01);
         var z = step / Math.Max(double.IsFinite(spread) ? spread : 0, floor);
-        var shortBefore = Robust.Median(x[Math.Max(0, onset - 7)..onset], scratch);
-        var shortAfter = Robust.Median(x[onset..Math.Min(n, onset + 7)], scratch);
+        // Two weeks either side: a farm installed in batches over a fortnight is still sudden; a season takes months.
+        var shortBefore = Robust.Median(x[Math.Max(0, onset - 14)..onset], scratch);
+        var shortAfter = Robust.Median(x[onset..Math.Min(n, onset + 14)], scratch);
         var sharpness = double.IsFinite(shortBefore) && double.IsFinite(shortAfter) ? Math.Clamp((shortAfter - shortBefore) / step, 0, 1.5) : 0.5;
         int seen = 0, earlier = 0;
         for (var d = 0; d < Math.Max(0, onset - 3); d++)

@@ -124,24 +124,25 @@ public sealed class GridScanner
         var night = groups.Stats(i => LogOrNaN(features[i].NightDayRatio));
         var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
         var growth = groups.Stats(i => features[i].Growth);
+        var synchrony = Synchrony(groups, profiles, features);
         for (var i = 0; i < n; i++)
         {
             var f = features[i];
             if (f.ValidDays < 14) continue;
-            var cp = ChangePointDetector.Evaluate(profiles[i], f);
+            var cp = ChangePointDetector.Evaluate(profiles[i], f, synchrony[i]);
             if (cp is not null) results[i].Add(cp);
             var g = groups.GroupOf(i);
             if (g < 0) continue;
             var name = groups.Name(g);
             var discount = explained[i] ? 0.25 : 1;
+            var utilZ = _sites[i] is { } s ? Robust.Z(LogOrNaN(f.BaseKw / s.ContractedKw), util[g].Median, util[g].Mad, 0.2) : 10;
             var shape = LoadShapeDetector.Evaluate(f,
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
-                Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1), name);
+                Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1), utilZ, name);
             if (shape is not null) results[i].Add(Discount(shape, discount));
             if (_sites[i] is { } site)
             {
-                var peer = PeerDetector.Evaluate(site, f,
-                    Robust.Z(LogOrNaN(f.BaseKw / site.ContractedKw), util[g].Median, util[g].Mad, 0.2),
+                var peer = PeerDetector.Evaluate(site, f, utilZ,
                     Math.Exp(util[g].Median),
                     Robust.Z(f.Growth, growth[g].Median, growth[g].Mad, 0.1), cp is not null, name);
                 if (peer is not null) results[i].Add(Discount(peer, discount));
@@ -149,11 +150,16 @@ public sealed class GridScanner
         }
 
         var feederBalances = FeederBalances(profiles);
-        foreach (var (balance, members) in feederBalances)
+        var lossShares = feederBalances.Select(f => FeederBalanceDetector.EarlyLossShare(f.Balance)).ToArray();
+        var lossMedian = Robust.Median(lossShares);
+        var lossMad = Robust.ScaledMad(lossShares, lossMedian);
+        for (var k = 0; k < feederBalances.Count; k++)
         {
-            var attributed = FeederBalanceDetector.Attribute(balance, [.. members.Select(m => _sites[m]!)], [.. members.Select(m => profiles[m])]);
-            for (var k = 0; k < members.Count; k++)
-                if (attributed[k] is { } r) results[members[k]].Add(r);
+            var (balance, members) = feederBalances[k];
+            var z = feederBalances.Count >= 5 ? Robust.Z(lossShares[k], lossMedian, lossMad, 0.005) : 0;
+            var attributed = FeederBalanceDetector.Attribute(balance, [.. members.Select(m => _sites[m]!)], [.. members.Select(m => profiles[m])], z);
+            for (var j = 0; j < members.Count; j++)
+                if (attributed[j] is { } r) results[members[j]].Add(r);
         }
 
         var findings = new MeterFinding[n];
@@ -177,6 +183,37 @@ public sealed class GridScanner
                 .ToDictionary(g => g.Key == 1440 ? "1 day" : $"{g.Key} min", g => g.Count()),
             SuspectThreshold = ScoreModel.SuspectThreshold,
         });
+    }
+
+    /// <summary>For each meter with a rise, the share of its peers whose rise came within 21 days of it.</summary>
+    private static double[] Synchrony(PeerGroups groups, DailyProfile[] profiles, MeterFeatures[] features)
+    {
+        const int window = 21;
+        var result = new double[profiles.Length];
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var members = groups.Members(g);
+            if (members.Count < 2) continue;
+            var onsets = members.Where(m => ChangePointDetector.IsCandidate(features[m]))
+                .Select(m => profiles[m].FirstDay + features[m].Rise!.Day).Order().ToArray();
+            foreach (var m in members)
+            {
+                if (!ChangePointDetector.IsCandidate(features[m])) continue;
+                var day = profiles[m].FirstDay + features[m].Rise!.Day;
+                var lo = LowerBound(onsets, day - window);
+                var hi = LowerBound(onsets, day + window + 1);
+                result[m] = (double)(hi - lo - 1) / (members.Count - 1);
+            }
+        }
+        return result;
+
+        static int LowerBound(long[] sorted, long value)
+        {
+            var i = Array.BinarySearch(sorted, value);
+            if (i < 0) return ~i;
+            while (i > 0 && sorted[i - 1] == value) i--;
+            return i;
+        }
     }
 
     private bool SameClass(int a, int b) => _sites[a]?.Class == _sites[b]?.Class;
