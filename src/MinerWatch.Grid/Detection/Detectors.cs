@@ -35,7 +35,7 @@ public static class ChangePointDetector
         var sharp = r.Sharpness >= 0.6 ? 1 : r.Sharpness >= 0.35 ? 0.6 : 0.3;
         var novel = r.SeenBefore <= 0.05 ? 1 : r.SeenBefore >= 0.3 ? 0.15 : 1 - (r.SeenBefore - 0.05) / 0.25 * 0.85;
         // A load switched on and off by the day keeps its level on only some later days.
-        var lasting = r.Persistence >= 0.8 || (f.Added == AddedLoad.Switched && r.Persistence >= 0.5) ? 1 : r.Persistence >= 0.5 ? 0.7 : 0.4;
+        var lasting = r.Persistence >= 0.8 ? 1 : r.Persistence >= 0.4 ? 0.8 : 0.5;
         var alone = synchrony <= 0.04 ? 1 : synchrony >= 0.15 ? 0.3 : 1 - (synchrony - 0.04) / 0.11 * 0.7;
         var points = (basis + character + steady) * sharp * novel * lasting * alone;
         var kw = f.Added switch
@@ -54,7 +54,7 @@ public static class ChangePointDetector
         var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Name} ({m.Model.Kw:0.###} kW)" : "";
         var detail = $"{r.Size:0.##} kW rise in the {f.RiseSeries} on {Day(p.FirstDay + r.Day)} (from {r.Before:0.##} kW, {r.Z:0.#} times the usual day-to-day spread); "
             + $"{what}; {r.Sharpness:P0} of it within two weeks, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "
-            + $"added load varies {r.Variability:P0}, {synchrony:P0} of peers rose within three weeks of it{fit}";
+            + $"added load varies {r.Variability:P0}, {synchrony:P0} of peers rose as much within three weeks of it{fit}";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), p.FirstDay + r.Day, kw, r.Before);
     }
 

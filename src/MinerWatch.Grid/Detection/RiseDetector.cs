@@ -24,7 +24,7 @@ public static class RiseDetector
     public const int Window = 56;
     private const int SearchWindow = 28;
     private const int MinSide = 10;
-    private const int Candidates = 4;
+    private const int Candidates = 6;
 
     public static Rise? FindRise(ReadOnlySpan<double> x)
     {

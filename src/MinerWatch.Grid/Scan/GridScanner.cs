@@ -185,7 +185,10 @@ public sealed class GridScanner
         });
     }
 
-    /// <summary>For each meter with a rise, the share of its peers whose rise came within 21 days of it.</summary>
+    /// <summary>
+    /// For each meter with a rise, the share of its peers whose own rise came within 21 days of it and was at least a
+    /// third as large: a common cause (the cooling season, a tariff) explains a rise only as large as it moves others.
+    /// </summary>
     private static double[] Synchrony(PeerGroups groups, DailyProfile[] profiles, MeterFeatures[] features)
     {
         const int window = 21;
@@ -194,15 +197,19 @@ public sealed class GridScanner
         {
             var members = groups.Members(g);
             if (members.Count < 2) continue;
-            var onsets = members.Where(m => ChangePointDetector.IsCandidate(features[m]))
-                .Select(m => profiles[m].FirstDay + features[m].Rise!.Day).Order().ToArray();
+            var rises = members.Where(m => ChangePointDetector.IsCandidate(features[m]))
+                .Select(m => (Day: profiles[m].FirstDay + features[m].Rise!.Day, features[m].Rise!.Size)).OrderBy(r => r.Day).ToArray();
+            var days = rises.Select(r => r.Day).ToArray();
             foreach (var m in members)
             {
                 if (!ChangePointDetector.IsCandidate(features[m])) continue;
                 var day = profiles[m].FirstDay + features[m].Rise!.Day;
-                var lo = LowerBound(onsets, day - window);
-                var hi = LowerBound(onsets, day + window + 1);
-                result[m] = (double)(hi - lo - 1) / (members.Count - 1);
+                var size = features[m].Rise!.Size;
+                var lo = LowerBound(days, day - window);
+                var hi = LowerBound(days, day + window + 1);
+                var alike = 0;
+                for (var k = lo; k < hi; k++) if (rises[k].Size >= size / 3) alike++;
+                result[m] = (double)Math.Max(0, alike - 1) / (members.Count - 1);
             }
         }
         return result;
