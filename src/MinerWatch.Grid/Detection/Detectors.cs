@@ -16,12 +16,10 @@ public static class ChangePointDetector
     public static bool IsCandidate(MeterFeatures f) =>
         f.Rise is { } r && f.Added != AddedLoad.None && r.Z >= 4 && r.Size >= 0.2 && r.Size / Math.Max(r.Before, 0.05) >= 0.15;
 
-    /// <param name="synchrony">Share of the meter's peers whose own rise came within three weeks of this one: weather,
-    /// a season or a tariff change moves many meters at once, a new farm moves one.</param>
-    public static DetectorResult? Evaluate(DailyProfile p, MeterFeatures f, double synchrony = 0)
+    /// <summary>The points a rise earns before comparing it with peers; 0 when it is no candidate.</summary>
+    public static double Points(MeterFeatures f)
     {
-        var r = f.Rise;
-        if (r is null || !IsCandidate(f)) return null;
+        if (f.Rise is not { } r || !IsCandidate(f)) return 0;
         var relative = r.Size / Math.Max(r.Before, 0.05);
         // A load that switches on and off is also what a new tenant or a new shift looks like, so its rise alone says less.
         var basis = Math.Min(f.Added == AddedLoad.Switched ? 2 : 3, 1 + Math.Log2(1 + relative));
@@ -34,10 +32,20 @@ public static class ChangePointDetector
         var steady = f.Added == AddedLoad.Switched ? 0 : r.Variability <= 0.15 ? 0.5 : r.Variability <= 0.3 ? 0.25 : 0;
         var sharp = r.Sharpness >= 0.6 ? 1 : r.Sharpness >= 0.35 ? 0.6 : 0.3;
         var novel = r.SeenBefore <= 0.05 ? 1 : r.SeenBefore >= 0.3 ? 0.15 : 1 - (r.SeenBefore - 0.05) / 0.25 * 0.85;
-        // A load switched on and off by the day keeps its level on only some later days.
         var lasting = r.Persistence >= 0.8 ? 1 : r.Persistence >= 0.4 ? 0.8 : 0.5;
-        var alone = synchrony <= 0.04 ? 1 : synchrony >= 0.15 ? 0.3 : 1 - (synchrony - 0.04) / 0.11 * 0.7;
-        var points = (basis + character + steady) * sharp * novel * lasting * alone;
+        return (basis + character + steady) * sharp * novel * lasting;
+    }
+
+    /// <summary>Discount for a rise that many peers shared (1 when few did, 0.3 when 15 % or more did).</summary>
+    private static double Alone(double synchrony) => synchrony <= 0.04 ? 1 : synchrony >= 0.15 ? 0.3 : 1 - (synchrony - 0.04) / 0.11 * 0.7;
+
+    /// <param name="synchrony">Share of the meter's peers whose own rise came within three weeks of this one: weather,
+    /// a season or a tariff change moves many meters at once, a new farm moves one.</param>
+    public static DetectorResult? Evaluate(DailyProfile p, MeterFeatures f, double synchrony = 0)
+    {
+        var r = f.Rise;
+        if (r is null || !IsCandidate(f)) return null;
+        var points = Points(f) * Alone(synchrony);
         var kw = f.Added switch
         {
             AddedLoad.NightOnly => f.RiseNightKw,

@@ -32,8 +32,11 @@ public static class FeederBalanceDetector
             double sum = 0;
             for (var c = 0; c < customers.Count; c++)
             {
-                var v = customers[c].MeanAt(day);
-                // A customer's missing day is filled with its typical level so a gap in one meter does not read as loss.
+                var p = customers[c];
+                // Before its first reading or after its last a meter was not connected (a new connection, a closed account);
+                // a gap in between is filled with its typical level so it does not read as loss.
+                if (day < p.FirstDay || day >= p.FirstDay + p.Days) continue;
+                var v = p.MeanAt(day);
                 sum += double.IsNaN(v) ? (double.IsFinite(typical[c]) ? typical[c] : 0) : v;
             }
             loss[i] = h - sum;

@@ -69,68 +69,61 @@ public sealed record MeterFeatures
         var features = new MeterFeatures { ValidDays = valid, CoverageShare = n == 0 ? 0 : (double)valid / n, LongestGapDays = longestGap };
         if (valid < 14) return features;
 
+        var withRise = PickRise(p, features) with { Growth = GrowthOf(p.MeanKw) };
+        var start = withRise.Rise?.Day ?? 0;
+        // A window of only a few days after a late rise describes too little; fall back to the whole period.
+        if (n - start < 21) start = 0;
+        return withRise.WithShape(p, start) with { WindowStart = start };
+    }
+
+    /// <summary>
+    /// The rise with the strongest evidence of a new load among those found in the mean, base and night series.
+    /// Each series shows a different load best: the base shows a small farm under a busy factory, the night a
+    /// night-only miner; the mean also shows one switched on and off.
+    /// </summary>
+    private static MeterFeatures PickRise(DailyProfile p, MeterFeatures features)
+    {
         Span<double> scratch = stackalloc double[2 * RiseDetector.Window + 16];
-        var rise = PickRise(p, out var series);
-        var added = AddedLoad.None;
-        double riseMean = 0, riseBase = 0, riseNight = 0, riseDay = 0, risePeak = 0;
-        var start = 0;
-        if (rise is not null)
+        var best = features;
+        var bestPoints = double.NegativeInfinity;
+        Consider(RiseDetector.FindRise(p.MeanKw), "daily mean", scratch);
+        if (p.HasIntraday)
         {
-            start = rise.Day;
-            riseMean = RiseOrZero(p.MeanKw, rise.Day, scratch);
-            riseBase = RiseOrZero(p.MinKw, rise.Day, scratch);
-            riseNight = RiseOrZero(p.NightKw, rise.Day, scratch);
-            riseDay = RiseOrZero(p.DaytimeKw, rise.Day, scratch);
-            risePeak = RiseOrZero(p.MaxKw, rise.Day, scratch);
-            added = Classify(riseMean, riseBase, riseNight, riseDay, risePeak, p.HasIntraday);
-            // A window of only a few days after a late rise describes too little; fall back to the whole period.
-            if (n - start < 21) start = 0;
+            Consider(RiseDetector.FindRise(p.MinKw), "daily minimum", scratch);
+            Consider(RiseDetector.FindRise(p.NightKw), "night mean", scratch);
         }
-        var withRise = features with
+        return best;
+
+        void Consider(Rise? rise, string series, Span<double> scratch)
         {
-            Rise = rise,
-            RiseSeries = series,
-            Added = added,
-            RiseMeanKw = riseMean,
-            RiseBaseKw = riseBase,
-            RiseNightKw = riseNight,
-            RiseDaytimeKw = riseDay,
-            RisePeakKw = risePeak,
-            WindowStart = start,
-            Growth = GrowthOf(p.MeanKw),
-        };
-        return withRise.WithShape(p, start);
+            if (rise is null) return;
+            var riseMean = RiseOrZero(p.MeanKw, rise.Day, scratch);
+            var riseBase = RiseOrZero(p.MinKw, rise.Day, scratch);
+            var riseNight = RiseOrZero(p.NightKw, rise.Day, scratch);
+            var riseDay = RiseOrZero(p.DaytimeKw, rise.Day, scratch);
+            var risePeak = RiseOrZero(p.MaxKw, rise.Day, scratch);
+            var candidate = features with
+            {
+                Rise = rise,
+                RiseSeries = series,
+                Added = Classify(riseMean, riseBase, riseNight, riseDay, risePeak, p.HasIntraday),
+                RiseMeanKw = riseMean,
+                RiseBaseKw = riseBase,
+                RiseNightKw = riseNight,
+                RiseDaytimeKw = riseDay,
+                RisePeakKw = risePeak,
+            };
+            var points = ChangePointDetector.Points(candidate);
+            if (points <= bestPoints) return;
+            best = candidate;
+            bestPoints = points;
+        }
     }
 
     private static double RiseOrZero(double[] series, int day, Span<double> scratch)
     {
         var r = RiseDetector.RiseAt(series, day, scratch);
         return double.IsFinite(r) ? r : 0;
-    }
-
-    /// <summary>The rise with the strongest evidence among the mean, base and night series.</summary>
-    private static Rise? PickRise(DailyProfile p, out string name)
-    {
-        name = "";
-        Rise? best = null;
-        double bestScore = 0;
-        Consider(RiseDetector.FindRise(p.MeanKw), "daily mean", ref best, ref bestScore, ref name);
-        if (p.HasIntraday)
-        {
-            Consider(RiseDetector.FindRise(p.MinKw), "daily minimum", ref best, ref bestScore, ref name);
-            Consider(RiseDetector.FindRise(p.NightKw), "night mean", ref best, ref bestScore, ref name);
-        }
-        return best;
-
-        static void Consider(Rise? r, string label, ref Rise? best, ref double bestScore, ref string name)
-        {
-            if (r is null) return;
-            var score = RiseDetector.Strength(r);
-            if (score <= bestScore) return;
-            best = r;
-            bestScore = score;
-            name = label;
-        }
     }
 
     internal static AddedLoad Classify(double mean, double baseRise, double night, double day, double peak, bool intraday)
