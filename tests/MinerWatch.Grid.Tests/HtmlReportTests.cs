@@ -65,8 +65,13 @@ public sealed class HtmlReportTests : IDisposable
         ],
         new ScanSummary
         {
-            Meters = 3, Readings = 3 * Days * 24 - 48, Suspects = 2, FirstDay = Start, LastDay = Start.AddDays(Days - 1),
-            Intervals = new Dictionary<string, int> { ["60 min"] = 3 }, SuspectThreshold = 0.5,
+            Meters = 3,
+            Readings = 3 * Days * 24 - 48,
+            Suspects = 2,
+            FirstDay = Start,
+            LastDay = Start.AddDays(Days - 1),
+            Intervals = new Dictionary<string, int> { ["60 min"] = 3 },
+            SuspectThreshold = 0.5,
         });
 
     private (string Html, ReportData Data) Render()

@@ -227,75 +227,75 @@ internal static class FarmLoad
         switch (site.Kind)
         {
             case SiteKind.Irrigation:
-            {
-                var pumpKw = cap * rng.Uniform(0.6, 0.9);
-                var nightTariff = rng.Chance(0.3);
-                var campaignLeft = 0;
-                for (var d = 0; d < c.Days; d++)
                 {
-                    var info = c.DayInfos[d];
-                    var season = IrrigationSeason[info.Date.Month - 1] * (info.MeanTemp > 28 ? 1.5 : 1);
-                    if (campaignLeft == 0 && rng.Chance(0.08 * season))
-                        campaignLeft = rng.Between(2, 12);
-                    for (var s = 0; s < steps; s++)
-                        kw[(d * steps) + s] += standby;
-                    if (campaignLeft == 0)
-                        continue;
-                    campaignLeft--;
-                    var hours = rng.Uniform(4, 14);
-                    var start = (d * 24.0) + (nightTariff ? rng.Uniform(22, 23.5) : rng.Uniform(6.5, 9));
-                    Shapes.AddBlock(kw, dt, start, start + hours, pumpKw * rng.Uniform(0.97, 1.03));
-                }
-                break;
-            }
-            case SiteKind.FishPond:
-            {
-                // Aerators run at night when warm water holds little oxygen: a night-only flat load.
-                var aeratorKw = cap * rng.Uniform(0.5, 0.8);
-                var on = rng.Uniform(21, 23);
-                var off = rng.Uniform(6, 8);
-                for (var d = 0; d < c.Days; d++)
-                {
-                    var info = c.DayInfos[d];
-                    var share = Math.Clamp((info.MeanTemp - 18) / 8, 0, 1);
-                    var dayStart = d * 24.0;
-                    Shapes.AddBlock(kw, dt, dayStart, dayStart + 24, standby);
-                    Shapes.AddBlock(kw, dt, dayStart + 7, dayStart + 17, 0.05 * cap); // feeders, water pumps
-                    if (share > 0)
-                        Shapes.AddBlock(kw, dt, dayStart + on, dayStart + 24 + off, aeratorKw * Math.Round(share * 4) / 4);
-                    if (info.MeanTemp > 29)
-                        Shapes.AddBlock(kw, dt, dayStart + 13, dayStart + 16, aeratorKw * 0.5);
-                    if (rng.Chance(0.004))
-                        Shapes.AddBlock(kw, dt, dayStart + 8, dayStart + 8 + rng.Uniform(24, 60), cap * 0.4); // draining a pond
-                }
-                break;
-            }
-            default:
-            {
-                // Pig and poultry houses: fans follow heat, lamps keep chicks warm, flocks come and go.
-                var fanKw = cap * rng.Uniform(0.3, 0.5);
-                var cycle = rng.Between(42, 56);
-                var empty = rng.Between(7, 14);
-                var phase = rng.Next(cycle);
-                for (var d = 0; d < c.Days; d++)
-                {
-                    var housed = (d + phase) % cycle >= empty;
-                    var stock = housed ? 1 : 0.2;
-                    for (var s = 0; s < steps; s++)
+                    var pumpKw = cap * rng.Uniform(0.6, 0.9);
+                    var nightTariff = rng.Chance(0.3);
+                    var campaignLeft = 0;
+                    for (var d = 0; d < c.Days; d++)
                     {
-                        var i = (d * steps) + s;
-                        var h = (s + 0.5) * dt;
-                        var temp = c.StepTemp[i];
-                        var load = standby + (cap * 0.05 * stock)
-                            + (fanKw * stock * Math.Clamp((temp - 20) / 12, 0.05, 1))
-                            + (cap * 0.08 * stock * Shapes.Window(h, 5, 22, 0.5))
-                            + (cap * 0.12 * stock * (temp < 15 ? 1 : 0) * (1 - Shapes.Window(h, 9, 17, 1)))
-                            + (cap * 0.15 * stock * Shapes.Window(h, 9.5, 11.5, 0.3));
-                        kw[i] += load * rng.LogNormalFactor(0.04);
+                        var info = c.DayInfos[d];
+                        var season = IrrigationSeason[info.Date.Month - 1] * (info.MeanTemp > 28 ? 1.5 : 1);
+                        if (campaignLeft == 0 && rng.Chance(0.08 * season))
+                            campaignLeft = rng.Between(2, 12);
+                        for (var s = 0; s < steps; s++)
+                            kw[(d * steps) + s] += standby;
+                        if (campaignLeft == 0)
+                            continue;
+                        campaignLeft--;
+                        var hours = rng.Uniform(4, 14);
+                        var start = (d * 24.0) + (nightTariff ? rng.Uniform(22, 23.5) : rng.Uniform(6.5, 9));
+                        Shapes.AddBlock(kw, dt, start, start + hours, pumpKw * rng.Uniform(0.97, 1.03));
                     }
+                    break;
                 }
-                break;
-            }
+            case SiteKind.FishPond:
+                {
+                    // Aerators run at night when warm water holds little oxygen: a night-only flat load.
+                    var aeratorKw = cap * rng.Uniform(0.5, 0.8);
+                    var on = rng.Uniform(21, 23);
+                    var off = rng.Uniform(6, 8);
+                    for (var d = 0; d < c.Days; d++)
+                    {
+                        var info = c.DayInfos[d];
+                        var share = Math.Clamp((info.MeanTemp - 18) / 8, 0, 1);
+                        var dayStart = d * 24.0;
+                        Shapes.AddBlock(kw, dt, dayStart, dayStart + 24, standby);
+                        Shapes.AddBlock(kw, dt, dayStart + 7, dayStart + 17, 0.05 * cap); // feeders, water pumps
+                        if (share > 0)
+                            Shapes.AddBlock(kw, dt, dayStart + on, dayStart + 24 + off, aeratorKw * Math.Round(share * 4) / 4);
+                        if (info.MeanTemp > 29)
+                            Shapes.AddBlock(kw, dt, dayStart + 13, dayStart + 16, aeratorKw * 0.5);
+                        if (rng.Chance(0.004))
+                            Shapes.AddBlock(kw, dt, dayStart + 8, dayStart + 8 + rng.Uniform(24, 60), cap * 0.4); // draining a pond
+                    }
+                    break;
+                }
+            default:
+                {
+                    // Pig and poultry houses: fans follow heat, lamps keep chicks warm, flocks come and go.
+                    var fanKw = cap * rng.Uniform(0.3, 0.5);
+                    var cycle = rng.Between(42, 56);
+                    var empty = rng.Between(7, 14);
+                    var phase = rng.Next(cycle);
+                    for (var d = 0; d < c.Days; d++)
+                    {
+                        var housed = (d + phase) % cycle >= empty;
+                        var stock = housed ? 1 : 0.2;
+                        for (var s = 0; s < steps; s++)
+                        {
+                            var i = (d * steps) + s;
+                            var h = (s + 0.5) * dt;
+                            var temp = c.StepTemp[i];
+                            var load = standby + (cap * 0.05 * stock)
+                                + (fanKw * stock * Math.Clamp((temp - 20) / 12, 0.05, 1))
+                                + (cap * 0.08 * stock * Shapes.Window(h, 5, 22, 0.5))
+                                + (cap * 0.12 * stock * (temp < 15 ? 1 : 0) * (1 - Shapes.Window(h, 9, 17, 1)))
+                                + (cap * 0.15 * stock * Shapes.Window(h, 9.5, 11.5, 0.3));
+                            kw[i] += load * rng.LogNormalFactor(0.04);
+                        }
+                    }
+                    break;
+                }
         }
     }
 }

@@ -72,69 +72,69 @@ internal static class MiningLoad
         switch (m.Variant)
         {
             case MiningVariant.NightStealth:
-            {
-                var start = rng.Uniform(21.5, 23.5);
-                var stop = rng.Uniform(6, 8);
-                var weekends = rng.Chance(0.2);
-                // A farm already running before the data started was on the night before too.
-                if (m.OnsetDay < 0)
-                    Shapes.AddBlock(on, dt, 0, stop, 1);
-                for (var d = first; d < c.Days; d++)
                 {
-                    var info = c.DayInfos[d];
-                    var dayStart = d * 24.0;
-                    var weekend = info.Weekday is DayOfWeek.Saturday or DayOfWeek.Sunday;
-                    if (weekends && weekend)
-                        Shapes.AddBlock(on, dt, dayStart + stop, dayStart + start, 1); // nobody checks at weekends
-                    Shapes.AddBlock(on, dt, dayStart + start + rng.Normal(0, 0.1), dayStart + 24 + stop + rng.Normal(0, 0.1), 1);
+                    var start = rng.Uniform(21.5, 23.5);
+                    var stop = rng.Uniform(6, 8);
+                    var weekends = rng.Chance(0.2);
+                    // A farm already running before the data started was on the night before too.
+                    if (m.OnsetDay < 0)
+                        Shapes.AddBlock(on, dt, 0, stop, 1);
+                    for (var d = first; d < c.Days; d++)
+                    {
+                        var info = c.DayInfos[d];
+                        var dayStart = d * 24.0;
+                        var weekend = info.Weekday is DayOfWeek.Saturday or DayOfWeek.Sunday;
+                        if (weekends && weekend)
+                            Shapes.AddBlock(on, dt, dayStart + stop, dayStart + start, 1); // nobody checks at weekends
+                        Shapes.AddBlock(on, dt, dayStart + start + rng.Normal(0, 0.1), dayStart + 24 + stop + rng.Normal(0, 0.1), 1);
+                    }
+                    break;
                 }
-                break;
-            }
             case MiningVariant.Throttled:
-            {
-                var level = m.Throttle;
-                var next = first;
-                for (var d = first; d < c.Days; d++)
                 {
-                    if (d >= next)
+                    var level = m.Throttle;
+                    var next = first;
+                    for (var d = first; d < c.Days; d++)
                     {
-                        level = Math.Clamp(m.Throttle + rng.Uniform(-0.08, 0.08), 0.25, 0.7);
-                        next = d + rng.Between(14, 56);
+                        if (d >= next)
+                        {
+                            level = Math.Clamp(m.Throttle + rng.Uniform(-0.08, 0.08), 0.25, 0.7);
+                            next = d + rng.Between(14, 56);
+                        }
+                        on.AsSpan(d * steps, steps).Fill(level);
                     }
-                    on.AsSpan(d * steps, steps).Fill(level);
+                    break;
                 }
-                break;
-            }
             case MiningVariant.Intermittent when rng.Chance(0.5):
-            {
-                // Looks like a business: on in working hours on working days.
-                var open = rng.Uniform(7.5, 9.5);
-                var close = rng.Uniform(17.5, 20);
-                for (var d = first; d < c.Days; d++)
                 {
-                    if (c.DayInfos[d].Workday)
-                        Shapes.AddBlock(on, dt, (d * 24.0) + open, (d * 24.0) + close, 1);
-                }
-                break;
-            }
-            case MiningVariant.Intermittent:
-            {
-                // Random blocks of days on and off.
-                var d = first;
-                var running = rng.Chance(0.6);
-                while (d < c.Days)
-                {
-                    var length = running ? rng.Between(2, 10) : rng.Between(1, 7);
-                    if (running)
+                    // Looks like a business: on in working hours on working days.
+                    var open = rng.Uniform(7.5, 9.5);
+                    var close = rng.Uniform(17.5, 20);
+                    for (var d = first; d < c.Days; d++)
                     {
-                        var from = d * 24.0 + (d == first ? 0 : rng.Uniform(0, 24));
-                        Shapes.AddBlock(on, dt, from, ((d + length) * 24.0) + rng.Uniform(0, 24), 1);
+                        if (c.DayInfos[d].Workday)
+                            Shapes.AddBlock(on, dt, (d * 24.0) + open, (d * 24.0) + close, 1);
                     }
-                    d += length;
-                    running = !running;
+                    break;
                 }
-                break;
-            }
+            case MiningVariant.Intermittent:
+                {
+                    // Random blocks of days on and off.
+                    var d = first;
+                    var running = rng.Chance(0.6);
+                    while (d < c.Days)
+                    {
+                        var length = running ? rng.Between(2, 10) : rng.Between(1, 7);
+                        if (running)
+                        {
+                            var from = d * 24.0 + (d == first ? 0 : rng.Uniform(0, 24));
+                            Shapes.AddBlock(on, dt, from, ((d + length) * 24.0) + rng.Uniform(0, 24), 1);
+                        }
+                        d += length;
+                        running = !running;
+                    }
+                    break;
+                }
             default:
                 on.AsSpan(first * steps).Fill(1);
                 break;
