@@ -15,13 +15,13 @@ public static class ScanTable
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 160;
+        console.Profile.Width = 240;
         var table = new Table().Border(TableBorder.Simple);
         foreach (var column in new[] { "rank", "meter", "class", "region", "score", "verdict", "onset", "mining kW", "miners", "kWh since onset", "strongest evidence" })
-            table.AddColumn(new TableColumn(column));
+            table.AddColumn(new TableColumn(column).NoWrap());
         foreach (var m in result.Meters.Take(top))
         {
-            var evidence = m.Evidence.Count == 0 ? "" : $"{m.Evidence[0].Detector}: {Shorten(m.Evidence[0].Detail, 70)}";
+            var evidence = m.Evidence.Count == 0 ? "" : $"{m.Evidence[0].Detector}: {Headline(m.Evidence[0].Detail)}";
             table.AddRow(
                 m.Rank.ToString(), Markup.Escape(m.MeterId), m.CustomerClass ?? "", Markup.Escape(m.Region ?? ""), m.Score.ToString("0.000"), m.Verdict,
                 m.Onset is { } o ? (m.OnsetAtDataStart ? $"<={o:yyyy-MM-dd}" : o.ToString("yyyy-MM-dd")) : "",
@@ -35,5 +35,11 @@ public static class ScanTable
             + $"{s.Feeders} feeders balanced; {s.MetersWithActivity} meters with declared activity; {s.RejectedRows} rows rejected");
     }
 
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    /// <summary>The first clause of an evidence detail, which names the finding; the numbers behind it are in JSON and the report.</summary>
+    private static string Headline(string detail)
+    {
+        var end = detail.IndexOfAny([';', '(']);
+        var text = (end > 0 ? detail[..end] : detail).TrimEnd(' ', ',');
+        return text.Length <= 52 ? text : text[..51] + "…";
+    }
 }

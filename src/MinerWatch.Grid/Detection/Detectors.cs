@@ -159,7 +159,7 @@ public static class DeclaredActivityDetector
         if (over < 1.3 || excess < 1) return null;
         var points = Math.Min(5, 2.5 * Math.Log2(over));
         var since = start > 0 ? $" since {ChangePointDetector.Day(p.FirstDay + start)} (a rise of {rise!.Size:0.#} kW in unexplained load)" : "";
-        var detail = $"metered energy is {recent:0.00}x the declared business energy{since}, against {peerRatio:0.00}x for {peers} peers with declared activity; "
+        var detail = $"metered {recent:0.00}x the declared energy{since}, against {peerRatio:0.00}x for {peers} peers with declared activity; "
             + $"{excess:0.#} kW around the clock is not accounted for";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)),
             start > 0 ? p.FirstDay + start : null, excess, start > 0 ? rise!.Before : null);
