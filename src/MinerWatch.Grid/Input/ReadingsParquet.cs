@@ -36,9 +36,9 @@ public static class ReadingsParquetReader
         var tsField = Field("timestamp");
         var kwhField = Field("kwh");
         var offsetField = fields.FirstOrDefault(f => f.Name == "utc_offset_minutes");
-        if (idField.ClrType != typeof(string)) throw new InputException(path, 0, $"column '{idColumn}' must be a string column");
+        if (!IsText(idField)) throw new InputException(path, 0, $"column '{idColumn}' must be a string column (found {idField.ClrType.Name})");
         if (kwhField.ClrType != typeof(double) && kwhField.ClrType != typeof(float)) throw new InputException(path, 0, "column 'kwh' must be a double or float column");
-        var tsIsText = tsField.ClrType == typeof(string);
+        var tsIsText = IsText(tsField);
         if (!tsIsText && tsField.ClrType != typeof(DateTime)) throw new InputException(path, 0, "column 'timestamp' must be an ISO-8601 string or a Parquet timestamp");
 
         var batch = new ReadingBatch(ReadingsCsvReader.BatchSize) { File = path };
@@ -120,6 +120,9 @@ public static class ReadingsParquetReader
         if (batch.Count > 0) onBatch(batch);
         return rows;
     }
+
+    /// <summary>Parquet.Net reports UTF-8 string columns as <see cref="string"/> or <see cref="ReadOnlyMemory{T}"/> of char.</summary>
+    private static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
     private static async Task<double?[]> ReadDoubles(ParquetRowGroupReader group, DataField field, int count)
     {
