@@ -45,7 +45,9 @@ public static class ChangePointDetector
     {
         var r = f.Rise;
         if (r is null || !IsCandidate(f)) return null;
-        var points = Points(f) * Alone(synchrony);
+        // Weather moves many meters at once but never steadily; a steady added load keeps most of its weight however many peers rose.
+        var alone = Math.Max(Alone(synchrony), r.Variability <= 0.15 ? 0.8 : r.Variability <= 0.3 ? 0.5 : 0);
+        var points = Points(f) * alone;
         var kw = f.Added switch
         {
             AddedLoad.NightOnly => f.RiseNightKw,
@@ -83,7 +85,7 @@ public static class LoadShapeDetector
         var constancy = f.MeanKw > 0 ? f.BaseKw / f.MeanKw : 0;
         var material = Math.Clamp((utilizationZ - 0.5) / 1.5, 0, 1);
         var flatPoints = Math.Clamp(0.5 * (constancyZ - 2), 0, 3) * material;
-        var nightPoints = Math.Clamp(0.5 * (nightZ - 3), 0, 3.5);
+        var nightPoints = Math.Clamp(0.7 * (nightZ - 2.5), 0, 4);
         var points = flatPoints + nightPoints;
         if (points <= 0) return null;
         var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), coefficient of variation {f.Cv:0.00}, "

@@ -63,11 +63,11 @@ public static class RiseDetector
         foreach (var t in best)
         {
             if (t < 0) continue;
-            var step = Measure(x, t, scratch);
+            var step = Measure(x, t, scratch, withVariability: false);
             if (step is not null && (result is null || Strength(step) > Strength(result)))
                 result = step;
         }
-        return result;
+        return result is null ? null : result with { Variability = Variability(x, result) };
     }
 
     /// <summary>How strongly a rise reads as a new load: clear, sudden and to a level not seen before (a return from a holiday is not new).</summary>
@@ -75,7 +75,7 @@ public static class RiseDetector
         Math.Min(r.Z, 50) * Math.Min(1, r.Sharpness + 0.3) * (1 - r.SeenBefore) * (1 - r.SeenBefore) * Math.Log2(1 + r.Size / Math.Max(r.Before, 0.05));
 
     /// <summary>Measures a rise at day <paramref name="t"/> with medians, and refines the day to the first one at the new level.</summary>
-    public static Rise? Measure(ReadOnlySpan<double> x, int t, Span<double> scratch = default)
+    public static Rise? Measure(ReadOnlySpan<double> x, int t, Span<double> scratch = default, bool withVariability = true)
     {
         var n = x.Length;
         if (scratch.Length < 2 * Window + 16) scratch = new double[2 * Window + 16];
@@ -114,18 +114,24 @@ public static class RiseDetector
             if (x[d] >= mid) seen++;
         }
         int kept = 0, later = 0;
-        var added = new double[n - onset];
         for (var d = onset; d < n; d++)
         {
-            added[d - onset] = x[d] - before;
             if (!double.IsFinite(x[d])) continue;
             later++;
             if (x[d] >= mid) kept++;
         }
-        var addedMedian = Robust.Median(added);
-        var variability = addedMedian > 0 ? Robust.ScaledMad(added, addedMedian) / addedMedian : 1;
-        return new Rise(onset, before, step, z, sharpness, earlier == 0 ? 0 : (double)seen / earlier,
-            later == 0 ? 0 : (double)kept / later, variability);
+        var rise = new Rise(onset, before, step, z, sharpness, earlier == 0 ? 0 : (double)seen / earlier, later == 0 ? 0 : (double)kept / later, 1);
+        return withVariability ? rise with { Variability = Variability(x, rise) } : rise;
+    }
+
+    /// <summary>Robust coefficient of variation of the load added since the rise (1 when nothing was added).</summary>
+    private static double Variability(ReadOnlySpan<double> x, Rise rise)
+    {
+        var added = new double[x.Length - rise.Day];
+        for (var d = rise.Day; d < x.Length; d++) added[d - rise.Day] = x[d] - rise.Before;
+        var scratch = new double[added.Length];
+        var median = Robust.Median(added, scratch);
+        return median > 0 ? Robust.ScaledMad(added, median, scratch) / median : 1;
     }
 
     /// <summary>The rise of a series across a given day, medians of the windows either side (kW); NaN when a side is thin.</summary>

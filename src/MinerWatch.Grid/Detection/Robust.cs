@@ -14,11 +14,46 @@ public static class Robust
             if (double.IsFinite(v)) buffer[n++] = v;
         if (n == 0) return double.NaN;
         var s = buffer[..n];
-        s.Sort();
         var pos = q * (n - 1);
         var lo = (int)Math.Floor(pos);
-        var hi = Math.Min(lo + 1, n - 1);
-        return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+        var low = Select(s, lo);
+        if (lo + 1 >= n || pos == lo) return low;
+        // After selecting rank lo, everything to its right is at least as large: the next rank is their minimum.
+        var high = double.PositiveInfinity;
+        foreach (var v in s[(lo + 1)..]) high = Math.Min(high, v);
+        return low + (high - low) * (pos - lo);
+    }
+
+    /// <summary>
+    /// The k-th smallest value (0-based), partially reordering <paramref name="values"/> (Hoare's selection with a
+    /// median-of-three pivot). Written here because .NET has no selection algorithm and full sorts dominated the cost
+    /// of the change-point search, which takes many medians per meter.
+    /// </summary>
+    public static double Select(Span<double> values, int k)
+    {
+        int left = 0, right = values.Length - 1;
+        while (right > left)
+        {
+            var mid = left + (right - left) / 2;
+            if (values[mid] < values[left]) (values[mid], values[left]) = (values[left], values[mid]);
+            if (values[right] < values[left]) (values[right], values[left]) = (values[left], values[right]);
+            if (values[right] < values[mid]) (values[right], values[mid]) = (values[mid], values[right]);
+            var pivot = values[mid];
+            int i = left, j = right;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i > j) break;
+                (values[i], values[j]) = (values[j], values[i]);
+                i++;
+                j--;
+            }
+            if (k <= j) right = j;
+            else if (k >= i) left = i;
+            else return values[k];
+        }
+        return values[k];
     }
 
     /// <summary>Median absolute deviation scaled by 1.4826 to estimate a standard deviation.</summary>

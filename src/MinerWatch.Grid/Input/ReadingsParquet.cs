@@ -47,8 +47,8 @@ public static class ReadingsParquetReader
         {
             using var group = reader.OpenRowGroupReader(g);
             var count = (int)group.RowCount;
-            var idValues = new string?[count];
-            await group.ReadAsync(idField, idValues.AsMemory(), null);
+            // Ids are read as character memory, not strings, so no string is made per row.
+            var idValues = await ReadText(group, idField, count);
             var kwh = await ReadDoubles(group, kwhField, count);
             string?[]? tsText = null;
             DateTime?[]? tsTime = null;
@@ -59,21 +59,30 @@ public static class ReadingsParquetReader
             }
             else tsTime = await ReadNullable<DateTime>(group, tsField, count);
             int?[]? offsets = offsetField is null ? null : await ReadNullable<int>(group, offsetField, count);
+            var lastId = ReadOnlyMemory<char>.Empty;
+            var lastEntity = -1;
 
             for (var i = 0; i < count; i++)
             {
                 var row = rowBase + i + 1;
-                var id = idValues[i];
-                if (string.IsNullOrWhiteSpace(id))
+                var id = idValues[i].Span;
+                int entity;
+                if (lastEntity >= 0 && id.SequenceEqual(lastId.Span)) entity = lastEntity;
+                else
                 {
-                    policy.Reject(path, row, $"{idColumn} is empty", "");
-                    continue;
-                }
-                var entity = ids.Find(id.AsSpan().Trim());
-                if (entity < 0)
-                {
-                    if (unknownReason is not null) policy.Reject(path, row, string.Format(unknownReason, id), id);
-                    continue;
+                    if (id.IsWhiteSpace())
+                    {
+                        policy.Reject(path, row, $"{idColumn} is empty", "");
+                        continue;
+                    }
+                    entity = ids.Find(id.Trim());
+                    if (entity < 0)
+                    {
+                        if (unknownReason is not null) policy.Reject(path, row, string.Format(unknownReason, id.ToString()), id);
+                        continue;
+                    }
+                    lastId = idValues[i];
+                    lastEntity = entity;
                 }
                 MeterTime time;
                 if (tsText is not null)
@@ -119,6 +128,25 @@ public static class ReadingsParquetReader
         }
         if (batch.Count > 0) onBatch(batch);
         return rows;
+    }
+
+    /// <summary>A text column as character memory, one entry per row (empty for a null).</summary>
+    private static async Task<ReadOnlyMemory<char>[]> ReadText(ParquetRowGroupReader group, DataField field, int count)
+    {
+        var values = new ReadOnlyMemory<char>[count];
+        if (!field.IsNullable)
+        {
+            await group.ReadRawAsync(field, values.AsMemory(), null, null);
+            return values;
+        }
+        // Raw reading packs the non-null values first; the definition levels say which rows they belong to.
+        var levels = new int[count];
+        await group.ReadRawAsync(field, values.AsMemory(), levels.AsMemory(), null);
+        var present = levels.Count(l => l == field.MaxDefinitionLevel);
+        if (present == count) return values;
+        for (int row = count - 1, value = present - 1; row >= 0; row--)
+            values[row] = levels[row] == field.MaxDefinitionLevel ? values[value--] : ReadOnlyMemory<char>.Empty;
+        return values;
     }
 
     /// <summary>Parquet.Net reports UTF-8 string columns as <see cref="string"/> or <see cref="ReadOnlyMemory{T}"/> of char.</summary>

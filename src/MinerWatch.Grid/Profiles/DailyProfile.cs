@@ -73,7 +73,7 @@ public sealed class DailyProfile
 
     public static DailyProfile From(MeterSeries series)
     {
-        var interval = InferInterval(series.SpacingGcd, series.Readings);
+        var interval = series.IntervalMinutes;
         var hours = interval / 60.0;
         var perDay = 1440.0 / interval;
         if (series.Readings == 0)
@@ -113,14 +113,5 @@ public sealed class DailyProfile
         for (var i = 0; i < hourKw.Length; i++)
             hourKw[i] = counts[skip + i] == 0 || interval >= 1440 ? double.NaN : sums[skip + i] / counts[skip + i] / hours;
         return new DailyProfile(series.MinDay, interval, series.Readings, mean, min, max, night, daytime, coverage, sum, sumSq, count, hourKw, firstBlock);
-    }
-
-    /// <summary>The longest of 1 day, 1 h, 30 min and 15 min that divides every distance between readings.</summary>
-    public static int InferInterval(long spacingGcd, long readings)
-    {
-        if (readings < 2 || spacingGcd == 0) return 60;
-        foreach (var candidate in (ReadOnlySpan<int>)[1440, 60, 30, 15])
-            if (spacingGcd % candidate == 0) return candidate;
-        return 15;
     }
 }

@@ -25,14 +25,20 @@ public sealed class MeterSeries
     private ulong[] _seen = [];
     private long _seenBase;
     private long _firstLocal;
-    private long _spacingGcd;
+    // Which interval lengths divide every distance between readings (in quarter hours: 96 a day, 4 an hour, 2 a half hour).
+    private bool _spacedByDays = true;
+    private bool _spacedByHours = true;
+    private bool _spacedByHalfHours = true;
 
     public long Readings { get; private set; }
     public long MinDay { get; private set; } = long.MaxValue;
     public long MaxDay { get; private set; } = long.MinValue;
 
-    /// <summary>Greatest common divisor of the local-time distances between readings, in minutes (0 with one reading).</summary>
-    public long SpacingGcd => _spacingGcd;
+    /// <summary>
+    /// The longest of 1 day, 1 hour, 30 and 15 minutes that divides every local-time distance between readings
+    /// (60 with fewer than two readings).
+    /// </summary>
+    public int IntervalMinutes => Readings < 2 ? 60 : _spacedByDays ? 1440 : _spacedByHours ? 60 : _spacedByHalfHours ? 30 : 15;
 
     internal ReadOnlySpan<DayStats> Days => _days;
     internal long FirstDay => _firstDay;
@@ -43,16 +49,16 @@ public sealed class MeterSeries
     /// <summary>Adds one reading; returns false, changing nothing, when this UTC interval was already read.</summary>
     public bool Add(long localMinutes, short offsetMinutes, double kwh)
     {
-        var utcSlot = Math.DivRem(localMinutes - offsetMinutes, SlotMinutes, out var rem);
-        if (rem < 0) utcSlot--;
-        if (!MarkSeen(utcSlot)) return false;
+        // Divisions by constants only: the JIT turns them into multiplications, which keeps this loop fast.
+        if (!MarkSeen(FloorDiv(localMinutes - offsetMinutes, SlotMinutes))) return false;
 
         if (Readings == 0) _firstLocal = localMinutes;
         else
         {
-            var delta = Math.Abs(localMinutes - _firstLocal);
-            if (_spacingGcd == 0) _spacingGcd = delta;
-            else if (delta % _spacingGcd != 0) _spacingGcd = Gcd(_spacingGcd, delta);
+            var quarters = Math.Abs(localMinutes - _firstLocal) / SlotMinutes;
+            _spacedByDays &= quarters % 96 == 0;
+            _spacedByHours &= (quarters & 3) == 0;
+            _spacedByHalfHours &= (quarters & 1) == 0;
         }
         Readings++;
 
@@ -164,16 +170,12 @@ public sealed class MeterSeries
         return (int)i;
     }
 
+    /// <summary>Division rounding towards negative infinity (for instants before 1970).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static long FloorDiv(long a, long b)
     {
         var q = a / b;
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-    }
-
-    private static long Gcd(long a, long b)
-    {
-        while (b != 0) (a, b) = (b, a % b);
-        return a;
+        return a < 0 && q * b != a ? q - 1 : q;
     }
 }
 
