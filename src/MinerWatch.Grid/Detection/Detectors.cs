@@ -36,18 +36,21 @@ public static class ChangePointDetector
         return (basis + character + steady) * sharp * novel * lasting;
     }
 
-    /// <summary>Discount for a rise that many peers shared (1 when few did, 0.3 when 15 % or more did).</summary>
-    private static double Alone(double synchrony) => synchrony <= 0.04 ? 1 : synchrony >= 0.15 ? 0.3 : 1 - (synchrony - 0.04) / 0.11 * 0.7;
+    /// <summary>Discount for a rise that peers shared: 1 up to twice the chance rate, down to 0.3 at six times it.</summary>
+    private static double Alone(double synchrony) => synchrony <= 2 ? 1 : synchrony >= 6 ? 0.3 : 1 - (synchrony - 2) / 4 * 0.7;
 
-    /// <param name="synchrony">Share of the meter's peers whose own rise came within three weeks of this one: weather,
-    /// a season or a tariff change moves many meters at once, a new farm moves one.</param>
+    /// <param name="synchrony">How many times more peers rose as much within three weeks of this rise than chance would
+    /// give: weather, a season or a tariff change moves many meters at once, a new farm moves one.</param>
     public static DetectorResult? Evaluate(DailyProfile p, MeterFeatures f, double synchrony = 0)
     {
         var r = f.Rise;
         if (r is null || !IsCandidate(f)) return null;
         // Weather moves many meters at once but never steadily; a steady added load keeps most of its weight however many peers rose.
         var alone = Math.Max(Alone(synchrony), r.Variability <= 0.15 ? 0.8 : r.Variability <= 0.3 ? 0.5 : 0);
-        var points = Points(f) * alone;
+        // Persistence and steadiness measured over a few days say little: a rise near the end of the data weighs less.
+        var daysAfter = p.Days - r.Day;
+        var late = Math.Clamp(daysAfter / 28.0, 0.35, 1);
+        var points = Points(f) * alone * late;
         var kw = f.Added switch
         {
             AddedLoad.NightOnly => f.RiseNightKw,
@@ -64,7 +67,7 @@ public static class ChangePointDetector
         var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Name} ({m.Model.Kw:0.###} kW)" : "";
         var detail = $"{r.Size:0.##} kW rise in the {f.RiseSeries} on {Day(p.FirstDay + r.Day)} (from {r.Before:0.##} kW, {r.Z:0.#} times the usual day-to-day spread); "
             + $"{what}; {r.Sharpness:P0} of it within two weeks, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "
-            + $"added load varies {r.Variability:P0}, {synchrony:P0} of peers rose as much within three weeks of it{fit}";
+            + $"added load varies {r.Variability:P0}, peers rose as much within three weeks {synchrony:0.#} times as often as chance{fit}";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), p.FirstDay + r.Day, kw, r.Before);
     }
 
@@ -78,18 +81,22 @@ public static class LoadShapeDetector
 
     /// <param name="utilizationZ">Robust z of the base load per contracted kW against peers: a flat load matters only
     /// when it is also large for the site (a flat 50 W is a refrigerator).</param>
-    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double utilizationZ, string group)
+    /// <param name="steadinessZ">Robust z against peers of minus the log of the daily minimum's variation: high when the
+    /// floor of the load holds still from day to day.</param>
+    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double steadinessZ, double utilizationZ, string group)
     {
         // Identical readings all period long are a stuck or estimated meter, not a machine: real loads always vary a little.
         if (f.Cv < 0.005) return null;
         var constancy = f.MeanKw > 0 ? f.BaseKw / f.MeanKw : 0;
         var material = Math.Clamp((utilizationZ - 0.5) / 1.5, 0, 1);
         var flatPoints = Math.Clamp(0.5 * (constancyZ - 2), 0, 3) * material;
+        // A floor that never moves at all is a standby level held by a controller, or a stuck channel; a machine's draw varies a little.
+        var steadyPoints = f.BaseVariation >= 0.005 ? Math.Clamp(0.5 * (steadinessZ - 1.5), 0, 2.5) * material : 0;
         var nightPoints = Math.Clamp(0.7 * (nightZ - 2.5), 0, 4);
-        var points = flatPoints + nightPoints;
+        var points = flatPoints + steadyPoints + nightPoints;
         if (points <= 0) return null;
-        var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), coefficient of variation {f.Cv:0.00}, "
-            + $"load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, night/day ratio {f.NightDayRatio:0.00} (z {nightZ:0.#}), "
+        var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), daily minimum varies {f.BaseVariation:P0} (z {steadinessZ:0.#}), "
+            + $"coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, night/day ratio {f.NightDayRatio:0.00} (z {nightZ:0.#}), "
             + $"daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)));
     }

@@ -48,6 +48,11 @@ public sealed record MeterFeatures
     public double DailyCycle { get; init; }
     /// <summary>Swing of the day-of-week means, (max - min) / mean.</summary>
     public double WeeklyCycle { get; init; }
+    /// <summary>
+    /// Robust coefficient of variation of the daily minimum across the window's days: a farm holds the floor of the
+    /// load at the same level every day, holidays included; a business's or a home's floor wanders.
+    /// </summary>
+    public double BaseVariation { get; init; } = double.NaN;
     /// <summary>Log of the mean of the last 8 weeks over the first 8 weeks.</summary>
     public double Growth { get; init; }
 
@@ -184,6 +189,7 @@ public sealed record MeterFeatures
         var variance = Math.Max(0, sumSq / count - meanKwh * meanKwh);
         var meanKw = meanKwh / (p.IntervalMinutes / 60.0);
         var peak = Robust.Median(maxima);
+        var baseKw = Robust.Median(minima);
         double wMin = double.MaxValue, wMax = double.MinValue, wSum = 0;
         var wN = 0;
         for (var d = 0; d < 7; d++)
@@ -198,7 +204,8 @@ public sealed record MeterFeatures
         return this with
         {
             MeanKw = meanKw,
-            BaseKw = Robust.Median(minima),
+            BaseKw = baseKw,
+            BaseVariation = baseKw > 0 ? Robust.ScaledMad(minima, baseKw) / baseKw : double.NaN,
             Cv = meanKwh > 0 ? Math.Sqrt(variance) / meanKwh : 0,
             LoadFactor = peak > 0 ? meanKw / peak : 0,
             FlatDayShare = (double)flat / days,

@@ -122,6 +122,8 @@ public sealed class GridScanner
         static double LogOrNaN(double v) => v > 0 ? Math.Log(v) : double.NaN;
         var constancy = groups.Stats(i => Constancy(features[i]));
         var night = groups.Stats(i => LogOrNaN(features[i].NightDayRatio));
+        static double Steadiness(MeterFeatures f) => f.BaseVariation >= 0.005 ? -Math.Log(f.BaseVariation) : double.NaN;
+        var steadiness = groups.Stats(i => Steadiness(features[i]));
         var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
         var growth = groups.Stats(i => features[i].Growth);
         var synchrony = Synchrony(groups, profiles, features);
@@ -138,7 +140,8 @@ public sealed class GridScanner
             var utilZ = _sites[i] is { } s ? Robust.Z(LogOrNaN(f.BaseKw / s.ContractedKw), util[g].Median, util[g].Mad, 0.2) : 10;
             var shape = LoadShapeDetector.Evaluate(f,
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
-                Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1), utilZ, name);
+                Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1),
+                Robust.Z(Steadiness(f), steadiness[g].Median, steadiness[g].Mad, 0.2), utilZ, name);
             if (shape is not null) results[i].Add(Discount(shape, discount));
             if (_sites[i] is { } site)
             {
@@ -186,13 +189,17 @@ public sealed class GridScanner
     }
 
     /// <summary>
-    /// For each meter with a rise, the share of its peers whose own rise came within 21 days of it and was at least a
-    /// third as large: a common cause (the cooling season, a tariff) explains a rise only as large as it moves others.
+    /// For each meter with a rise, how many times more of its peers rose (at least a third as much) within 21 days of
+    /// it than rises spread evenly over the period would give: a common cause (the cooling season, a tariff, the start
+    /// of storage heating) bunches rises together, even among a few percent of meters; new farms come at any time.
     /// </summary>
     private static double[] Synchrony(PeerGroups groups, DailyProfile[] profiles, MeterFeatures[] features)
     {
         const int window = 21;
         var result = new double[profiles.Length];
+        var first = profiles.Where(p => p.Days > 0).Select(p => p.FirstDay).DefaultIfEmpty(0).Min();
+        var last = profiles.Where(p => p.Days > 0).Select(p => p.FirstDay + p.Days).DefaultIfEmpty(1).Max();
+        var span = Math.Max(2 * window + 1, last - first);
         for (var g = 0; g < groups.Count; g++)
         {
             var members = groups.Members(g);
@@ -207,9 +214,13 @@ public sealed class GridScanner
                 var size = features[m].Rise!.Size;
                 var lo = LowerBound(days, day - window);
                 var hi = LowerBound(days, day + window + 1);
-                var alike = 0;
+                int alike = 0, alikeAnywhere = 0;
                 for (var k = lo; k < hi; k++) if (rises[k].Size >= size / 3) alike++;
-                result[m] = (double)Math.Max(0, alike - 1) / (members.Count - 1);
+                foreach (var r in rises) if (r.Size >= size / 3) alikeAnywhere++;
+                // Others like it, near this day and anywhere; the expected count near it if they came at random times.
+                var near = Math.Max(0, alike - 1);
+                var expected = Math.Max(0, alikeAnywhere - 1) * (2.0 * window + 1) / span;
+                result[m] = near < 2 ? 0 : near / Math.Max(expected, 0.5);
             }
         }
         return result;
@@ -262,7 +273,7 @@ public sealed class GridScanner
     private MeterFinding Conclude(int i, DailyProfile p, MeterFeatures f, List<DetectorResult> results)
     {
         var points = results.Sum(r => r.Evidence.Points);
-        var score = Math.Round(ScoreModel.Score(points), 4);
+        var score = Math.Round(ScoreModel.Score(points), 6);
         var suspect = score >= ScoreModel.SuspectThreshold;
         var site = _sites[i];
         var finding = new MeterFinding
