@@ -47,7 +47,7 @@ public static class FeederBalanceDetector
 
     /// <summary>Whether the loss rose enough, suddenly and lastingly enough, to point at hidden load.</summary>
     public static bool IsSignificant(FeederBalance b) =>
-        b.LossRise is { } r && r.Z >= 5 && r.Size >= Math.Max(0.5, 0.02 * b.MeanHeadKw) && r.Sharpness >= 0.4 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
+        b.LossRise is { } r && r.Z >= 5 && r.Size >= Math.Max(0.5, 0.01 * b.MeanHeadKw) && r.Sharpness >= 0.25 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
 
     /// <summary>Unexplained loss as a share of the energy into the feeder, over its first eight weeks.</summary>
     public static double EarlyLossShare(FeederBalance b)
