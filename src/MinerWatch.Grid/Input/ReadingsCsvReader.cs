@@ -73,11 +73,15 @@ public static class ReadingsCsvReader
                 policy.Reject(file, row.LineNumberFrom, $"timestamp '{row[tsCol].Span}' is not the start of a 15-minute, 30-minute, hourly or daily interval", row.Span);
                 continue;
             }
-            var kwhError = CsvTable.CheckKwh(row[kwhCol].Span, out var kwh);
-            if (kwhError is not null)
+            // Sep's own number parser is several times faster than double.Parse; the slow path only words the error.
+            if (!row[kwhCol].TryParse(out double kwh) || !double.IsFinite(kwh) || kwh < 0)
             {
-                policy.Reject(file, row.LineNumberFrom, kwhError, row.Span);
-                continue;
+                var kwhError = CsvTable.CheckKwh(row[kwhCol].Span, out kwh);
+                if (kwhError is not null)
+                {
+                    policy.Reject(file, row.LineNumberFrom, kwhError, row.Span);
+                    continue;
+                }
             }
             batch.Add(id, time, kwh, row.LineNumberFrom);
             rows++;

@@ -49,16 +49,16 @@ public static class ReadingsParquetReader
             var count = (int)group.RowCount;
             // Ids are read as character memory, not strings, so no string is made per row.
             var idValues = await ReadText(group, idField, count);
-            var kwh = await ReadDoubles(group, kwhField, count);
+            var kwh = kwhField.ClrType == typeof(double) ? await ReadValues<double>(group, kwhField, count) : Widen(await ReadValues<float>(group, kwhField, count));
             string?[]? tsText = null;
-            DateTime?[]? tsTime = null;
+            Column<DateTime>? tsTime = null;
             if (tsIsText)
             {
                 tsText = new string?[count];
                 await group.ReadAsync(tsField, tsText.AsMemory(), null);
             }
-            else tsTime = await ReadNullable<DateTime>(group, tsField, count);
-            int?[]? offsets = offsetField is null ? null : await ReadNullable<int>(group, offsetField, count);
+            else tsTime = await ReadValues<DateTime>(group, tsField, count);
+            var offsets = offsetField is null ? (Column<int>?)null : await ReadValues<int>(group, offsetField, count);
             var lastId = ReadOnlyMemory<char>.Empty;
             var lastEntity = -1;
 
@@ -95,12 +95,13 @@ public static class ReadingsParquetReader
                 }
                 else
                 {
-                    if (tsTime![i] is not { } utc)
+                    if (tsTime!.Value.IsNull(i))
                     {
                         policy.Reject(path, row, "timestamp is null", id);
                         continue;
                     }
-                    var offset = offsets?[i] ?? 0;
+                    var utc = tsTime.Value.Values[i];
+                    var offset = offsets is { } o && !o.IsNull(i) ? o.Values[i] : 0;
                     var utcMinutes = (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMinute;
                     time = new MeterTime(utcMinutes + offset, (short)offset);
                 }
@@ -109,10 +110,10 @@ public static class ReadingsParquetReader
                     policy.Reject(path, row, "timestamp is not the start of a 15-minute, 30-minute, hourly or daily interval", id);
                     continue;
                 }
-                var value = kwh[i];
-                if (value is not { } v || !double.IsFinite(v) || v < 0)
+                var v = kwh.Values[i];
+                if (kwh.IsNull(i) || !double.IsFinite(v) || v < 0)
                 {
-                    policy.Reject(path, row, value is null ? "kwh is null" : $"kwh {value} is negative or not a finite number", id);
+                    policy.Reject(path, row, kwh.IsNull(i) ? "kwh is null" : $"kwh {v} is negative or not a finite number", id);
                     continue;
                 }
                 batch.Add(entity, time, v, row);
@@ -152,27 +153,33 @@ public static class ReadingsParquetReader
     /// <summary>Parquet.Net reports UTF-8 string columns as <see cref="string"/> or <see cref="ReadOnlyMemory{T}"/> of char.</summary>
     private static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
-    private static async Task<double?[]> ReadDoubles(ParquetRowGroupReader group, DataField field, int count)
+    /// <summary>A column's values with, for a nullable column, which rows are null.</summary>
+    private readonly record struct Column<T>(T[] Values, bool[]? Nulls)
     {
-        if (field.ClrType == typeof(double)) return await ReadNullable<double>(group, field, count);
-        var floats = await ReadNullable<float>(group, field, count);
-        return [.. floats.Select(f => (double?)f)];
+        public bool IsNull(int i) => Nulls is not null && Nulls[i];
     }
 
-    private static async Task<T?[]> ReadNullable<T>(ParquetRowGroupReader group, DataField field, int count) where T : struct
+    /// <summary>Reads a value column straight into an array; only a nullable column pays for null tracking.</summary>
+    private static async Task<Column<T>> ReadValues<T>(ParquetRowGroupReader group, DataField field, int count) where T : struct
     {
-        if (field.IsNullable)
+        var values = new T[count];
+        if (!field.IsNullable)
         {
-            var values = new T?[count];
             await group.ReadAsync(field, values.AsMemory(), null);
-            return values;
+            return new Column<T>(values, null);
         }
-        var plain = new T[count];
-        await group.ReadAsync(field, plain.AsMemory(), null);
-        var result = new T?[count];
-        for (var i = 0; i < count; i++) result[i] = plain[i];
-        return result;
+        var nullable = new T?[count];
+        await group.ReadAsync(field, nullable.AsMemory(), null);
+        var nulls = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (nullable[i] is { } v) values[i] = v;
+            else nulls[i] = true;
+        }
+        return new Column<T>(values, nulls);
     }
+
+    private static Column<double> Widen(Column<float> column) => new([.. column.Values.Select(v => (double)v)], column.Nulls);
 }
 
 /// <summary>Writes readings as Parquet (<c>meter_id</c>, <c>timestamp</c> as a UTC instant, <c>utc_offset_minutes</c>, <c>kwh</c>).</summary>
