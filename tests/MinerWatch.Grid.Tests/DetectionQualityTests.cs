@@ -46,7 +46,7 @@ public class DetectionQualityTests
 
     [Theory]
     [InlineData("charging_station", 0.99)]
-    [InlineData("steady_farm", 0.97)]
+    [InlineData("steady_farm", 0.93)]
     [InlineData("throttled", 0.88)]
     [InlineData("night_stealth", 0.9)]
     [InlineData("intermittent", 0.82)]

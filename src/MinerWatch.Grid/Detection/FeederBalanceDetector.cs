@@ -5,7 +5,10 @@ using MinerWatch.Grid.Scan;
 namespace MinerWatch.Grid.Detection;
 
 /// <summary>What a feeder's balance shows: its daily loss (head meter minus customers) and the rise in it, if any.</summary>
-public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double MeanHeadKw, Rise? LossRise);
+/// <param name="MeteredKw">Sum of the customers' meters per day.</param>
+/// <param name="HiddenKw">The part of the loss rise that the customers' own metered rise does not explain through
+/// technical losses (0 without a rise).</param>
+public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double[] MeteredKw, double MeanHeadKw, Rise? LossRise, double HiddenKw);
 
 /// <summary>
 /// Detector 5: energy into a feeder minus the sum of its customers' meters. A sudden, lasting rise in that loss
@@ -19,13 +22,14 @@ public static class FeederBalanceDetector
     public static FeederBalance Balance(string feederId, DailyProfile head, IReadOnlyList<DailyProfile> customers)
     {
         var loss = new double[head.Days];
+        var metered = new double[head.Days];
         var typical = customers.Select(c => Robust.Median(c.MeanKw)).ToArray();
         for (var i = 0; i < head.Days; i++)
         {
             var h = head.MeanKw[i];
             if (double.IsNaN(h))
             {
-                loss[i] = double.NaN;
+                loss[i] = metered[i] = double.NaN;
                 continue;
             }
             var day = head.FirstDay + i;
@@ -40,14 +44,43 @@ public static class FeederBalanceDetector
                 sum += double.IsNaN(v) ? (double.IsFinite(typical[c]) ? typical[c] : 0) : v;
             }
             loss[i] = h - sum;
+            metered[i] = sum;
         }
         var rise = RiseDetector.FindRise(loss);
-        return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, Robust.Mean(head.MeanKw), rise);
+        return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, metered, Robust.Mean(head.MeanKw), rise,
+            rise is null ? 0 : Unexplained(loss, metered, rise));
+    }
+
+    /// <summary>
+    /// The loss rise less what technical losses add when the metered load rises too: the marginal loss per metered kW
+    /// is the least-squares slope of loss on metered load over the days before the rise, where day-to-day swings in
+    /// use show how the losses follow the load.
+    /// </summary>
+    private static double Unexplained(double[] loss, double[] metered, Rise rise)
+    {
+        var meteredRise = RiseDetector.RiseAt(metered, rise.Day);
+        if (!(meteredRise > 0)) return rise.Size;
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        var n = 0;
+        for (var d = 0; d < rise.Day; d++)
+        {
+            if (!double.IsFinite(loss[d]) || !double.IsFinite(metered[d])) continue;
+            n++;
+            sx += metered[d];
+            sy += loss[d];
+            sxx += metered[d] * metered[d];
+            sxy += metered[d] * loss[d];
+        }
+        var variance = sxx - sx * sx / Math.Max(n, 1);
+        // Without enough days to learn the slope, assume losses of up to 10 % of the added load.
+        var slope = n >= 28 && variance > 0 ? Math.Clamp((sxy - sx * sy / n) / variance, 0, 0.5) : 0.1;
+        return Math.Max(0, rise.Size - slope * meteredRise);
     }
 
     /// <summary>Whether the loss rose enough, suddenly and lastingly enough, to point at hidden load.</summary>
     public static bool IsSignificant(FeederBalance b) =>
-        b.LossRise is { } r && r.Z >= 5 && r.Size >= Math.Max(0.5, 0.01 * b.MeanHeadKw) && r.Sharpness >= 0.25 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
+        b.LossRise is { } r && r.Z >= 5 && b.HiddenKw >= Math.Max(0.5, 0.01 * b.MeanHeadKw) && b.HiddenKw >= 0.5 * r.Size
+        && r.Sharpness >= 0.25 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
 
     /// <summary>Unexplained loss as a share of the energy into the feeder, over its first eight weeks.</summary>
     public static double EarlyLossShare(FeederBalance b)
@@ -78,7 +111,7 @@ public static class FeederBalanceDetector
         var rise = IsSignificant(b) ? b.LossRise : null;
         if (rise is null && !(lossShareZ >= 3.5)) return result;
         var start = rise?.Day ?? 0;
-        var hiddenKw = rise?.Size ?? Robust.Median(b.LossKw);
+        var hiddenKw = rise is not null ? b.HiddenKw : Robust.Median(b.LossKw);
         var day = b.FirstDay + start;
         var confidence = rise is not null ? 0.9 : Math.Min(0.9, (lossShareZ - 2) / 4);
         var echoes = Echoes(b, customers, start);
@@ -101,7 +134,7 @@ public static class FeederBalanceDetector
         }
         var total = weights.Sum();
         var what = rise is not null
-            ? $"loss rose {rise.Size:0.##} kW on {ChangePointDetector.Day(day)} (from {rise.Before:0.##} kW, z {rise.Z:0.#}) and stayed on {rise.Persistence:P0} of later days"
+            ? $"loss rose {rise.Size:0.##} kW on {ChangePointDetector.Day(day)} (from {rise.Before:0.##} kW, z {rise.Z:0.#}), {hiddenKw:0.##} kW of it beyond the technical losses of the metered load, and stayed on {rise.Persistence:P0} of later days"
             : $"unexplained loss of {hiddenKw:0.##} kW ({EarlyLossShare(b):P1} of the energy in) from the first day read, z {lossShareZ:0.#} against other feeders";
         for (var c = 0; c < customers.Count; c++)
         {

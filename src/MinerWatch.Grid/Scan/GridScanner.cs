@@ -288,7 +288,10 @@ public sealed class GridScanner
         };
         if (!suspect || p.Days == 0) return finding;
         // The strongest detector that can date the load and size it speaks for both.
-        var dated = results.Where(r => r.OnsetDay is not null && r.MiningKw > 0).OrderByDescending(r => r.Evidence.Points).FirstOrDefault();
+        // A meter's own series measure its load directly; a feeder's balance only by difference, so it sizes the load only alone.
+        var dated = results.Where(r => r.OnsetDay is not null && r.MiningKw > 0)
+            .OrderBy(r => r.Evidence.Detector == FeederBalanceDetector.Name && results.Any(o => o != r && o.OnsetDay is not null && o.Evidence.Points >= 2))
+            .ThenByDescending(r => r.Evidence.Points).FirstOrDefault();
         var sized = dated ?? results.Where(r => r.MiningKw > 0).OrderByDescending(r => r.Evidence.Points).FirstOrDefault();
         var onset = dated?.OnsetDay ?? p.FirstDay;
         var kw = sized?.MiningKw ?? f.BaseKw;
