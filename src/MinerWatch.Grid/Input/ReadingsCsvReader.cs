@@ -18,6 +18,7 @@ public static class ReadingsCsvReader
         return Read(stream, path, idColumn, ids, unknownIdReason, policy, onBatch, progress);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static long Read(Stream stream, string file, string idColumn, IdRegistry ids, string? unknownIdReason, RowPolicy policy,
         Action<ReadingBatch> onBatch, Action<double>? progress = null)
     {

@@ -61,6 +61,7 @@ public sealed class GridScanner
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long Add(ReadingBatch batch, List<MeterSeries> series, IdRegistry ids, string what, RowPolicy policy)
     {
         long added = 0;
