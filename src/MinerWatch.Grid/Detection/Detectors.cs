@@ -91,7 +91,7 @@ public static class LoadShapeDetector
         var material = Math.Clamp((utilizationZ - 0.5) / 1.5, 0, 1);
         var flatPoints = Math.Clamp(0.5 * (constancyZ - 2), 0, 3) * material;
         // A floor that never moves at all is a standby level held by a controller, or a stuck channel; a machine's draw varies a little.
-        var steadyPoints = f.BaseVariation >= 0.005 ? Math.Clamp(0.5 * (steadinessZ - 1.5), 0, 2.5) * material : 0;
+        var steadyPoints = f.BaseVariation >= 1e-4 ? Math.Clamp(0.5 * (steadinessZ - 1.5), 0, 2.5) * material : 0;
         var nightPoints = Math.Clamp(0.7 * (nightZ - 2.5), 0, 4);
         var points = flatPoints + steadyPoints + nightPoints;
         if (points <= 0) return null;

@@ -123,7 +123,7 @@ public sealed class GridScanner
         static double LogOrNaN(double v) => v > 0 ? Math.Log(v) : double.NaN;
         var constancy = groups.Stats(i => Constancy(features[i]));
         var night = groups.Stats(i => LogOrNaN(features[i].NightDayRatio));
-        static double Steadiness(MeterFeatures f) => f.BaseVariation >= 0.005 ? -Math.Log(f.BaseVariation) : double.NaN;
+        static double Steadiness(MeterFeatures f) => f.BaseVariation >= 1e-4 ? -Math.Log(f.BaseVariation) : double.NaN;
         var steadiness = groups.Stats(i => Steadiness(features[i]));
         var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
         var growth = groups.Stats(i => features[i].Growth);

@@ -1,0 +1,84 @@
+using MinerWatch.Grid.Detection;
+using MinerWatch.Grid.Input;
+
+namespace MinerWatch.Grid.Tests;
+
+public class LoadShapeAndPeerDetectorTests
+{
+    private static MeterFeatures Features(Func<int, int, double> kw, int days = 120) => MeterFeatures.Compute(TestData.Profile(days, kw));
+
+    /// <summary>Irregular noise in [-0.5, 0.5), the same for the same day and hour.</summary>
+    private static double Noise(int d, int h)
+    {
+        var x = Math.Sin(d * 12.9898 + h * 78.233) * 43758.5453;
+        return x - Math.Floor(x) - 0.5;
+    }
+
+    private static double Farm(int d, int h) => 3.25 * (1 + 0.04 * Noise(d, h));
+
+    [Fact]
+    public void Flat_farm_has_the_shape_of_mining()
+    {
+        var f = Features(Farm);
+        Assert.False(ChangePointDetector.IsCandidate(f));
+        Assert.True(f.Cv < 0.03, $"cv {f.Cv}");
+        Assert.True(f.LoadFactor > 0.95, $"load factor {f.LoadFactor}");
+        Assert.Equal(1.0, f.FlatDayShare);
+        Assert.Equal(1.0, f.NightDayRatio, 0.05);
+        Assert.True(f.DailyCycle < 0.05 && f.WeeklyCycle < 0.02, $"{f.DailyCycle} {f.WeeklyCycle}");
+        Assert.InRange(f.BaseVariation, 1e-4, 0.03);
+    }
+
+    [Fact]
+    public void Home_has_a_daily_cycle_and_a_low_base()
+    {
+        var f = Features((d, h) => TestData.Home(d, h));
+        Assert.True(f.DailyCycle > 1, $"daily cycle {f.DailyCycle}");
+        Assert.True(f.BaseKw / f.MeanKw < 0.5, $"base share {f.BaseKw / f.MeanKw}");
+        Assert.Equal(0, f.FlatDayShare);
+        Assert.True(f.NightDayRatio < 0.7, $"night/day {f.NightDayRatio}");
+    }
+
+    [Fact]
+    public void Load_shape_points_grow_with_flatness_and_size_against_peers()
+    {
+        var f = Features(Farm);
+        var strong = LoadShapeDetector.Evaluate(f, constancyZ: 8, nightZ: 0, steadinessZ: 5, utilizationZ: 6, "residential in CN-GD");
+        Assert.NotNull(strong);
+        // 0.5 x (8 - 2) = 3 for flatness, 0.5 x (5 - 1.5) = 1.75 for a steady floor, nothing for the night.
+        Assert.Equal(4.75, strong.Evidence.Points, 3);
+        Assert.Contains("against residential in CN-GD", strong.Evidence.Detail);
+        // The same shape at a site whose base load is ordinary for its peers (a refrigerator) counts nothing.
+        Assert.Null(LoadShapeDetector.Evaluate(f, constancyZ: 8, nightZ: 0, steadinessZ: 5, utilizationZ: 0, "residential"));
+    }
+
+    [Fact]
+    public void Stuck_meter_readings_are_not_a_flat_load()
+    {
+        var f = Features((_, _) => 1.5);
+        Assert.Null(LoadShapeDetector.Evaluate(f, constancyZ: 10, nightZ: 0, steadinessZ: 10, utilizationZ: 10, "residential"));
+    }
+
+    [Fact]
+    public void Night_only_load_scores_on_the_night_day_ratio()
+    {
+        var f = Features((d, h) => TestData.Home(d, h) + (h < 7 ? 3 : 0));
+        var r = LoadShapeDetector.Evaluate(f, constancyZ: 0, nightZ: 6.5, steadinessZ: 0, utilizationZ: 0, "residential");
+        Assert.NotNull(r);
+        Assert.Equal(2.8, r.Evidence.Points, 3);
+    }
+
+    [Fact]
+    public void Peers_compare_base_load_per_contracted_kw()
+    {
+        var site = new Site("M1", CustomerClass.Residential, "CN-GD", "F1", 10);
+        var f = Features((d, h) => TestData.Home(d, h) + 4);
+        var r = PeerDetector.Evaluate(site, f, utilZ: 6.5, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential in CN-GD");
+        Assert.NotNull(r);
+        Assert.Equal(2.0, r.Evidence.Points, 3);
+        Assert.StartsWith($"base load {f.BaseKw:0.##} kW is {f.BaseKw / 10:P1} of the contracted 10 kW against a median of 1.0 % for residential in CN-GD", r.Evidence.Detail);
+        // The load above what a peer with the same contract draws at its floor.
+        Assert.Equal(f.BaseKw - 0.1, r.MiningKw!.Value, 6);
+        Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential"));
+    }
+}
