@@ -27,7 +27,8 @@ public static class ChangePointDetector
         {
             AddedLoad.AroundTheClock => 1.5,
             AddedLoad.NightOnly => 1.0,
-            _ => 0,
+            // Switched on and off, but at one level like a bank of machines rather than with a household's peaks.
+            _ => 1.5 * f.Plateau,
         };
         var steady = f.Added == AddedLoad.Switched ? 0 : r.Variability <= 0.15 ? 0.5 : r.Variability <= 0.3 ? 0.25 : 0;
         var sharp = r.Sharpness >= 0.6 ? 1 : r.Sharpness >= 0.35 ? 0.6 : 0.3;
@@ -61,7 +62,8 @@ public static class ChangePointDetector
         {
             AddedLoad.AroundTheClock => $"the daily minimum rose {f.RiseBaseKw:0.##} kW with the mean {f.RiseMeanKw:0.##} kW, so the new load runs around the clock",
             AddedLoad.NightOnly => $"the night load rose {f.RiseNightKw:0.##} kW against {f.RiseDaytimeKw:0.##} kW in the daytime, so the new load runs at night",
-            _ => $"the daily peak rose {f.RisePeakKw:0.##} kW and the mean {f.RiseMeanKw:0.##} kW while the base stayed, so the new load switches on and off",
+            _ => $"the daily peak rose {f.RisePeakKw:0.##} kW and the mean {f.RiseMeanKw:0.##} kW while the base stayed, so the new load switches on and off"
+                + (f.Plateau > 0 ? $", at one level of {f.PlateauKw:0.##} kW while on ({f.Plateau:P0} machine-like)" : ""),
         };
         var multiple = MinerPowerTable.NearestMultiple(kw);
         var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Name} ({m.Model.Kw:0.###} kW)" : "";

@@ -32,6 +32,14 @@ public sealed record MeterFeatures
     public double RiseNightKw { get; init; }
     public double RiseDaytimeKw { get; init; }
     public double RisePeakKw { get; init; }
+    /// <summary>
+    /// For a load switched on and off: how machine-like its on state is, 0 to 1 (1 when the added load sits at one
+    /// level while on and near zero while off, by hour of day or by day; a household's or a shift's added load has
+    /// peaks and shoulders). 0 for other loads.
+    /// </summary>
+    public double Plateau { get; init; }
+    /// <summary>The added load while on (kW), where <see cref="Plateau"/> found one.</summary>
+    public double PlateauKw { get; init; }
     /// <summary>First day (index) of the window the shape features describe: the rise when there is one, else 0.</summary>
     public int WindowStart { get; init; }
     public double MeanKw { get; init; }
@@ -118,6 +126,11 @@ public sealed record MeterFeatures
                 RiseDaytimeKw = riseDay,
                 RisePeakKw = risePeak,
             };
+            if (candidate.Added == AddedLoad.Switched)
+            {
+                var (plateau, level) = PlateauOf(p, rise);
+                candidate = candidate with { Plateau = plateau, PlateauKw = level };
+            }
             var points = ChangePointDetector.Points(candidate);
             if (points <= bestPoints) return;
             best = candidate;
@@ -129,6 +142,93 @@ public sealed record MeterFeatures
     {
         var r = RiseDetector.RiseAt(series, day, scratch);
         return double.IsFinite(r) ? r : 0;
+    }
+
+    /// <summary>The better of the hour-of-day plateau and the day plateau of the load added at a rise.</summary>
+    private static (double Plateau, double Kw) PlateauOf(DailyProfile p, Rise rise)
+    {
+        var byHour = HourPlateau(p, rise);
+        var byDay = DayPlateau(p, rise);
+        return byHour.Plateau >= byDay.Plateau ? byHour : byDay;
+    }
+
+    /// <summary>Added load by hour of day: blocks wholly after the rise minus blocks wholly before it.</summary>
+    private static (double Plateau, double Kw) HourPlateau(DailyProfile p, Rise rise)
+    {
+        if (!p.HasIntraday) return (0, 0);
+        var onsetBlock = (int)(MeterSeries.FloorDiv(p.FirstDay + rise.Day, MeterSeries.BlockDays) - p.FirstBlock);
+        Span<double> before = stackalloc double[24];
+        Span<double> after = stackalloc double[24];
+        Span<int> nb = stackalloc int[24];
+        Span<int> na = stackalloc int[24];
+        var blocks = p.HourOfDayKw.Length / 24;
+        for (var b = 0; b < blocks; b++)
+        {
+            if (b == onsetBlock) continue;
+            for (var h = 0; h < 24; h++)
+            {
+                var v = p.HourOfDayKw[b * 24 + h];
+                if (double.IsNaN(v)) continue;
+                if (b < onsetBlock)
+                {
+                    before[h] += v;
+                    nb[h]++;
+                }
+                else
+                {
+                    after[h] += v;
+                    na[h]++;
+                }
+            }
+        }
+        Span<double> added = stackalloc double[24];
+        for (var h = 0; h < 24; h++)
+        {
+            if (nb[h] == 0 || na[h] == 0) return (0, 0);
+            added[h] = after[h] / na[h] - before[h] / nb[h];
+        }
+        return MachineLevel(added, minOn: 4);
+    }
+
+    /// <summary>Added daily mean after the rise, day by day: a machine switched by the day is either on at one level or off.</summary>
+    private static (double Plateau, double Kw) DayPlateau(DailyProfile p, Rise rise)
+    {
+        var added = new double[p.Days - rise.Day];
+        for (var d = rise.Day; d < p.Days; d++) added[d - rise.Day] = p.MeanKw[d] - rise.Before;
+        return MachineLevel(added, minOn: 7);
+    }
+
+    /// <summary>
+    /// Machine-likeness of an added load: the values at or above half the 90th percentile are the on state; the score
+    /// falls as the on state spreads (coefficient of variation beyond 5 %) and as the off state sits above zero.
+    /// </summary>
+    private static (double Plateau, double Kw) MachineLevel(ReadOnlySpan<double> added, int minOn)
+    {
+        var top = Robust.Quantile(added, 0.9);
+        if (!(top > 0)) return (0, 0);
+        double onSum = 0, onSq = 0, offSum = 0;
+        int on = 0, off = 0;
+        foreach (var v in added)
+        {
+            if (!double.IsFinite(v)) continue;
+            if (v >= 0.5 * top)
+            {
+                on++;
+                onSum += v;
+                onSq += v * v;
+            }
+            else
+            {
+                off++;
+                offSum += v;
+            }
+        }
+        if (on < minOn || off < minOn) return (0, 0);
+        var level = onSum / on;
+        var cv = Math.Sqrt(Math.Max(0, onSq / on - level * level)) / level;
+        var offLevel = Math.Max(0, offSum / off) / level;
+        var plateau = Math.Clamp(1 - (cv - 0.05) / 0.15, 0, 1) * Math.Clamp(1 - (offLevel - 0.1) / 0.2, 0, 1);
+        return (plateau, level);
     }
 
     internal static AddedLoad Classify(double mean, double baseRise, double night, double day, double peak, bool intraday)
