@@ -44,6 +44,19 @@ public class ChangePointDetectorTests
     }
 
     [Fact]
+    public void Miners_switched_on_in_opening_hours_read_as_machines_not_as_a_new_tenant()
+    {
+        var (f, r, _) = Run((d, h) => TestData.Home(d, h) + (d >= 150 && h is >= 9 and < 19 ? 6 : 0));
+        Assert.Equal(AddedLoad.Switched, f.Added);
+        Assert.True(f.Plateau > 0.8, $"plateau {f.Plateau}");
+        Assert.Equal(6, f.PlateauKw, 0.3);
+        Assert.NotNull(r);
+        Assert.Contains("at one level of", r.Evidence.Detail);
+        var (_, tenant, _) = Run((d, h) => d < 120 ? 0.05 : TestData.Home(d, h));
+        Assert.True(tenant is null || tenant.Evidence.Points < r.Evidence.Points - 1, $"{tenant?.Evidence.Points} vs {r.Evidence.Points}");
+    }
+
+    [Fact]
     public void Steady_home_has_no_change_point()
     {
         var (_, r, _) = Run((d, h) => TestData.Home(d, h));
