@@ -95,11 +95,13 @@ public static class LoadShapeDetector
         // A floor that never moves at all is a standby level held by a controller, or a stuck channel; a machine's draw varies a little.
         var steadyPoints = f.BaseVariation >= 1e-4 ? Math.Clamp(0.5 * (steadinessZ - 1.5), 0, 2.5) * material : 0;
         var nightPoints = Math.Clamp(0.7 * (nightZ - 2.5), 0, 4);
-        var points = flatPoints + steadyPoints + nightPoints;
+        var switchPoints = 2 * f.DaySwitching;
+        var points = flatPoints + steadyPoints + nightPoints + switchPoints;
         if (points <= 0) return null;
         var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), daily minimum varies {f.BaseVariation:P0} (z {steadinessZ:0.#}), "
             + $"coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, night/day ratio {f.NightDayRatio:0.00} (z {nightZ:0.#}), "
-            + $"daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}";
+            + $"daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}"
+            + (f.DaySwitching > 0 ? $"; days switch between off and one level {f.DaySwitchingKw:0.##} kW higher ({f.DaySwitching:P0} machine-like)" : "");
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)));
     }
 }

@@ -40,6 +40,13 @@ public sealed record MeterFeatures
     public double Plateau { get; init; }
     /// <summary>The added load while on (kW), where <see cref="Plateau"/> found one.</summary>
     public double PlateauKw { get; init; }
+    /// <summary>
+    /// Over the window: how clearly the days split into off days and on days at one level above them (0 to 1), as a
+    /// machine switched by the day does; ordinary loads drift with the weather and the week instead.
+    /// </summary>
+    public double DaySwitching { get; init; }
+    /// <summary>The on days' level above the off days (kW), where <see cref="DaySwitching"/> found one.</summary>
+    public double DaySwitchingKw { get; init; }
     /// <summary>First day (index) of the window the shape features describe: the rise when there is one, else 0.</summary>
     public int WindowStart { get; init; }
     public double MeanKw { get; init; }
@@ -86,7 +93,8 @@ public sealed record MeterFeatures
         var start = withRise.Rise?.Day ?? 0;
         // A window of only a few days after a late rise describes too little; fall back to the whole period.
         if (n - start < 21) start = 0;
-        return withRise.WithShape(p, start) with { WindowStart = start };
+        var switching = DaySwitchingOf(p, start);
+        return withRise.WithShape(p, start) with { WindowStart = start, DaySwitching = switching.Plateau, DaySwitchingKw = switching.Kw };
     }
 
     /// <summary>
@@ -196,6 +204,19 @@ public sealed record MeterFeatures
         var added = new double[p.Days - rise.Day];
         for (var d = rise.Day; d < p.Days; d++) added[d - rise.Day] = p.MeanKw[d] - rise.Before;
         return MachineLevel(added, minOn: 7);
+    }
+
+    /// <summary>Day switching over the window: each day's mean above the window's 10th percentile day.</summary>
+    private static (double Plateau, double Kw) DaySwitchingOf(DailyProfile p, int start)
+    {
+        var window = p.MeanKw.AsSpan(start);
+        var floor = Robust.Quantile(window, 0.1);
+        if (!double.IsFinite(floor)) return (0, 0);
+        var added = new double[window.Length];
+        for (var d = 0; d < window.Length; d++) added[d] = window[d] - floor;
+        var (plateau, kw) = MachineLevel(added, minOn: 14);
+        // A level that is small against the off days is the ordinary swing of a site, not a bank of machines.
+        return kw >= Math.Max(0.3, 0.5 * floor) ? (plateau, kw) : (0, 0);
     }
 
     /// <summary>
