@@ -46,8 +46,8 @@ public static class ChangePointDetector
     {
         var r = f.Rise;
         if (r is null || !IsCandidate(f)) return null;
-        // Weather moves many meters at once but never steadily; a steady added load keeps most of its weight however many peers rose.
-        var alone = Math.Max(Alone(synchrony), r.Variability <= 0.15 ? 0.8 : r.Variability <= 0.3 ? 0.5 : 0);
+        // Weather moves many meters at once but rarely steadily: a steady added load keeps some weight however many peers rose.
+        var alone = Math.Max(Alone(synchrony), r.Variability <= 0.15 ? 0.6 : 0);
         // Persistence and steadiness measured over a few days say little: a rise near the end of the data weighs less.
         var daysAfter = p.Days - r.Day;
         var late = Math.Clamp(daysAfter / 28.0, 0.35, 1);
@@ -85,7 +85,9 @@ public static class LoadShapeDetector
     /// when it is also large for the site (a flat 50 W is a refrigerator).</param>
     /// <param name="steadinessZ">Robust z against peers of minus the log of the daily minimum's variation: high when the
     /// floor of the load holds still from day to day.</param>
-    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double steadinessZ, double utilizationZ, string group)
+    /// <param name="peerSwitching">The peers' median <see cref="MeterFeatures.DaySwitching"/>: schools and offices switch
+    /// by the day too, so only switching beyond the peers' counts.</param>
+    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double steadinessZ, double utilizationZ, double peerSwitching, string group)
     {
         // Identical readings all period long are a stuck or estimated meter, not a machine: real loads always vary a little.
         if (f.Cv < 0.005) return null;
@@ -95,7 +97,8 @@ public static class LoadShapeDetector
         // A floor that never moves at all is a standby level held by a controller, or a stuck channel; a machine's draw varies a little.
         var steadyPoints = f.BaseVariation >= 1e-4 ? Math.Clamp(0.5 * (steadinessZ - 1.5), 0, 2.5) * material : 0;
         var nightPoints = Math.Clamp(0.7 * (nightZ - 2.5), 0, 4);
-        var switchPoints = 2 * f.DaySwitching;
+        var typical = double.IsFinite(peerSwitching) ? peerSwitching : 0;
+        var switchPoints = 2 * Math.Clamp((f.DaySwitching - typical) / Math.Max(0.2, 1 - typical), 0, 1);
         var points = flatPoints + steadyPoints + nightPoints + switchPoints;
         if (points <= 0) return null;
         var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), daily minimum varies {f.BaseVariation:P0} (z {steadinessZ:0.#}), "

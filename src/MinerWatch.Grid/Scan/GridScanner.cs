@@ -125,6 +125,7 @@ public sealed class GridScanner
         var night = groups.Stats(i => LogOrNaN(features[i].NightDayRatio));
         static double Steadiness(MeterFeatures f) => f.BaseVariation >= 1e-4 ? -Math.Log(f.BaseVariation) : double.NaN;
         var steadiness = groups.Stats(i => Steadiness(features[i]));
+        var switching = groups.Stats(i => features[i].DaySwitching);
         var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
         var growth = groups.Stats(i => features[i].Growth);
         var synchrony = Synchrony(groups, profiles, features);
@@ -142,7 +143,7 @@ public sealed class GridScanner
             var shape = LoadShapeDetector.Evaluate(f,
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
                 Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1),
-                Robust.Z(Steadiness(f), steadiness[g].Median, steadiness[g].Mad, 0.2), utilZ, name);
+                Robust.Z(Steadiness(f), steadiness[g].Median, steadiness[g].Mad, 0.2), utilZ, switching[g].Median, name);
             if (shape is not null) results[i].Add(Discount(shape, discount));
             if (_sites[i] is { } site)
             {
@@ -190,7 +191,8 @@ public sealed class GridScanner
     }
 
     /// <summary>
-    /// For each meter with a rise, how many times more of its peers rose (at least a third as much) within 21 days of
+    /// For each meter with a rise, how many times more of its peers had a rise like it (at least a third as large, the
+    /// same kind of load, as steady) within 21 days of
     /// it than rises spread evenly over the period would give: a common cause (the cooling season, a tariff, the start
     /// of storage heating) bunches rises together, even among a few percent of meters; new farms come at any time.
     /// </summary>
@@ -206,18 +208,24 @@ public sealed class GridScanner
             var members = groups.Members(g);
             if (members.Count < 2) continue;
             var rises = members.Where(m => ChangePointDetector.IsCandidate(features[m]))
-                .Select(m => (Day: profiles[m].FirstDay + features[m].Rise!.Day, features[m].Rise!.Size)).OrderBy(r => r.Day).ToArray();
+                .Select(m => (Day: profiles[m].FirstDay + features[m].Rise!.Day, features[m].Rise!.Size, features[m].Added, Steady: features[m].Rise!.Variability <= 0.3))
+                .OrderBy(r => r.Day).ToArray();
             var days = rises.Select(r => r.Day).ToArray();
             foreach (var m in members)
             {
                 if (!ChangePointDetector.IsCandidate(features[m])) continue;
                 var day = profiles[m].FirstDay + features[m].Rise!.Day;
                 var size = features[m].Rise!.Size;
+                var added = features[m].Added;
+                var steady = features[m].Rise!.Variability <= 0.3;
+                // Alike: as large, the same kind of load, and as steady: air conditioning switched on with the summer does
+                // not explain a steady night load in the same weeks; pond aerators all starting in spring do.
+                bool Alike((long Day, double Size, AddedLoad Added, bool Steady) r) => r.Size >= size / 3 && r.Added == added && r.Steady == steady;
                 var lo = LowerBound(days, day - window);
                 var hi = LowerBound(days, day + window + 1);
                 int alike = 0, alikeAnywhere = 0;
-                for (var k = lo; k < hi; k++) if (rises[k].Size >= size / 3) alike++;
-                foreach (var r in rises) if (r.Size >= size / 3) alikeAnywhere++;
+                for (var k = lo; k < hi; k++) if (Alike(rises[k])) alike++;
+                foreach (var r in rises) if (Alike(r)) alikeAnywhere++;
                 // Others like it, near this day and anywhere; the expected count near it if they came at random times.
                 var near = Math.Max(0, alike - 1);
                 var expected = Math.Max(0, alikeAnywhere - 1) * (2.0 * window + 1) / span;
