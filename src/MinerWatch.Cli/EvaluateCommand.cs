@@ -25,7 +25,7 @@ public static class EvaluateCommand
             var scores = ScanJson.ReadScores(parse.GetRequiredValue(scan).FullName);
             var labelFile = parse.GetRequiredValue(labels).FullName;
             var truth = parse.GetValue(layout) == ReadingsLayout.Sgcc ? SgccLabels(labelFile) : LabelsReader.Read(labelFile);
-            var metrics = RankingMetrics.Evaluate(scores, truth);
+            var metrics = RankingMetrics.Evaluate(scores, truth, labelFile);
             using var writer = CommonOptions.OpenOutput(parse.GetValue(output), console);
             Render(metrics, parse.GetValue(format), writer);
             return Cli.Ok;
@@ -45,7 +45,21 @@ public static class EvaluateCommand
         switch (format)
         {
             case OutputFormat.Json:
-                writer.WriteLine(JsonSerializer.Serialize(new { metrics }, ScanJson.Options));
+                // A metric with no positives or no negatives is undefined: null in JSON, empty in CSV and tables.
+                // Field names are the CSV header's.
+                var rows = metrics.Select(m => new Dictionary<string, object?>
+                {
+                    ["set"] = m.Set,
+                    ["positives"] = m.Positives,
+                    ["negatives"] = m.Negatives,
+                    ["roc_auc"] = N(m.RocAuc),
+                    ["average_precision"] = N(m.AveragePrecision),
+                    ["precision_at_10"] = N(m.PrecisionAt10),
+                    ["precision_at_50"] = N(m.PrecisionAt50),
+                    ["precision_at_100"] = N(m.PrecisionAt100),
+                    ["recall_at_1pct_fpr"] = N(m.RecallAt1PctFpr),
+                });
+                writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["metrics"] = rows }, new JsonSerializerOptions { WriteIndented = true }));
                 break;
             case OutputFormat.Csv:
                 writer.WriteLine("set,positives,negatives,roc_auc,average_precision,precision_at_10,precision_at_50,precision_at_100,recall_at_1pct_fpr");
@@ -65,4 +79,6 @@ public static class EvaluateCommand
     }
 
     private static string F(double v) => double.IsNaN(v) ? "" : v.ToString("0.000");
+
+    private static double? N(double v) => double.IsNaN(v) ? null : Math.Round(v, 6);
 }

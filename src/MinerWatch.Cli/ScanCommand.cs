@@ -65,6 +65,9 @@ public static class ScanCommand
             r["row"].Set(row.Raw);
         });
         var result = Progress.Run(console, "Reading meter data", p => GridScan.Run(request, policy, p));
+        rejectedWriter.Dispose();
+        // Sep writes the header with the first row; with nothing rejected the file still names its columns.
+        if (policy.RejectedCount == 0) File.WriteAllText(path, "file,line,reason,row\n");
         console.Error.WriteLine($"{policy.RejectedCount} bad row{(policy.RejectedCount == 1 ? "" : "s")} set aside in {path}");
         return result;
     }
@@ -74,13 +77,7 @@ public static class ScanCommand
         switch (format)
         {
             case OutputFormat.Json:
-                writer.Flush();
-                using (var buffer = new MemoryStream())
-                {
-                    ScanJson.Write(buffer, result);
-                    writer.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-                    writer.WriteLine();
-                }
+                writer.WriteLine(ScanJson.Serialize(result));
                 break;
             case OutputFormat.Csv:
                 ScanCsv.Write(writer, result);

@@ -143,6 +143,49 @@ public class CliTests
     }
 
     [Fact]
+    public void Evaluate_rejects_labels_naming_a_meter_twice_and_labels_of_another_region()
+    {
+        var dir = TempDir();
+        var scan = Write(dir, "scan.json", "{\"meters\": [{\"meter_id\": \"M1\", \"score\": 0.9}, {\"meter_id\": \"M2\", \"score\": 0.1}]}");
+        var twice = Write(dir, "twice.csv", "meter_id,mining,variant,onset\nM1,1,steady_farm,\nM1,0,,\n");
+        var (code, _, err) = Run("evaluate", "--scan", scan, "--labels", twice);
+        Assert.Equal(2, code);
+        Assert.Contains("twice.csv:3: meter M1 is labelled twice", err);
+        var other = Write(dir, "other.csv", "meter_id,mining,variant,onset\nX9,1,steady_farm,\n");
+        (code, _, err) = Run("evaluate", "--scan", scan, "--labels", other);
+        Assert.Equal(2, code);
+        Assert.Contains("no labelled meter appears in the scan", err);
+    }
+
+    [Fact]
+    public void Evaluate_writes_undefined_metrics_as_null_in_json()
+    {
+        var dir = TempDir();
+        var scan = Write(dir, "scan.json", "{\"meters\": [{\"meter_id\": \"M1\", \"score\": 0.9}, {\"meter_id\": \"M2\", \"score\": 0.1}]}");
+        var labels = Write(dir, "labels.csv", "meter_id,mining,variant,onset\nM1,0,,\nM2,0,,\n");
+        var (code, output, _) = Run("evaluate", "--scan", scan, "--labels", labels, "--format", "json");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        var all = doc.RootElement.GetProperty("metrics")[0];
+        Assert.Equal(JsonValueKind.Null, all.GetProperty("roc_auc").ValueKind);
+        Assert.Equal(0, all.GetProperty("positives").GetInt32());
+        Assert.Equal(0.0, all.GetProperty("precision_at_10").GetDouble());
+    }
+
+    [Fact]
+    public void Lenient_scan_without_bad_rows_still_writes_the_rejected_header()
+    {
+        var dir = TempDir();
+        var readings = Write(dir, "r.csv", "meter_id,timestamp,kwh\nM1,2025-01-01T00:00:00+08:00,1\n");
+        var sites = Write(dir, "s.csv", Sites);
+        var rejected = Path.Combine(dir, "rejected.csv");
+        var (code, _, err) = Run("scan", "--readings", readings, "--sites", sites, "--lenient", "--rejected", rejected, "--format", "csv");
+        Assert.Equal(0, code);
+        Assert.Contains("0 bad rows set aside", err);
+        Assert.Equal("file,line,reason,row\n", File.ReadAllText(rejected));
+    }
+
+    [Fact]
     public void Evaluate_rejects_a_file_that_is_not_a_scan()
     {
         var dir = TempDir();

@@ -124,6 +124,25 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Activity_for_a_meter_without_readings_is_rejected_in_the_sgcc_layout()
+    {
+        var dir = TestData.TempDir();
+        var path = TestData.WriteFile(dir, "sgcc.csv", "CONS_NO,FLAG,2014/1/1,2014/1/2\nA1,0,10,11\n");
+        var activity = TestData.WriteFile(dir, "activity.csv", "meter_id,date,declared_kwh\nA1,2014-01-01,9\nZZ,2014-01-01,9\n");
+        var e = Assert.Throws<InputException>(() => GridScan.Run(new ScanRequest { Readings = path, Layout = ReadingsLayout.Sgcc, Activity = activity }, RowPolicy.Strict));
+        Assert.Equal((3L, "meter ZZ has no readings"), (e.Line, e.Reason));
+    }
+
+    [Fact]
+    public void Sgcc_day_named_twice_is_a_header_error()
+    {
+        var dir = TestData.TempDir();
+        var path = TestData.WriteFile(dir, "sgcc.csv", "CONS_NO,2014/1/1,2014-01-01\nA1,1,2\n");
+        var e = Assert.Throws<InputException>(() => GridScan.Run(new ScanRequest { Readings = path, Layout = ReadingsLayout.Sgcc }, RowPolicy.Strict));
+        Assert.Equal((1L, "day 2014-01-01 has two columns"), (e.Line, e.Reason));
+    }
+
+    [Fact]
     public void Sgcc_layout_reads_days_and_rejects_bad_cells()
     {
         var dir = TestData.TempDir();

@@ -12,6 +12,7 @@ public class IsoTimestampTests
     [InlineData("20250330T0215+0800", 2025, 3, 30, 2, 15, 480)]
     [InlineData("2024-02-29T23:45:00+05:45", 2024, 2, 29, 23, 45, 345)]
     [InlineData("1969-12-31T23:00:00Z", 1969, 12, 31, 23, 0, 0)]
+    [InlineData("1969-12-31T23:45:00-11:00", 1969, 12, 31, 23, 45, -660)]
     public void Parses_local_time_and_offset(string text, int y, int mo, int d, int h, int mi, int offset)
     {
         Assert.True(IsoTimestamp.TryParse(text, out var time, out var error), error);
@@ -32,10 +33,23 @@ public class IsoTimestampTests
     [InlineData("2025-01-01T00:00:00+08:00x", "unexpected characters after the UTC offset")]
     [InlineData("2025-01-01T00:00:00+15:00", "UTC offset is out of range")]
     [InlineData("", "expected a four-digit year at the start")]
+    [InlineData("0000-01-01T00:00:00Z", "year 0000 is outside 1900-2200")]
+    [InlineData("0225-03-01T00:00:00+08:00", "year 0225 is outside 1900-2200")]
+    [InlineData("2025-01-01T00:00:00+14:30", "UTC offset is out of range")]
     public void Rejects_with_a_reason(string text, string reason)
     {
         Assert.False(IsoTimestamp.TryParse(text, out _, out var error));
         Assert.Equal(reason, error);
+    }
+
+    [Theory]
+    [InlineData("2025-10-26T02:00:00+01:00")]
+    [InlineData("1969-12-31T23:45:00-11:00")]
+    [InlineData("2025-01-01T00:00:00+05:45")]
+    public void Formats_back_to_the_same_text(string text)
+    {
+        Assert.True(IsoTimestamp.TryParse(text, out var time, out _));
+        Assert.Equal(text, IsoTimestamp.Format(time));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using MinerWatch.Grid.Scan;
 namespace MinerWatch.Grid.Detection;
 
 /// <summary>What one detector concluded for one meter: evidence, and where it can tell, when and how much.</summary>
-public sealed record DetectorResult(Evidence Evidence, long? OnsetDay = null, double? MiningKw = null, double? BeforeKw = null);
+public sealed record DetectorResult(Evidence Evidence, long? OnsetDay = null, double? MiningKw = null);
 
 /// <summary>Detector 2: a sustained, sudden rise to a level the meter never showed before.</summary>
 public static class ChangePointDetector
@@ -70,10 +70,10 @@ public static class ChangePointDetector
         var detail = $"{r.Size:0.##} kW rise in the {f.RiseSeries} on {Day(p.FirstDay + r.Day)} (from {r.Before:0.##} kW, {r.Z:0.#} times the usual day-to-day spread); "
             + $"{what}; {r.Sharpness:P0} of it within two weeks, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "
             + $"added load varies {r.Variability:P0}, peers rose as much within three weeks {synchrony:0.#} times as often as chance{fit}";
-        return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), p.FirstDay + r.Day, kw, r.Before);
+        return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), p.FirstDay + r.Day, kw);
     }
 
-    internal static string Day(long day) => DateOnly.FromDayNumber((int)(day + 719162)).ToString("yyyy-MM-dd");
+    internal static string Day(long day) => IsoTimestamp.ToDate(day).ToString("yyyy-MM-dd");
 }
 
 /// <summary>Detector 1: a load shape far flatter, or far more nocturnal, than the meter's peers.</summary>
@@ -145,6 +145,9 @@ public static class DeclaredActivityDetector
         _ => 1.2,
     };
 
+    /// <summary>The largest metered/declared ratio counted: 32 times what the business declares.</summary>
+    public const double MaxRatio = 32;
+
     /// <summary>Daily metered over declared energy, aligned to the meter's days; NaN where either is missing.</summary>
     public static double[] Ratios(DailyProfile p, IReadOnlyList<DeclaredDay> declared, out double[] excessKw)
     {
@@ -158,7 +161,8 @@ public static class DeclaredActivityDetector
             if (i < 0 || i >= p.Days || double.IsNaN(p.MeanKw[i])) continue;
             var metered = p.MeanKw[i] * 24;
             excessKw[i] = (metered - d.Kwh) / 24;
-            if (d.Kwh > 0) ratio[i] = metered / d.Kwh;
+            // A day declared at (almost) nothing while the meter ran counts at a capped ratio, not as missing.
+            ratio[i] = Math.Min(MaxRatio, metered / Math.Max(d.Kwh, metered / MaxRatio));
         }
         return ratio;
     }
@@ -178,7 +182,7 @@ public static class DeclaredActivityDetector
         var detail = $"metered {recent:0.00}x the declared energy{since}, against {peerRatio:0.00}x for {peers} peers with declared activity; "
             + $"{excess:0.#} kW around the clock is not accounted for";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)),
-            start > 0 ? p.FirstDay + start : null, excess, start > 0 ? rise!.Before : null);
+            start > 0 ? p.FirstDay + start : null, excess);
     }
 
     /// <summary>

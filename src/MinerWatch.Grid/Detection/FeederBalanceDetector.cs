@@ -5,10 +5,9 @@ using MinerWatch.Grid.Scan;
 namespace MinerWatch.Grid.Detection;
 
 /// <summary>What a feeder's balance shows: its daily loss (head meter minus customers) and the rise in it, if any.</summary>
-/// <param name="MeteredKw">Sum of the customers' meters per day.</param>
 /// <param name="HiddenKw">The part of the loss rise that the customers' own metered rise does not explain through
 /// technical losses (0 without a rise).</param>
-public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double[] MeteredKw, double MeanHeadKw, Rise? LossRise, double HiddenKw);
+public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double MeanHeadKw, Rise? LossRise, double HiddenKw);
 
 /// <summary>
 /// Detector 5: energy into a feeder minus the sum of its customers' meters. A sudden, lasting rise in that loss
@@ -37,9 +36,10 @@ public static class FeederBalanceDetector
             for (var c = 0; c < customers.Count; c++)
             {
                 var p = customers[c];
-                // Before its first reading or after its last a meter was not connected (a new connection, a closed account);
-                // a gap in between is filled with its typical level so it does not read as loss.
-                if (day < p.FirstDay || day >= p.FirstDay + p.Days) continue;
+                // Before its first reading a meter was not yet connected (a new connection). A gap, and the days after its
+                // last reading (usually a meter that stopped reporting), are filled with its typical level so they do
+                // not read as loss.
+                if (day < p.FirstDay) continue;
                 var v = p.MeanAt(day);
                 sum += double.IsNaN(v) ? (double.IsFinite(typical[c]) ? typical[c] : 0) : v;
             }
@@ -47,7 +47,7 @@ public static class FeederBalanceDetector
             metered[i] = sum;
         }
         var rise = RiseDetector.FindRise(loss);
-        return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, metered, Robust.Mean(head.MeanKw), rise,
+        return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, Robust.Mean(head.MeanKw), rise,
             rise is null ? 0 : Unexplained(loss, metered, rise));
     }
 
@@ -146,7 +146,7 @@ public static class FeederBalanceDetector
                 + $"(contracted {sites[c].ContractedKw:0.#} kW, own meter changed {changes[c]:+0.##;-0.##;0} kW that week, "
                 + $"its daily use moves with the loss at t = {echoes[c]:0.#}, {customers.Count} customers on the feeder)";
             result[c] = new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)),
-                rise is not null ? day : null, hiddenKw, null);
+                rise is not null ? day : null, hiddenKw);
         }
         return result;
     }

@@ -21,8 +21,6 @@ public enum AddedLoad
 public sealed record MeterFeatures
 {
     public required int ValidDays { get; init; }
-    public required double CoverageShare { get; init; }
-    public required int LongestGapDays { get; init; }
     /// <summary>The strongest rise found, in the series named by <see cref="RiseSeries"/>.</summary>
     public Rise? Rise { get; init; }
     public string RiseSeries { get; init; } = "";
@@ -47,8 +45,6 @@ public sealed record MeterFeatures
     public double DaySwitching { get; init; }
     /// <summary>The on days' level above the off days (kW), where <see cref="DaySwitching"/> found one.</summary>
     public double DaySwitchingKw { get; init; }
-    /// <summary>First day (index) of the window the shape features describe: the rise when there is one, else 0.</summary>
-    public int WindowStart { get; init; }
     public double MeanKw { get; init; }
     /// <summary>Median of the daily minimum (kW): load that never switches off.</summary>
     public double BaseKw { get; init; }
@@ -74,27 +70,19 @@ public sealed record MeterFeatures
     public static MeterFeatures Compute(DailyProfile p)
     {
         var n = p.Days;
-        var valid = 0;
-        var gap = 0;
-        var longestGap = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (double.IsNaN(p.MeanKw[i])) longestGap = Math.Max(longestGap, ++gap);
-            else
-            {
-                valid++;
-                gap = 0;
-            }
-        }
-        var features = new MeterFeatures { ValidDays = valid, CoverageShare = n == 0 ? 0 : (double)valid / n, LongestGapDays = longestGap };
+        var valid = Robust.CountFinite(p.MeanKw);
+        var features = new MeterFeatures { ValidDays = valid };
         if (valid < 14) return features;
 
         var withRise = PickRise(p, features) with { Growth = GrowthOf(p.MeanKw) };
-        var start = withRise.Rise?.Day ?? 0;
+        var rising = ChangePointDetector.IsCandidate(withRise);
+        var start = rising ? withRise.Rise!.Day : 0;
         // A window of only a few days after a late rise describes too little; fall back to the whole period.
         if (n - start < 21) start = 0;
-        var switching = DaySwitchingOf(p, start);
-        return withRise.WithShape(p, start) with { WindowStart = start, DaySwitching = switching.Plateau, DaySwitchingKw = switching.Kw };
+        // A switched rise already weighed as machine-like by the change point is not counted again as day switching.
+        var counted = rising && withRise.Added == AddedLoad.Switched && withRise.Plateau > 0;
+        var switching = counted ? (Plateau: 0.0, Kw: 0.0) : DaySwitchingOf(p, start);
+        return withRise.WithShape(p, start) with { DaySwitching = switching.Plateau, DaySwitchingKw = switching.Kw };
     }
 
     /// <summary>
@@ -201,8 +189,11 @@ public sealed record MeterFeatures
     /// <summary>Added daily mean after the rise, day by day: a machine switched by the day is either on at one level or off.</summary>
     private static (double Plateau, double Kw) DayPlateau(DailyProfile p, Rise rise)
     {
+        // The level before is the daily mean's, whichever series the rise was found in.
+        var before = Robust.Median(p.MeanKw.AsSpan(Math.Max(0, rise.Day - RiseDetector.Window), Math.Min(rise.Day, RiseDetector.Window)));
+        if (!double.IsFinite(before)) return (0, 0);
         var added = new double[p.Days - rise.Day];
-        for (var d = rise.Day; d < p.Days; d++) added[d - rise.Day] = p.MeanKw[d] - rise.Before;
+        for (var d = rise.Day; d < p.Days; d++) added[d - rise.Day] = p.MeanKw[d] - before;
         return MachineLevel(added, minOn: 7);
     }
 

@@ -28,18 +28,19 @@ public sealed class PeerGroups
         };
         for (var level = 0; level <= 2; level++)
         {
-            var groups = new Dictionary<string, List<int>>();
+            // Everyone of the key is counted (the statistics are the wider population's), but only meters not yet
+            // placed at a narrower level join the group.
+            var population = new Dictionary<string, List<int>>();
             for (var i = 0; i < sites.Count; i++)
             {
-                if (_groupOf[i] >= 0) continue;
                 var key = Key(sites[i], level);
-                if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
+                if (!population.TryGetValue(key, out var list)) population[key] = list = [];
                 list.Add(i);
             }
-            foreach (var (key, list) in groups)
+            foreach (var (key, list) in population)
             {
-                if (list.Count < (level < 2 ? MinGroup : MinClassGroup)) continue;
-                foreach (var i in list) _groupOf[i] = _members.Count;
+                if (list.Count < (level < 2 ? MinGroup : MinClassGroup) || list.All(i => _groupOf[i] >= 0)) continue;
+                foreach (var i in list) if (_groupOf[i] < 0) _groupOf[i] = _members.Count;
                 _members.Add([.. list]);
                 _names.Add(key);
             }
@@ -49,6 +50,7 @@ public sealed class PeerGroups
     /// <summary>The meter's group, or -1 when it has too few peers to compare with.</summary>
     public int GroupOf(int meter) => _groupOf[meter];
     public string Name(int group) => _names[group];
+    /// <summary>The meters a group's statistics are taken over (for a widened group, its whole population).</summary>
     public IReadOnlyList<int> Members(int group) => _members[group];
     public int Count => _members.Count;
 

@@ -20,6 +20,7 @@ public static class LabelsReader
         var variantCol = reader.Header.TryIndexOf("variant", out var v) ? v : -1;
         var onsetCol = reader.Header.TryIndexOf("onset", out var o) ? o : -1;
         var labels = new List<Label>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in reader)
         {
             if (row.ColCount <= Math.Max(c[0], c[1])) throw new InputException(path, row.LineNumberFrom, CsvTable.TooFewFields(row.ColCount, Math.Max(c[0], c[1]) + 1));
@@ -28,8 +29,10 @@ public static class LabelsReader
             var variant = variantCol >= 0 && variantCol < row.ColCount ? row[variantCol].ToString().Trim() : "";
             DateOnly? onset = null;
             if (onsetCol >= 0 && onsetCol < row.ColCount && ActivityReader.TryParseDate(row[onsetCol].Span.Trim(), out var day))
-                onset = DateOnly.FromDayNumber((int)(day + 719162));
-            labels.Add(new Label(row[c[0]].ToString().Trim(), mining[0] == '1', mining[0] == '1' && variant.Length == 0 ? "mining" : variant, onset));
+                onset = IsoTimestamp.ToDate(day);
+            var id = row[c[0]].ToString().Trim();
+            if (!seen.Add(id)) throw new InputException(path, row.LineNumberFrom, $"meter {id} is labelled twice");
+            labels.Add(new Label(id, mining[0] == '1', mining[0] == '1' && variant.Length == 0 ? "mining" : variant, onset));
         }
         return labels;
     }
@@ -39,10 +42,11 @@ public static class LabelsReader
 public static class RankingMetrics
 {
     /// <summary>Overall, then one line per variant (that variant's positives against all negatives).</summary>
-    public static List<Metrics> Evaluate(IReadOnlyList<(string MeterId, double Score)> scores, IReadOnlyList<Label> labels)
+    public static List<Metrics> Evaluate(IReadOnlyList<(string MeterId, double Score)> scores, IReadOnlyList<Label> labels, string labelFile = "labels")
     {
         var byId = labels.ToDictionary(l => l.MeterId, StringComparer.Ordinal);
         var scored = scores.Where(s => byId.ContainsKey(s.MeterId)).Select(s => (s.Score, Label: byId[s.MeterId])).ToList();
+        if (scored.Count == 0) throw new InputException(labelFile, 0, "no labelled meter appears in the scan: are the scan and the labels from the same region?");
         var result = new List<Metrics> { Compute("all", scored.Select(s => (s.Score, s.Label.Mining)).ToList()) };
         foreach (var variant in scored.Where(s => s.Label.Mining).Select(s => s.Label.Variant).Distinct().Order(StringComparer.Ordinal))
             result.Add(Compute(variant, scored.Where(s => !s.Label.Mining || s.Label.Variant == variant).Select(s => (s.Score, s.Label.Mining)).ToList()));

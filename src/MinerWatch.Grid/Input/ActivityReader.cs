@@ -27,10 +27,11 @@ public static class ActivityReader
                 continue;
             }
             var id = row[c[0]].Span.Trim();
-            var meter = meters.Find(id);
+            // Declared activity never introduces a meter: it must be one the readings (or the sites file) named.
+            var meter = meters.Lookup(id);
             if (meter < 0)
             {
-                policy.Reject(file, line, $"meter {id} is not in the sites file", row.Span);
+                policy.Reject(file, line, meters.Growable ? $"meter {id} has no readings" : $"meter {id} is not in the sites file", row.Span);
                 continue;
             }
             if (!TryParseDate(row[c[1]].Span.Trim(), out var day))

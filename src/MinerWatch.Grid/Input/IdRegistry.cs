@@ -45,4 +45,7 @@ public sealed class IdRegistry
     }
 
     public bool TryGetIndex(string id, out int index) => _index.TryGetValue(id, out index);
+
+    /// <summary>The id's index, or -1; never adds it, even when growable.</summary>
+    public int Lookup(ReadOnlySpan<char> id) => _lookup.TryGetValue(id, out var index) ? index : -1;
 }

@@ -11,6 +11,7 @@ public readonly record struct MeterTime(long LocalMinutes, short OffsetMinutes)
     public static MeterTime FromDateTimeOffset(DateTimeOffset value) =>
         new((value.DateTime.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMinute, (short)value.Offset.TotalMinutes);
 
+    /// <summary>As a <see cref="DateTimeOffset"/>; the offset must be within +-14:00 (parsed times always are).</summary>
     public DateTimeOffset ToDateTimeOffset() =>
         new(DateTime.UnixEpoch.Ticks + LocalMinutes * TimeSpan.TicksPerMinute, TimeSpan.FromMinutes(OffsetMinutes));
 }
@@ -23,6 +24,11 @@ public readonly record struct MeterTime(long LocalMinutes, short OffsetMinutes)
 /// </summary>
 public static class IsoTimestamp
 {
+    public const int MinYear = 1900;
+    public const int MaxYear = 2200;
+    /// <summary>The largest UTC offset in use (+14:00, Kiribati).</summary>
+    public const int MaxOffsetMinutes = 14 * 60;
+
     public static bool TryParse(ReadOnlySpan<char> s, out MeterTime time, out string? error)
     {
         time = default;
@@ -30,13 +36,15 @@ public static class IsoTimestamp
         s = s.Trim();
         var p = 0;
         if (!Digits(s, ref p, 4, out var year)) return Fail("expected a four-digit year at the start", out error);
+        // Meter data outside these years is a placeholder (0000-01-01) or a typo, and would make every day between count.
+        if (year is < MinYear or > MaxYear) return Fail($"year {year:D4} is outside {MinYear}-{MaxYear}", out error);
         var extended = p < s.Length && s[p] == '-';
         if (extended) p++;
         if (!Digits(s, ref p, 2, out var month)) return Fail("expected a two-digit month", out error);
         if (extended && !Expect(s, ref p, '-')) return Fail("expected '-' after the month", out error);
         if (!Digits(s, ref p, 2, out var day)) return Fail("expected a two-digit day", out error);
         if (month is < 1 or > 12) return Fail($"month {month} is out of range", out error);
-        if (day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month)) return Fail($"day {day} does not exist in {year:D4}-{month:D2}", out error);
+        if (day < 1 || day > DateTime.DaysInMonth(year, month)) return Fail($"day {day} does not exist in {year:D4}-{month:D2}", out error);
         if (p == s.Length) return Fail("a time of day and a UTC offset are required, e.g. 2025-01-01T00:00:00+08:00", out error);
         if (s[p] is not ('T' or 't' or ' ')) return Fail("expected 'T' between date and time", out error);
         p++;
@@ -80,7 +88,7 @@ public static class IsoTimestamp
                 if (s[p] == ':') p++;
                 if (!Digits(s, ref p, 2, out om)) return Fail("expected two-digit offset minutes", out error);
             }
-            if (oh > 14 || om > 59) return Fail("UTC offset is out of range", out error);
+            if (om > 59 || oh * 60 + om > MaxOffsetMinutes) return Fail("UTC offset is out of range", out error);
             offset = sign * (oh * 60 + om);
         }
         else return Fail($"unexpected '{s[p]}' where the UTC offset should be", out error);
@@ -89,6 +97,22 @@ public static class IsoTimestamp
         time = new MeterTime(days * 1440L + hour * 60 + minute, (short)offset);
         return true;
     }
+
+    /// <summary>The calendar date of a day number (days since 1970-01-01).</summary>
+    public static DateOnly ToDate(long day) => DateOnly.FromDayNumber((int)(day + UnixEpochDayNumber));
+
+    /// <summary>ISO-8601 text of a local time with its offset, e.g. 2025-01-01T00:00:00+08:00.</summary>
+    public static string Format(MeterTime time)
+    {
+        var day = MeterSeriesMath.FloorDiv(time.LocalMinutes, 1440);
+        var minute = time.LocalMinutes - day * 1440;
+        var offset = Math.Abs((int)time.OffsetMinutes);
+        var sign = time.OffsetMinutes < 0 ? '-' : '+';
+        return $"{ToDate(day):yyyy-MM-dd}T{minute / 60:D2}:{minute % 60:D2}:00{sign}{offset / 60:D2}:{offset % 60:D2}";
+    }
+
+    /// <summary>DateOnly's day number of 1970-01-01.</summary>
+    private const int UnixEpochDayNumber = 719162;
 
     /// <summary>Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).</summary>
     public static long DaysFromCivil(int year, int month, int day)
@@ -126,5 +150,17 @@ public static class IsoTimestamp
     {
         error = message;
         return false;
+    }
+}
+
+/// <summary>Integer division helpers shared by the time arithmetic.</summary>
+internal static class MeterSeriesMath
+{
+    /// <summary>Division rounding towards negative infinity (for instants before 1970).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static long FloorDiv(long a, long b)
+    {
+        var q = a / b;
+        return a < 0 && q * b != a ? q - 1 : q;
     }
 }

@@ -58,7 +58,7 @@ public static class ReadingsParquetReader
                 await group.ReadAsync(tsField, tsText.AsMemory(), null);
             }
             else tsTime = await ReadValues<DateTime>(group, tsField, count);
-            var offsets = offsetField is null ? (Column<int>?)null : await ReadValues<int>(group, offsetField, count);
+            var offsets = offsetField is null ? (Column<long>?)null : await ReadIntegers(group, offsetField, count);
             var lastId = ReadOnlyMemory<char>.Empty;
             var lastEntity = -1;
 
@@ -102,8 +102,18 @@ public static class ReadingsParquetReader
                     }
                     var utc = tsTime.Value.Values[i];
                     var offset = offsets is { } o && !o.IsNull(i) ? o.Values[i] : 0;
-                    var utcMinutes = (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMinute;
-                    time = new MeterTime(utcMinutes + offset, (short)offset);
+                    if (Math.Abs(offset) > IsoTimestamp.MaxOffsetMinutes)
+                    {
+                        policy.Reject(path, row, $"utc_offset_minutes {offset} is beyond +-{IsoTimestamp.MaxOffsetMinutes} (is it in seconds?)", id);
+                        continue;
+                    }
+                    var ticks = utc.Ticks - DateTime.UnixEpoch.Ticks;
+                    if (ticks % TimeSpan.TicksPerMinute != 0 || utc.Year is < IsoTimestamp.MinYear or > IsoTimestamp.MaxYear)
+                    {
+                        policy.Reject(path, row, $"timestamp {utc:yyyy-MM-dd'T'HH:mm:ss.fffZ} is not a whole minute between {IsoTimestamp.MinYear} and {IsoTimestamp.MaxYear}", id);
+                        continue;
+                    }
+                    time = new MeterTime(ticks / TimeSpan.TicksPerMinute + offset, (short)offset);
                 }
                 if (time.LocalMinutes % 15 != 0)
                 {
@@ -177,6 +187,23 @@ public static class ReadingsParquetReader
             else nulls[i] = true;
         }
         return new Column<T>(values, nulls);
+    }
+
+    /// <summary>An integer column of any width (pandas writes 64-bit integers, other tools 32 or 16).</summary>
+    private static async Task<Column<long>> ReadIntegers(ParquetRowGroupReader group, DataField field, int count)
+    {
+        if (field.ClrType == typeof(long)) return await ReadValues<long>(group, field, count);
+        if (field.ClrType == typeof(int))
+        {
+            var c = await ReadValues<int>(group, field, count);
+            return new([.. c.Values.Select(v => (long)v)], c.Nulls);
+        }
+        if (field.ClrType == typeof(short))
+        {
+            var c = await ReadValues<short>(group, field, count);
+            return new([.. c.Values.Select(v => (long)v)], c.Nulls);
+        }
+        throw new InputException(field.Name, 0, $"column '{field.Name}' must be an integer column (found {field.ClrType.Name})");
     }
 
     private static Column<double> Widen(Column<float> column) => new([.. column.Values.Select(v => (double)v)], column.Nulls);

@@ -22,6 +22,8 @@ public static class SgccReader
             if (i == idCol || i == flagCol) continue;
             if (!TryParseDayName(names[i], out var day))
                 throw new InputException(path, 1, $"column '{names[i]}' is not a date (expected CONS_NO, FLAG and one column per day such as 2014/1/1)");
+            if (dayCols.Any(c => c.Day == day))
+                throw new InputException(path, 1, $"day {names[i]} has two columns");
             dayCols.Add((i, day));
         }
         if (dayCols.Count == 0) throw new InputException(path, 1, "no day columns after CONS_NO and FLAG");
@@ -48,15 +50,11 @@ public static class SgccReader
                 policy.Reject(path, line, $"meter {id} is not in the sites file", row.Span);
                 continue;
             }
-            if (flagCol >= 0)
+            var flag = flagCol >= 0 ? row[flagCol].Span.Trim() : "0";
+            if (flag is not ("0" or "1"))
             {
-                var flag = row[flagCol].Span.Trim();
-                if (flag is not ("0" or "1"))
-                {
-                    policy.Reject(path, line, $"FLAG '{flag}' is not 0 or 1", row.Span);
-                    continue;
-                }
-                labels[meters[meter]] = flag[0] - '0';
+                policy.Reject(path, line, $"FLAG '{flag}' is not 0 or 1", row.Span);
+                continue;
             }
             // Validate the whole row first so a bad cell sets the row aside whole, never half of it.
             string? error = null;
@@ -77,6 +75,7 @@ public static class SgccReader
                 policy.Reject(path, line, error, row.Span);
                 continue;
             }
+            if (flagCol >= 0) labels[meters[meter]] = flag[0] - '0';
             for (var k = 0; k < dayCols.Count; k++)
             {
                 if (double.IsNaN(values[k])) continue;

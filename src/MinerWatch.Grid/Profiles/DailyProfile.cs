@@ -54,16 +54,6 @@ public sealed class DailyProfile
 
     public bool HasIntraday => IntervalMinutes < 1440;
 
-    public double ValidDays
-    {
-        get
-        {
-            var n = 0;
-            foreach (var v in MeanKw) if (!double.IsNaN(v)) n++;
-            return n;
-        }
-    }
-
     /// <summary>Mean kW of a day, NaN when the day is missing or outside the range read.</summary>
     public double MeanAt(long day)
     {

@@ -1,3 +1,5 @@
+using MinerWatch.Grid.Input;
+
 namespace MinerWatch.Grid.Profiles;
 
 /// <summary>
@@ -98,7 +100,7 @@ public sealed class MeterSeries
 
         var hourIndex = BlockIndex(FloorDiv(day, BlockDays)) * 24 + minute / 60;
         _hourSums[hourIndex] += value;
-        if (_hourCounts[hourIndex] < ushort.MaxValue) _hourCounts[hourIndex]++;
+        _hourCounts[hourIndex]++;
         return true;
     }
 
@@ -179,13 +181,8 @@ public sealed class MeterSeries
     /// </summary>
     private static T[] Allocate<T>(int length) => GC.AllocateArray<T>(length, pinned: true);
 
-    /// <summary>Division rounding towards negative infinity (for instants before 1970).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal static long FloorDiv(long a, long b)
-    {
-        var q = a / b;
-        return a < 0 && q * b != a ? q - 1 : q;
-    }
+    internal static long FloorDiv(long a, long b) => MeterSeriesMath.FloorDiv(a, b);
 }
 
 /// <summary>One local day of one meter. Energies in kWh per interval as read; converted to kW later.</summary>

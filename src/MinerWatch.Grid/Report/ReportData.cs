@@ -40,11 +40,10 @@ public sealed class MeterCharts
     public DateOnly DateOf(int day) => ToDate(FirstDay + day);
 
     /// <summary>Column of a date; may fall outside 0..Days-1.</summary>
-    public long DayIndex(DateOnly date) => date.DayNumber - EpochDayNumber - FirstDay;
+    public long DayIndex(DateOnly date) => date.DayNumber - IsoTimestamp.ToDate(0).DayNumber - FirstDay;
 
-    internal const int EpochDayNumber = 719162;
 
-    internal static DateOnly ToDate(long day) => DateOnly.FromDayNumber((int)(day + EpochDayNumber));
+    internal static DateOnly ToDate(long day) => IsoTimestamp.ToDate(day);
 }
 
 /// <summary>The per-meter chart data of a report, for the few meters it covers.</summary>

@@ -76,14 +76,11 @@ public sealed class GridScanner
                 added++;
                 continue;
             }
-            var time = new MeterTime(local[i], offset[i]).ToDateTimeOffset();
-            policy.Reject(batch.File, batch.Line[i], $"duplicate interval: {what} {ids[entity[i]]} already has a reading for {time:yyyy-MM-dd'T'HH:mm:sszzz}", "");
+            var time = IsoTimestamp.Format(new MeterTime(local[i], offset[i]));
+            policy.Reject(batch.File, batch.Line[i], $"duplicate interval: {what} {ids[entity[i]]} already has a reading for {time}", "");
         }
         return added;
     }
-
-    /// <summary>Profiles of all meters as they stand now.</summary>
-    public DailyProfile[] MeterProfiles() => [.. _meters.Select(DailyProfile.From)];
 
     public ScanResult Finish(long rejectedRows = 0)
     {
@@ -182,8 +179,8 @@ public sealed class GridScanner
             Feeders = _feeders.Count(f => f.Readings > 0),
             FeederReadings = FeederReadings,
             MetersWithActivity = _activity.Count,
-            FirstDay = validProfiles.Length == 0 ? null : DateOnly.FromDayNumber((int)(validProfiles.Min(p => p.FirstDay) + 719162)),
-            LastDay = validProfiles.Length == 0 ? null : DateOnly.FromDayNumber((int)(validProfiles.Max(p => p.FirstDay + p.Days - 1) + 719162)),
+            FirstDay = validProfiles.Length == 0 ? null : IsoTimestamp.ToDate(validProfiles.Min(p => p.FirstDay)),
+            LastDay = validProfiles.Length == 0 ? null : IsoTimestamp.ToDate(validProfiles.Max(p => p.FirstDay + p.Days - 1)),
             Intervals = validProfiles.GroupBy(p => p.IntervalMinutes).OrderBy(g => g.Key)
                 .ToDictionary(g => g.Key == 1440 ? "1 day" : $"{g.Key} min", g => g.Count()),
             SuspectThreshold = ScoreModel.SuspectThreshold,
@@ -213,7 +210,7 @@ public sealed class GridScanner
             var days = rises.Select(r => r.Day).ToArray();
             foreach (var m in members)
             {
-                if (!ChangePointDetector.IsCandidate(features[m])) continue;
+                if (groups.GroupOf(m) != g || !ChangePointDetector.IsCandidate(features[m])) continue;
                 var day = profiles[m].FirstDay + features[m].Rise!.Day;
                 var size = features[m].Rise!.Size;
                 var added = features[m].Added;
@@ -304,20 +301,24 @@ public sealed class GridScanner
         var sized = dated ?? results.Where(r => r.MiningKw > 0).OrderByDescending(r => r.Evidence.Points).FirstOrDefault();
         var onset = dated?.OnsetDay ?? p.FirstDay;
         var kw = sized?.MiningKw ?? f.BaseKw;
-        var before = dated?.BeforeKw;
+        // Energy is counted on the meter's own daily mean above its level in the weeks before the onset; a load that
+        // never shows on the meter (a bypass) or was running from the first day counts at its power every day.
+        var onsetIndex = (int)(onset - p.FirstDay);
+        var before = dated is null || dated.Evidence.Detector == FeederBalanceDetector.Name || onsetIndex <= 0
+            ? double.NaN
+            : Robust.Median(p.MeanKw.AsSpan(Math.Max(0, onsetIndex - RiseDetector.Window), Math.Min(onsetIndex, RiseDetector.Window)));
         double energy = 0;
         var lastDay = p.FirstDay + p.Days - 1;
         for (var d = onset; d <= lastDay; d++)
         {
             var v = p.MeanAt(d);
-            // Metered excess over the level before onset; a bypassed load never shows on the meter, so it counts in full.
-            var excess = dated?.Evidence.Detector == FeederBalanceDetector.Name || before is null ? kw : (double.IsNaN(v) ? kw : Math.Max(0, v - before.Value));
-            energy += 24 * Math.Min(excess, kw * 1.5);
+            var excess = double.IsNaN(before) || double.IsNaN(v) ? kw : Math.Clamp(v - before, 0, kw * 1.5);
+            energy += 24 * excess;
         }
         var (low, high) = MinerPowerTable.ImpliedCount(kw);
         return finding with
         {
-            Onset = DateOnly.FromDayNumber((int)(onset + 719162)),
+            Onset = IsoTimestamp.ToDate(onset),
             OnsetAtDataStart = dated is null,
             MiningKw = Math.Round(kw, 2),
             ImpliedMiners = new MinerRange(low, high, $"{MinerPowerTable.LargestKw:0.##}-{MinerPowerTable.SmallestKw:0.##} kW per ASIC miner"),

@@ -20,6 +20,8 @@ public static class ScanJson
     public static void Write(Stream stream, ScanResult result) =>
         JsonSerializer.Serialize(stream, new ScanDocument(result.Meters, result.Summary), Options);
 
+    public static string Serialize(ScanResult result) => JsonSerializer.Serialize(new ScanDocument(result.Meters, result.Summary), Options);
+
     /// <summary>Reads the meter ids and scores back from a scan JSON file (for evaluation).</summary>
     public static List<(string MeterId, double Score)> ReadScores(string path)
     {
@@ -33,7 +35,8 @@ public static class ScanJson
             var list = new List<(string, double)>();
             foreach (var m in meters.EnumerateArray())
             {
-                if (!m.TryGetProperty("meter_id", out var id) || !m.TryGetProperty("score", out var score) || score.ValueKind != JsonValueKind.Number)
+                if (!m.TryGetProperty("meter_id", out var id) || id.ValueKind != JsonValueKind.String
+                    || !m.TryGetProperty("score", out var score) || score.ValueKind != JsonValueKind.Number)
                     throw new InputException(path, 0, $"meter entry {list.Count + 1} lacks meter_id or a numeric score");
                 list.Add((id.GetString() ?? "", score.GetDouble()));
             }
@@ -51,8 +54,16 @@ public static class ScanJson
 /// <summary>One row per meter, by rank; evidence flattened into one column.</summary>
 public static class ScanCsv
 {
+    public const string Header = "rank,meter_id,score,verdict,customer_class,region,feeder_id,onset,mining_kw,implied_miners_low,implied_miners_high,energy_since_onset_kwh,evidence";
+
     public static void Write(TextWriter output, ScanResult result)
     {
+        // Sep writes the header with the first row; an empty scan still gets one.
+        if (result.Meters.Count == 0)
+        {
+            output.WriteLine(Header);
+            return;
+        }
         using var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(output);
         foreach (var m in result.Meters)
         {
