@@ -60,20 +60,9 @@ public static class FeederBalanceDetector
     {
         var meteredRise = RiseDetector.RiseAt(metered, rise.Day);
         if (!(meteredRise > 0)) return rise.Size;
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
-        var n = 0;
-        for (var d = 0; d < rise.Day; d++)
-        {
-            if (!double.IsFinite(loss[d]) || !double.IsFinite(metered[d])) continue;
-            n++;
-            sx += metered[d];
-            sy += loss[d];
-            sxx += metered[d] * metered[d];
-            sxy += metered[d] * loss[d];
-        }
-        var variance = sxx - sx * sx / Math.Max(n, 1);
+        var m = Moments.Of(metered.AsSpan(0, rise.Day), loss.AsSpan(0, rise.Day));
         // Without enough days to learn the slope, assume losses of up to 10 % of the added load.
-        var slope = n >= 28 && variance > 0 ? Math.Clamp((sxy - sx * sy / n) / variance, 0, 0.5) : 0.1;
+        var slope = m.N >= 28 && m.VarianceX > 0 ? Math.Clamp(m.Covariance / m.VarianceX, 0, 0.5) : 0.1;
         return Math.Max(0, rise.Size - slope * meteredRise);
     }
 
@@ -223,23 +212,29 @@ public static class FeederBalanceDetector
 
     private static double Correlation(double[] x, double[] y)
     {
-        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-        var n = 0;
-        for (var i = 0; i < x.Length; i++)
+        var m = Moments.Of(x, y);
+        return m.N < 3 || m.VarianceX <= 0 || m.VarianceY <= 0 ? 0 : m.Covariance / Math.Sqrt(m.VarianceX * m.VarianceY);
+    }
+
+    /// <summary>Sums of products over the pairs where both values are present, scaled by n (so variances and covariance share a divisor).</summary>
+    private readonly record struct Moments(int N, double VarianceX, double VarianceY, double Covariance)
+    {
+        public static Moments Of(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
         {
-            if (!double.IsFinite(x[i]) || !double.IsFinite(y[i])) continue;
-            n++;
-            sx += x[i];
-            sy += y[i];
-            sxx += x[i] * x[i];
-            syy += y[i] * y[i];
-            sxy += x[i] * y[i];
+            double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+            var n = 0;
+            for (var i = 0; i < x.Length; i++)
+            {
+                if (!double.IsFinite(x[i]) || !double.IsFinite(y[i])) continue;
+                n++;
+                sx += x[i];
+                sy += y[i];
+                sxx += x[i] * x[i];
+                syy += y[i] * y[i];
+                sxy += x[i] * y[i];
+            }
+            return n == 0 ? default : new(n, sxx - sx * sx / n, syy - sy * sy / n, sxy - sx * sy / n);
         }
-        if (n < 3) return 0;
-        var cov = sxy - sx * sy / n;
-        var vx = sxx - sx * sx / n;
-        var vy = syy - sy * sy / n;
-        return vx <= 0 || vy <= 0 ? 0 : cov / Math.Sqrt(vx * vy);
     }
 
     /// <summary>
