@@ -79,7 +79,7 @@ public static class FeederBalanceDetector
         return b.MeanHeadKw > 0 && double.IsFinite(loss) ? loss / b.MeanHeadKw : double.NaN;
     }
 
-    /// <summary>How much more likely a customer hosts the hidden load when its own meter changed sharply that week.</summary>
+    /// <summary>How much more likely a customer hosts the hidden load when its own meter dropped sharply that week.</summary>
     public const double TraceLikelihood = 30;
     /// <summary>How much more likely when its daily ups and downs show in the loss (part of its load moved off the meter).</summary>
     public const double EchoLikelihood = 10;
@@ -89,7 +89,7 @@ public static class FeederBalanceDetector
     /// a sudden lasting rise in the loss, or (when the feeder's loss was already far above other feeders' from the
     /// start) the loss level itself. Each customer's share is a posterior: equal priors; times down to 0.2 when its
     /// connection is small for the hidden load; times <see cref="TraceLikelihood"/> when its own meter changed sharply
-    /// within days of the rise; times <see cref="EchoLikelihood"/> when its daily consumption moves with the loss
+    /// (downwards) within days of the rise; times <see cref="EchoLikelihood"/> when its daily consumption moves with the loss
     /// (beyond what the feeder's own load explains). The points make the score equal that share, scaled by how sure
     /// the loss is, when nothing else is known about the meter.
     /// </summary>
@@ -116,7 +116,8 @@ public static class FeederBalanceDetector
             var change = rise is null ? 0 : SharpChange(p, day, scratch);
             changes[c] = change;
             var level = Math.Max(Robust.Median(p.MeanKw), 0.05);
-            var trace = Math.Abs(change) >= Math.Max(0.1 * level, 0.05);
+            // Rewiring a bypass moves load off the meter, so the trace is a drop; rises that week are mostly the season's.
+            var trace = -change >= Math.Max(0.1 * level, 0.05);
             // The service cable, not the contract, limits a bypass; a contract far below the hidden load only makes it less likely.
             var capacity = Math.Clamp(sites[c].ContractedKw / (0.5 * hiddenKw), 0.2, 1);
             weights[c] = capacity * (trace ? TraceLikelihood : 1) * (c == echoed ? EchoLikelihood : 1);
