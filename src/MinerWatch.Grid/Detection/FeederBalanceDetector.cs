@@ -81,6 +81,8 @@ public static class FeederBalanceDetector
 
     /// <summary>How much more likely a customer hosts the hidden load when its own meter dropped sharply that week.</summary>
     public const double TraceLikelihood = 30;
+    /// <summary>How much more likely for a drop of only 10-25 % of its level.</summary>
+    public const double SmallTraceLikelihood = 5;
     /// <summary>How much more likely when its daily ups and downs show in the loss (part of its load moved off the meter).</summary>
     public const double EchoLikelihood = 10;
 
@@ -107,6 +109,8 @@ public static class FeederBalanceDetector
         // Weather moves every customer's use and the loss together; only an echo that stands far above the others points at one customer.
         var ranked = echoes.OrderDescending().ToArray();
         var echoed = ranked.Length >= 2 && ranked[0] >= 5 && ranked[0] >= 2 * Math.Max(ranked[1], 1) ? Array.IndexOf(echoes, ranked[0]) : -1;
+        // An echo far above every other customer's (t >= 8, three times the next) is as telling as a clear drop.
+        var echoWeight = echoed >= 0 && ranked[0] >= 8 && ranked[0] >= 3 * Math.Max(ranked[1], 1) ? TraceLikelihood : EchoLikelihood;
         var weights = new double[customers.Count];
         var changes = new double[customers.Count];
         Span<double> scratch = stackalloc double[2 * RiseDetector.Window + 16];
@@ -117,10 +121,12 @@ public static class FeederBalanceDetector
             changes[c] = change;
             var level = Math.Max(Robust.Median(p.MeanKw), 0.05);
             // Rewiring a bypass moves load off the meter, so the trace is a drop; rises that week are mostly the season's.
-            var trace = -change >= Math.Max(0.1 * level, 0.05);
+            // A small drop is common enough that it counts for less.
+            var drop = -change;
+            var trace = drop >= Math.Max(0.25 * level, 0.1) ? TraceLikelihood : drop >= Math.Max(0.1 * level, 0.05) ? SmallTraceLikelihood : 1;
             // The service cable, not the contract, limits a bypass; a contract far below the hidden load only makes it less likely.
             var capacity = Math.Clamp(sites[c].ContractedKw / (0.5 * hiddenKw), 0.2, 1);
-            weights[c] = capacity * (trace ? TraceLikelihood : 1) * (c == echoed ? EchoLikelihood : 1);
+            weights[c] = capacity * trace * (c == echoed ? echoWeight : 1);
         }
         var total = weights.Sum();
         var what = rise is not null
@@ -152,21 +158,30 @@ public static class FeederBalanceDetector
         var days = new List<int>();
         for (var i = start; i < b.LossKw.Length; i++) if (double.IsFinite(b.LossKw[i]) && double.IsFinite(b.HeadKw[i])) days.Add(i);
         if (days.Count < 28) return echoes;
-        var residual = QuadraticResidual([.. days.Select(i => b.HeadKw[i])], [.. days.Select(i => b.LossKw[i])]);
+        // Day-to-day changes, not levels: the season moves every customer and the loss together, a single day's
+        // ups and downs belong to one customer.
+        var residual = Changes(QuadraticResidual([.. days.Select(i => b.HeadKw[i])], [.. days.Select(i => b.LossKw[i])]), days);
         var x = new double[days.Count];
         for (var c = 0; c < customers.Count; c++)
         {
-            var n = 0;
-            for (var k = 0; k < days.Count; k++)
-            {
-                x[k] = customers[c].MeanAt(b.FirstDay + days[k]);
-                if (double.IsFinite(x[k])) n++;
-            }
+            for (var k = 0; k < days.Count; k++) x[k] = customers[c].MeanAt(b.FirstDay + days[k]);
+            var dx = Changes(x, days);
+            var r = Correlation(dx, residual);
+            var n = Moments.Of(dx, residual).N;
             if (n < 28) continue;
-            var r = Correlation(x, residual);
             echoes[c] = r <= 0 || r >= 1 ? 0 : r * Math.Sqrt(n - 2) / Math.Sqrt(1 - r * r);
         }
         return echoes;
+    }
+
+    /// <summary>Change from the previous day, NaN where the two days are not consecutive or one is missing.</summary>
+    private static double[] Changes(double[] values, List<int> days)
+    {
+        var changes = new double[values.Length];
+        changes[0] = double.NaN;
+        for (var k = 1; k < values.Length; k++)
+            changes[k] = days[k] == days[k - 1] + 1 ? values[k] - values[k - 1] : double.NaN;
+        return changes;
     }
 
     private static double[] QuadraticResidual(double[] x, double[] y)
