@@ -68,7 +68,7 @@ public static class FeederBalanceDetector
 
     /// <summary>Whether the loss rose enough, suddenly and lastingly enough, to point at hidden load.</summary>
     public static bool IsSignificant(FeederBalance b) =>
-        b.LossRise is { } r && r.Z >= 4 && b.HiddenKw >= Math.Max(0.5, 0.01 * b.MeanHeadKw) && b.HiddenKw >= 0.5 * r.Size
+        b.LossRise is { } r && r.Z >= 4 && b.HiddenKw >= Math.Max(0.5, 0.0025 * b.MeanHeadKw) && b.HiddenKw >= 0.5 * r.Size
         && r.Sharpness >= 0.25 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
 
     /// <summary>Unexplained loss as a share of the energy into the feeder, over its first eight weeks.</summary>
