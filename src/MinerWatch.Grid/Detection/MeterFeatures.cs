@@ -190,7 +190,7 @@ public sealed record MeterFeatures
     private static (double Plateau, double Kw) DayPlateau(DailyProfile p, Rise rise)
     {
         // The level before is the daily mean's, whichever series the rise was found in.
-        var before = Robust.Median(p.MeanKw.AsSpan(Math.Max(0, rise.Day - RiseDetector.Window), Math.Min(rise.Day, RiseDetector.Window)));
+        var before = p.MedianMeanBefore(rise.Day, RiseDetector.Window);
         if (!double.IsFinite(before)) return (0, 0);
         var added = new double[p.Days - rise.Day];
         for (var d = rise.Day; d < p.Days; d++) added[d - rise.Day] = p.MeanKw[d] - before;

@@ -54,6 +54,10 @@ public sealed class DailyProfile
 
     public bool HasIntraday => IntervalMinutes < 1440;
 
+    /// <summary>Median of the daily mean over up to <paramref name="window"/> days before day index <paramref name="day"/>; NaN when none.</summary>
+    public double MedianMeanBefore(int day, int window) =>
+        day <= 0 ? double.NaN : Detection.Robust.Median(MeanKw.AsSpan(Math.Max(0, day - window), Math.Min(day, window)));
+
     /// <summary>Mean kW of a day, NaN when the day is missing or outside the range read.</summary>
     public double MeanAt(long day)
     {

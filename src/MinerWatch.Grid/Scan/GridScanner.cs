@@ -107,9 +107,10 @@ public sealed class GridScanner
             ownRatio[meter] = Robust.Median(ratios[meter].AsSpan(0, Math.Min(56, ratios[meter].Length)));
         }
         var explained = new bool[n];
+        var byClass = _activity.Keys.ToLookup(m => _sites[m]?.Class);
         foreach (var meter in _activity.Keys)
         {
-            var peers = _activity.Keys.Where(m => m != meter && SameClass(m, meter)).Select(m => ownRatio[m]).Where(double.IsFinite).ToArray();
+            var peers = byClass[_sites[meter]?.Class].Where(m => m != meter).Select(m => ownRatio[m]).Where(double.IsFinite).ToArray();
             var peerRatio = peers.Length >= 3 ? Robust.Median(peers) : DeclaredActivityDetector.TypicalRatio(_sites[meter]?.Class);
             var r = DeclaredActivityDetector.Evaluate(profiles[meter], ratios[meter], excess[meter], peerRatio, peers.Length);
             if (r is not null) results[meter].Add(r);
@@ -240,8 +241,6 @@ public sealed class GridScanner
         }
     }
 
-    private bool SameClass(int a, int b) => _sites[a]?.Class == _sites[b]?.Class;
-
     private static DetectorResult Discount(DetectorResult r, double factor)
     {
         if (factor >= 1) return r;
@@ -306,7 +305,7 @@ public sealed class GridScanner
         var onsetIndex = (int)(onset - p.FirstDay);
         var before = dated is null || dated.Evidence.Detector == FeederBalanceDetector.Name || onsetIndex <= 0
             ? double.NaN
-            : Robust.Median(p.MeanKw.AsSpan(Math.Max(0, onsetIndex - RiseDetector.Window), Math.Min(onsetIndex, RiseDetector.Window)));
+            : p.MedianMeanBefore(onsetIndex, RiseDetector.Window);
         double energy = 0;
         var lastDay = p.FirstDay + p.Days - 1;
         for (var d = onset; d <= lastDay; d++)
