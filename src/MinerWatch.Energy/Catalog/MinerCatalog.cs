@@ -1,0 +1,152 @@
+using System.Globalization;
+
+namespace MinerWatch.Energy.Catalog;
+
+/// <summary>
+/// The miner catalog: the bundled reference rows (<c>Data/miners.csv</c>) plus any rows from a user's file in the same
+/// layout. A user row with the same model name replaces the bundled one. Immutable and thread-safe.
+/// </summary>
+public sealed class MinerCatalog
+{
+    public static readonly string[] Columns = ["algorithm", "model", "hashrate", "hashrate_unit", "power_w", "efficiency", "efficiency_unit", "release", "status", "source"];
+
+    /// <summary>Models older than this are out of service for the purpose of a plausible range (CBECI v1.4 also drops them after five years).</summary>
+    public const int ServiceYears = 5;
+
+    private static readonly Lazy<MinerCatalog> BundledCatalog = new(() => new MinerCatalog(ReadBundled()));
+
+    public MinerCatalog(IEnumerable<Miner> miners) => Miners = [.. miners.OrderBy(m => m.Algorithm, StringComparer.Ordinal).ThenBy(m => m.Release).ThenBy(m => m.Model, StringComparer.Ordinal)];
+
+    public static MinerCatalog Bundled => BundledCatalog.Value;
+
+    public IReadOnlyList<Miner> Miners { get; }
+
+    /// <summary>The bundled catalog with a user's rows added (and same-named bundled rows replaced).</summary>
+    public MinerCatalog With(IEnumerable<Miner> userRows)
+    {
+        var user = userRows.ToList();
+        var names = user.Select(m => m.Model).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new MinerCatalog(Miners.Where(m => !names.Contains(m.Model)).Concat(user));
+    }
+
+    /// <summary>Rows of one algorithm (case-insensitive; all when null) released on or before <paramref name="releasedBy"/> (all when null).</summary>
+    public IEnumerable<Miner> Filter(string? algorithm, DateOnly? releasedBy = null) =>
+        Miners.Where(m => (algorithm is null || string.Equals(m.Algorithm, algorithm, StringComparison.OrdinalIgnoreCase))
+            && (releasedBy is null || m.Release <= releasedBy));
+
+    /// <summary>
+    /// Models a farm that started on <paramref name="onset"/> could plausibly run: released by then and not older than
+    /// <see cref="ServiceYears"/> years. Falls back to the newest models of the algorithm when none fits (an onset before
+    /// the catalog's first model).
+    /// </summary>
+    public IReadOnlyList<Miner> PlausibleAt(string algorithm, DateOnly onset)
+    {
+        var fit = Filter(algorithm, onset).Where(m => m.Release > onset.AddYears(-ServiceYears)).ToList();
+        if (fit.Count > 0) return fit;
+        var any = Filter(algorithm).ToList();
+        if (any.Count == 0) throw new EnergyInputException($"the catalog has no miners for algorithm '{algorithm}' (it has {string.Join(", ", Algorithms)})");
+        var first = any.Min(m => m.Release);
+        return [.. any.Where(m => m.Release == first)];
+    }
+
+    public IReadOnlyList<string> Algorithms => [.. Miners.Select(m => m.Algorithm).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>The model with this name (case-insensitive, also matching without the bracketed variant); otherwise an error naming the closest models.</summary>
+    public Miner Find(string name)
+    {
+        var exact = Miners.FirstOrDefault(m => string.Equals(m.Model, name, StringComparison.OrdinalIgnoreCase));
+        if (exact is not null) return exact;
+        var bare = Miners.Where(m => string.Equals(BareName(m.Model), name.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        if (bare.Count == 1) return bare[0];
+        var suggestions = Suggest(name, 3);
+        throw new EnergyInputException($"unknown miner model '{name}'; did you mean {string.Join(" or ", suggestions.Select(s => $"'{s}'"))}? ('minerwatch energy miners' lists them all)");
+    }
+
+    /// <summary>The <paramref name="count"/> model names closest to <paramref name="name"/> by edit distance, ignoring case.</summary>
+    public IReadOnlyList<string> Suggest(string name, int count)
+    {
+        var key = name.Trim().ToLowerInvariant();
+        return [.. Miners
+            .Select(m => (m.Model, Distance: Math.Min(
+                Quickenshtein.Levenshtein.GetDistance(key, m.Model.ToLowerInvariant()),
+                Quickenshtein.Levenshtein.GetDistance(key, BareName(m.Model).ToLowerInvariant()))))
+            .OrderBy(x => x.Distance).ThenBy(x => x.Model, StringComparer.Ordinal)
+            .Take(count)
+            .Select(x => x.Model)];
+    }
+
+    /// <summary>
+    /// The lowest efficiency a claim may state for an algorithm: half the best shipped model in the catalog. Anything
+    /// below is a typing error (or a unit mix-up), not a machine.
+    /// </summary>
+    public double EfficiencyFloor(string algorithm, string unit)
+    {
+        var best = Filter(algorithm).Select(m => m.JoulesPerHash).DefaultIfEmpty(double.NaN).Min();
+        return best / 2 * HashUnit.ScaleOf(unit);
+    }
+
+    private static string BareName(string model)
+    {
+        var bracket = model.IndexOf(" (", StringComparison.Ordinal);
+        return bracket > 0 ? model[..bracket] : model;
+    }
+
+    private static IEnumerable<Miner> ReadBundled()
+    {
+        using var stream = typeof(MinerCatalog).Assembly.GetManifestResourceStream("MinerWatch.Energy.Data.miners.csv")
+            ?? throw new InvalidOperationException("the bundled miner catalog is missing from the assembly");
+        return Read(stream, "miners.csv (bundled)", bundled: true);
+    }
+
+    /// <summary>Reads a catalog file in the bundled layout; rows are marked <c>user</c> unless they state a status.</summary>
+    public static IReadOnlyList<Miner> ReadFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Read(stream, path, bundled: false);
+    }
+
+    private static List<Miner> Read(Stream stream, string file, bool bundled)
+    {
+        var rows = new List<Miner>();
+        using var reader = Csv.Open(stream, file, ["algorithm", "model", "hashrate", "hashrate_unit", "power_w", "efficiency", "release"], out var col);
+        Csv.TryIndexIgnoreCase(reader, "status", out var statusCol);
+        Csv.TryIndexIgnoreCase(reader, "source", out var sourceCol);
+        var line = 1L;
+        foreach (var row in reader)
+        {
+            line++;
+            var fields = new string[row.ColCount];
+            for (var i = 0; i < fields.Length; i++) fields[i] = row[i].ToString().Trim();
+            string Field(int i) => i >= 0 && i < fields.Length ? fields[i] : "";
+            if (fields.Length <= col.Max()) throw new EnergyInputException(file, line, $"row has {fields.Length} fields, expected {Columns.Length}");
+            var model = Field(col[1]);
+            if (model.Length == 0) throw new EnergyInputException(file, line, "model is empty");
+            var unit = Field(col[3]);
+            if (!HashUnit.TryScale(unit, out _))
+                throw new EnergyInputException(file, line, $"hashrate_unit '{unit}' is not one of {string.Join(", ", HashUnit.Names)}");
+            var hashrate = Csv.Positive(Field(col[2]), "hashrate", file, line);
+            var power = Csv.Positive(Field(col[4]), "power_w", file, line);
+            var efficiency = Csv.Positive(Field(col[5]), "efficiency", file, line);
+            // A row whose efficiency disagrees with its own power and hash rate by more than 10 % has a unit mix-up.
+            var implied = power / hashrate;
+            if (Math.Abs(efficiency - implied) > 0.1 * implied)
+                throw new EnergyInputException(file, line, string.Create(CultureInfo.InvariantCulture,
+                    $"efficiency {efficiency} J/{unit[..^2]} disagrees with power_w / hashrate = {implied:0.###}; check the units"));
+            var release = Csv.Date(Field(col[6]), "release", file, line);
+            var status = statusCol >= 0 && Field(statusCol).Length > 0 ? Field(statusCol) : bundled ? "unverified" : "user";
+            rows.Add(new Miner
+            {
+                Algorithm = Field(col[0]),
+                Model = model,
+                Hashrate = hashrate,
+                HashrateUnit = unit,
+                PowerW = power,
+                Efficiency = efficiency,
+                Release = release,
+                Status = status,
+                Source = sourceCol >= 0 ? Field(sourceCol) : bundled ? "" : Path.GetFileName(file),
+            });
+        }
+        return rows;
+    }
+}
