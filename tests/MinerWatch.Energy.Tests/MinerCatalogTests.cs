@@ -1,0 +1,101 @@
+using MinerWatch.Energy.Catalog;
+
+namespace MinerWatch.Energy.Tests;
+
+public sealed class MinerCatalogTests
+{
+    private static readonly MinerCatalog Catalog = MinerCatalog.Bundled;
+
+    [Fact]
+    public void Bundled_catalog_has_asic_gpu_and_cpu_miners_with_sources()
+    {
+        Assert.Equal(25, Catalog.Miners.Count);
+        Assert.Equal(["Ethash", "RandomX", "SHA-256"], Catalog.Algorithms.Order(StringComparer.Ordinal));
+        Assert.All(Catalog.Miners, m => Assert.False(string.IsNullOrWhiteSpace(m.Source)));
+        Assert.All(Catalog.Miners, m => Assert.Contains(m.Status, new[] { "verified", "unverified" }));
+        Assert.All(Catalog.Miners, m => Assert.InRange(m.Efficiency / (m.PowerW / m.Hashrate), 0.9, 1.1));
+    }
+
+    [Fact]
+    public void Find_matches_full_and_bare_names_ignoring_case()
+    {
+        Assert.Equal(3250, Catalog.Find("antminer s19 pro (110t)").PowerW);
+        Assert.Equal(29.55, Catalog.Find("Antminer S19 Pro").Efficiency);
+        Assert.Equal(new DateOnly(2015, 9, 1), Catalog.Find("Antminer S7").Release);
+    }
+
+    [Fact]
+    public void Unknown_model_is_refused_with_the_closest_names()
+    {
+        var e = Assert.Throws<EnergyInputException>(() => Catalog.Find("Antminer S19 Prp"));
+
+        Assert.Equal("unknown miner model 'Antminer S19 Prp'; did you mean 'Antminer S19 Pro (110T)' or 'Antminer S17 Pro (53T)' or 'Antminer S19 XP (140T)'? ('minerwatch energy miners' lists them all)", e.Message);
+    }
+
+    [Fact]
+    public void Filter_by_algorithm_and_release_date()
+    {
+        var models = Catalog.Filter("sha-256", new DateOnly(2019, 6, 30)).Select(m => m.Model).ToList();
+
+        Assert.Equal(["Antminer S7", "Antminer S9 (13.5T)", "Antminer S9j (14.5T)", "Antminer S17 (56T)", "Antminer S17 Pro (53T)"], models);
+    }
+
+    [Fact]
+    public void Plausible_models_at_an_onset_are_released_and_under_five_years_old()
+    {
+        var models = Catalog.PlausibleAt("SHA-256", new DateOnly(2023, 1, 1)).Select(m => m.Model).ToList();
+
+        Assert.DoesNotContain("Antminer S9 (13.5T)", models); // 2017-09: over five years
+        Assert.Contains("Antminer S9j (14.5T)", models);     // 2018-08
+        Assert.Contains("Antminer S19 XP Hyd (255T)", models);
+        Assert.DoesNotContain("Antminer S21 (200T)", models); // 2023-10: not yet
+    }
+
+    [Fact]
+    public void Efficiency_floor_is_half_the_best_shipped_model()
+    {
+        Assert.Equal(7.5, Catalog.EfficiencyFloor("SHA-256", "TH/s"), 9);
+    }
+
+    [Fact]
+    public void User_rows_are_added_and_replace_same_named_bundled_rows()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, "algorithm,model,hashrate,hashrate_unit,power_w,efficiency,efficiency_unit,release\nSHA-256,Antminer S7,4.73,TH/s,1300,274.8,J/TH,2015-09-01\nSHA-256,Home Rig X,50,TH/s,1500,30,J/TH,2024-05-01\n");
+        try
+        {
+            var catalog = Catalog.With(MinerCatalog.ReadFile(path));
+
+            Assert.Equal(26, catalog.Miners.Count);
+            Assert.Equal(1300, catalog.Find("Antminer S7").PowerW);
+            Assert.Equal("user", catalog.Find("Home Rig X").Status);
+            Assert.Equal(Path.GetFileName(path), catalog.Find("Home Rig X").Source);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("SHA-256,X,50,TH/s,1500,3,J/TH,2024-05-01", "efficiency 3 J/TH disagrees with power_w / hashrate = 30; check the units")]
+    [InlineData("SHA-256,X,50,TH/s,-1500,30,J/TH,2024-05-01", "power_w -1500 must be greater than 0")]
+    [InlineData("SHA-256,X,50,TH,1500,30,J/TH,2024-05-01", "hashrate_unit 'TH' is not one of H/s, kH/s, MH/s, GH/s, TH/s, PH/s, EH/s")]
+    [InlineData("SHA-256,X,50,TH/s,1500,30,J/TH,May 2024", "release 'May 2024' is not a date (expected YYYY-MM-DD)")]
+    [InlineData("SHA-256,X,fifty,TH/s,1500,30,J/TH,2024-05-01", "hashrate 'fifty' is not a number")]
+    public void Bad_user_rows_are_refused_with_file_and_line(string row, string reason)
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, "algorithm,model,hashrate,hashrate_unit,power_w,efficiency,efficiency_unit,release\n" + row + "\n");
+        try
+        {
+            var e = Assert.Throws<EnergyInputException>(() => MinerCatalog.ReadFile(path));
+
+            Assert.Equal($"{path}:2: {reason}", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
