@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MinerWatch.Energy;
 using MinerWatch.Grid.Input;
 
 namespace MinerWatch.Cli;
@@ -18,6 +19,7 @@ public static class Cli
         root.Subcommands.Add(SimulateCommand.Create(console));
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(EnergyCommand.Create(console));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -31,6 +33,11 @@ public static class Cli
             return parse.Invoke(config);
         }
         catch (InputException e)
+        {
+            console.Error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+        catch (EnergyInputException e)
         {
             console.Error.WriteLine($"error: {e.Message}");
             return BadInput;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MinerWatch.Energy.Emissions;
 using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Scan;
 using nietras.SeparatedValues;
@@ -22,9 +23,13 @@ public static class ScanCommand
         var lenient = new Option<bool>("--lenient") { Description = "Set bad rows aside into a rejected-rows CSV instead of stopping at the first" };
         var rejected = new Option<FileInfo?>("--rejected") { Description = "Where --lenient writes the rejected rows (default: rejected.csv in the current directory)" };
 
+        var tariff = new Option<double?>("--tariff") { Description = "Normal electricity price per kWh: suspects then carry the back-bill for their mining energy" };
+        var surcharge = new Option<double?>("--surcharge") { Description = "Mining surcharge per kWh (default: the bundled provincial rate for each site's region, from the day it took effect)" };
+        var currency = new Option<string>("--currency") { Description = "Currency of --tariff and --surcharge", DefaultValueFactory = _ => "CNY" };
+        var factor = new Option<double?>("--emission-factor") { Description = "Grid emission factor in gCO2/kWh for every site (default: the bundled factor of each site's province or country)" };
         var command = new Command("scan", "Rank meters by the evidence that they hide a mining load")
         {
-            readings, sites, activity, feeders, layout, top, format, output, report, lenient, rejected,
+            readings, sites, activity, feeders, layout, top, format, output, report, lenient, rejected, tariff, surcharge, currency, factor,
         };
         command.SetAction(parse =>
         {
@@ -35,6 +40,7 @@ public static class ScanCommand
                 Activity = parse.GetValue(activity)?.FullName,
                 Feeders = parse.GetValue(feeders)?.FullName,
                 Layout = parse.GetValue(layout),
+                Costs = Costs(parse.GetValue(tariff), parse.GetValue(surcharge), parse.GetRequiredValue(currency), parse.GetValue(factor)),
             };
             if (request.Layout == ReadingsLayout.Long && request.Sites is null)
                 throw new UsageException("--sites is required unless --layout sgcc");
@@ -49,6 +55,14 @@ public static class ScanCommand
             return Cli.Ok;
         });
         return command;
+    }
+
+    private static ScanCosts Costs(double? tariff, double? surcharge, string currency, double? gramsPerKwh)
+    {
+        if (tariff is < 0 || tariff is { } t && !double.IsFinite(t)) throw new UsageException($"--tariff {tariff} must be 0 or more");
+        if (surcharge is < 0 || surcharge is { } s && !double.IsFinite(s)) throw new UsageException($"--surcharge {surcharge} must be 0 or more");
+        if (gramsPerKwh is { } g) EmissionFactors.UserFactor(g);
+        return new ScanCosts { TariffPerKwh = tariff, SurchargePerKwh = surcharge, Currency = currency, GramsPerKwh = gramsPerKwh };
     }
 
     public static ScanResult Execute(ScanRequest request, bool lenient, FileInfo? rejectedFile, CliConsole console)

@@ -17,7 +17,7 @@ public static class ScanTable
         });
         console.Profile.Width = 240;
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "rank", "meter", "class", "region", "score", "verdict", "onset", "mining kW", "miners", "kWh since onset", "strongest evidence" })
+        foreach (var column in new[] { "rank", "meter", "class", "region", "score", "verdict", "onset", "mining kW", "miners", "kWh since onset", "t CO2", "owed", "strongest evidence" })
             table.AddColumn(new TableColumn(column).NoWrap());
         foreach (var m in result.Meters.Take(top))
         {
@@ -26,7 +26,8 @@ public static class ScanTable
                 m.Rank.ToString(), Markup.Escape(m.MeterId), m.CustomerClass ?? "", Markup.Escape(m.Region ?? ""), m.Score.ToString("0.000"), m.Verdict,
                 m.Onset is { } o ? (m.OnsetAtDataStart ? $"<={o:yyyy-MM-dd}" : o.ToString("yyyy-MM-dd")) : "",
                 m.MiningKw?.ToString("0.#") ?? "", m.ImpliedMiners is { } r ? $"{r.Low}-{r.High}" : "",
-                m.EnergySinceOnsetKwh?.ToString("N0") ?? "", Markup.Escape(evidence));
+                m.EnergySinceOnsetKwh?.ToString("N0") ?? "", m.Co2SinceOnsetTonnes?.ToString("N1") ?? "",
+                m.Owed is { } owed ? $"{owed.Total:N0} {owed.Currency}" : "", Markup.Escape(evidence));
         }
         console.Write(table);
         var s = result.Summary;

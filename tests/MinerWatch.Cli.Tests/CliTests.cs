@@ -128,7 +128,7 @@ public class CliTests
         (code, output, _) = Run("scan", "--readings", Path.Combine(dir, "readings.csv"), "--sites", Path.Combine(dir, "sites.csv"), "--format", "csv");
         Assert.Equal(0, code);
         var csv = output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("rank,meter_id,score,verdict,customer_class,region,feeder_id,onset,mining_kw,implied_miners_low,implied_miners_high,energy_since_onset_kwh,evidence", csv[0]);
+        Assert.Equal("rank,meter_id,score,verdict,customer_class,region,feeder_id,onset,mining_kw,implied_miners_low,implied_miners_high,energy_since_onset_kwh,co2_since_onset_tonnes,emission_factor_g_per_kwh,owed_currency,owed_at_tariff,owed_surcharge,owed_total,evidence", csv[0]);
         Assert.Equal(301, csv.Length);
 
         (code, output, _) = Run("scan", "--readings", Path.Combine(dir, "readings.csv"), "--sites", Path.Combine(dir, "sites.csv"), "--top", "5");

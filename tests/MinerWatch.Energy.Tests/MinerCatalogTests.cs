@@ -41,14 +41,14 @@ public sealed class MinerCatalogTests
     }
 
     [Fact]
-    public void Plausible_models_at_an_onset_are_released_and_under_five_years_old()
+    public void Plausible_models_at_an_onset_are_all_released_by_then_old_ones_included()
     {
-        var models = Catalog.PlausibleAt("SHA-256", new DateOnly(2023, 1, 1)).Select(m => m.Model).ToList();
+        var models = MinerCatalog.Bundled.PlausibleAt("SHA-256", new DateOnly(2023, 1, 1)).Select(m => m.Model).ToList();
 
-        Assert.DoesNotContain("Antminer S9 (13.5T)", models); // 2017-09: over five years
-        Assert.Contains("Antminer S9j (14.5T)", models);     // 2018-08
+        Assert.Contains("Antminer S7", models);               // second-hand machines run on unbilled power
         Assert.Contains("Antminer S19 XP Hyd (255T)", models);
         Assert.DoesNotContain("Antminer S21 (200T)", models); // 2023-10: not yet
+        Assert.Equal(17, models.Count);
     }
 
     [Fact]

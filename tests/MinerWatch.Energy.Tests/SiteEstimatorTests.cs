@@ -16,8 +16,13 @@ public sealed class SiteEstimatorTests
         var s19 = MinerCatalog.Bundled.Find("Antminer S19 Pro");
         var estimate = Estimator.Estimate(new SiteRequest
         {
-            MinerCount = 100, Model = s19, Hours = 720, EmissionFactor = China,
-            TariffPerKwh = 0.6, SurchargePerKwh = 2.0, HashpriceUsdPerUnitDay = 0.05,
+            MinerCount = 100,
+            Model = s19,
+            Hours = 720,
+            EmissionFactor = China,
+            TariffPerKwh = 0.6,
+            SurchargePerKwh = 2.0,
+            HashpriceUsdPerUnitDay = 0.05,
         });
 
         Assert.Equal(325, estimate.PowerKw, 9);
@@ -35,12 +40,12 @@ public sealed class SiteEstimatorTests
     {
         var estimate = Estimator.Estimate(new SiteRequest { Kw = 150, Hours = 24 * 100, Onset = new DateOnly(2021, 3, 1), EmissionFactor = China });
 
-        // Plausible at 2021-03-01: released since 2016-03-01 and by then; the largest draws 3.472 kW (M30S++), the smallest 1.293 (S7 is too old) -> S9 1.323 kW.
+        // Released by 2021-03-01: the largest draws 3.472 kW (M30S++), the smallest 1.293 kW (S7).
         Assert.Equal(43, estimate.Miners.Low);
         Assert.Equal("Whatsminer M30S++ (112T)", estimate.Miners.LowBasis);
-        Assert.Equal(113, estimate.Miners.High);
-        Assert.Equal("Antminer S9 (13.5T)", estimate.Miners.HighBasis);
-        Assert.Equal(150_000 / 98.0 * 1e12, estimate.HashrateHs.Low, 0);
+        Assert.Equal(116, estimate.Miners.High);
+        Assert.Equal("Antminer S7", estimate.Miners.HighBasis);
+        Assert.Equal(150_000 / 273.4 * 1e12, estimate.HashrateHs.Low, 0);
         Assert.Equal(150_000 / 29.55 * 1e12, estimate.HashrateHs.High, 0);
         Assert.Equal(360_000, estimate.EnergyKwh, 6);
     }

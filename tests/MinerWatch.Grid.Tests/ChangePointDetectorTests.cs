@@ -21,7 +21,7 @@ public class ChangePointDetectorTests
         Assert.Equal(3.25, r.MiningKw!.Value, 1);
         Assert.True(r.Evidence.Points >= 4, $"points {r.Evidence.Points}");
         Assert.Contains("on 2025-07-20", r.Evidence.Detail);
-        Assert.Contains("1 x Antminer S19 (3.25 kW)", r.Evidence.Detail);
+        Assert.Contains("within 0 % of 1 x Antminer S19 (95T) (3.25 kW)", r.Evidence.Detail);
     }
 
     [Fact]

@@ -96,9 +96,13 @@ public class GridScannerTests
         Assert.True(farm.Rank <= 3, $"rank {farm.Rank}");
         Assert.Equal(new DateOnly(2025, 7, 20), farm.Onset);
         Assert.Equal(6.5, farm.MiningKw!.Value, 0.5);
-        Assert.Equal(new MinerRange(2, 5, "3.5-1.32 kW per ASIC miner"), farm.ImpliedMiners);
+        Assert.Equal(new MinerRange(1, 5, "all Antminer S19 XP Hyd (255T) to all Antminer S7 (SHA-256 models on the market at onset)"), farm.ImpliedMiners);
         // 100 days of 6.5 kW.
         Assert.Equal(100 * 24 * 6.5, farm.EnergySinceOnsetKwh!.Value, 100 * 24 * 6.5 * 0.1);
+        // Guangdong has no bundled provincial factor: China's 546 gCO2/kWh; no tariff given and no surcharge in Guangdong.
+        Assert.Equal(546, farm.EmissionFactorGramsPerKwh);
+        Assert.Equal(Math.Round(farm.EnergySinceOnsetKwh!.Value * 546 / 1e6, 2), farm.Co2SinceOnsetTonnes!.Value, 2);
+        Assert.Null(farm.Owed);
         Assert.Contains(farm.Evidence, e => e.Detector == "change_point");
     }
 

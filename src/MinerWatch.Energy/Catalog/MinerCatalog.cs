@@ -10,9 +10,6 @@ public sealed class MinerCatalog
 {
     public static readonly string[] Columns = ["algorithm", "model", "hashrate", "hashrate_unit", "power_w", "efficiency", "efficiency_unit", "release", "status", "source"];
 
-    /// <summary>Models older than this are out of service for the purpose of a plausible range (CBECI v1.4 also drops them after five years).</summary>
-    public const int ServiceYears = 5;
-
     private static readonly Lazy<MinerCatalog> BundledCatalog = new(() => new MinerCatalog(ReadBundled()));
 
     public MinerCatalog(IEnumerable<Miner> miners) => Miners = [.. miners.OrderBy(m => m.Algorithm, StringComparer.Ordinal).ThenBy(m => m.Release).ThenBy(m => m.Model, StringComparer.Ordinal)];
@@ -35,18 +32,38 @@ public sealed class MinerCatalog
             && (releasedBy is null || m.Release <= releasedBy));
 
     /// <summary>
-    /// Models a farm that started on <paramref name="onset"/> could plausibly run: released by then and not older than
-    /// <see cref="ServiceYears"/> years. Falls back to the newest models of the algorithm when none fits (an onset before
-    /// the catalog's first model).
+    /// Models a farm that started on <paramref name="onset"/> could be running: every model of the algorithm released
+    /// by then. Old models stay in: on stolen or unbilled electricity even an S9 pays, so hidden farms are often
+    /// second-hand machines (the network model's five-year retirement assumes paid power). Falls back to the first
+    /// models of the algorithm when the onset precedes them all.
     /// </summary>
     public IReadOnlyList<Miner> PlausibleAt(string algorithm, DateOnly onset)
     {
-        var fit = Filter(algorithm, onset).Where(m => m.Release > onset.AddYears(-ServiceYears)).ToList();
+        var fit = Filter(algorithm, onset).ToList();
         if (fit.Count > 0) return fit;
         var any = Filter(algorithm).ToList();
         if (any.Count == 0) throw new EnergyInputException($"the catalog has no miners for algorithm '{algorithm}' (it has {string.Join(", ", Algorithms)})");
         var first = any.Min(m => m.Release);
         return [.. any.Where(m => m.Release == first)];
+    }
+
+    /// <summary>
+    /// The whole multiple of one model's power closest to <paramref name="kw"/>, among <paramref name="models"/>, when
+    /// within <paramref name="tolerance"/> and at most <paramref name="maxCount"/> machines (beyond that almost any
+    /// value is some multiple, so a match says nothing).
+    /// </summary>
+    public static (Miner Model, int Count, double Error)? NearestMultiple(double kw, IEnumerable<Miner> models, double tolerance = 0.04, int maxCount = 40)
+    {
+        (Miner, int, double)? best = null;
+        if (!(kw > 0)) return null;
+        foreach (var model in models)
+        {
+            var count = (int)Math.Round(kw / model.PowerKw);
+            if (count < 1 || count > maxCount) continue;
+            var error = Math.Abs(kw - count * model.PowerKw) / kw;
+            if (error <= tolerance && (best is null || error < best.Value.Item3)) best = (model, count, error);
+        }
+        return best;
     }
 
     public IReadOnlyList<string> Algorithms => [.. Miners.Select(m => m.Algorithm).Distinct(StringComparer.OrdinalIgnoreCase)];

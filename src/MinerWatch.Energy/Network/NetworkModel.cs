@@ -92,8 +92,14 @@ public static class NetworkModel
                 // CBECI's assumption: with no profitable model the network keeps the previous day's efficiency bounds.
                 estimate = new NetworkEstimate
                 {
-                    Date = d.Date, HashrateThs = d.HashrateThs, RevenueUsd = d.RevenueUsd, PriceUsdPerKwh = d.PriceUsdPerKwh,
-                    ThresholdJPerTh = thresholds[i], SmoothedThresholdJPerTh = smoothed, ProfitableModels = 0, CarriedForward = true,
+                    Date = d.Date,
+                    HashrateThs = d.HashrateThs,
+                    RevenueUsd = d.RevenueUsd,
+                    PriceUsdPerKwh = d.PriceUsdPerKwh,
+                    ThresholdJPerTh = thresholds[i],
+                    SmoothedThresholdJPerTh = smoothed,
+                    ProfitableModels = 0,
+                    CarriedForward = true,
                     Lower = previous?.Lower is { } l ? Bound(d.HashrateThs, l.JoulesPerTh, LowerPue) : null,
                     BestGuess = previous?.BestGuess is { } b ? Bound(d.HashrateThs, b.JoulesPerTh, BestPue) : null,
                     Upper = previous?.Upper is { } u ? Bound(d.HashrateThs, u.JoulesPerTh, UpperPue) : null,
@@ -104,8 +110,14 @@ public static class NetworkModel
                 var best = set.Sum(p => p.Miner.JoulesPerTh * p.Weight) / set.Sum(p => p.Weight);
                 estimate = new NetworkEstimate
                 {
-                    Date = d.Date, HashrateThs = d.HashrateThs, RevenueUsd = d.RevenueUsd, PriceUsdPerKwh = d.PriceUsdPerKwh,
-                    ThresholdJPerTh = thresholds[i], SmoothedThresholdJPerTh = smoothed, ProfitableModels = set.Count, CarriedForward = false,
+                    Date = d.Date,
+                    HashrateThs = d.HashrateThs,
+                    RevenueUsd = d.RevenueUsd,
+                    PriceUsdPerKwh = d.PriceUsdPerKwh,
+                    ThresholdJPerTh = thresholds[i],
+                    SmoothedThresholdJPerTh = smoothed,
+                    ProfitableModels = set.Count,
+                    CarriedForward = false,
                     Lower = Bound(d.HashrateThs, set.Min(p => p.Miner.JoulesPerTh), LowerPue),
                     BestGuess = Bound(d.HashrateThs, best, BestPue),
                     Upper = Bound(d.HashrateThs, set.Max(p => p.Miner.JoulesPerTh), UpperPue),

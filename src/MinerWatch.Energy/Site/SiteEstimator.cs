@@ -102,7 +102,7 @@ public sealed class SiteEstimator(MinerCatalog catalog)
             if (r.Model is null)
             {
                 perMachine = power / count;
-                fits = [.. plausible.Concat(Catalog.Filter(null).Where(m => !plausible.Contains(m)))
+                fits = [.. plausible.Concat(Catalog.Filter(null, onset).Where(m => !plausible.Contains(m)))
                     .Select(m => new ModelFit(m.Model, m.PowerKw, perMachine.Value / m.PowerKw, perMachine.Value / m.PowerKw <= NameplateTolerance))
                     .OrderBy(f => Math.Abs(1 - f.Duty))];
             }

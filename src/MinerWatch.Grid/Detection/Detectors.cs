@@ -1,3 +1,4 @@
+using MinerWatch.Energy.Catalog;
 using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Profiles;
 using MinerWatch.Grid.Scan;
@@ -65,8 +66,8 @@ public static class ChangePointDetector
             _ => $"the daily peak rose {f.RisePeakKw:0.##} kW and the mean {f.RiseMeanKw:0.##} kW while the base stayed, so the new load switches on and off"
                 + (f.Plateau > 0 ? $", at one level of {f.PlateauKw:0.##} kW while on ({f.Plateau:P0} machine-like)" : ""),
         };
-        var multiple = MinerPowerTable.NearestMultiple(kw);
-        var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Name} ({m.Model.Kw:0.###} kW)" : "";
+        var multiple = MinerCatalog.NearestMultiple(kw, MinerCatalog.Bundled.PlausibleAt("SHA-256", IsoTimestamp.ToDate(p.FirstDay + r.Day)));
+        var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Model} ({m.Model.PowerKw:0.###} kW)" : "";
         var detail = $"{r.Size:0.##} kW rise in the {f.RiseSeries} on {Day(p.FirstDay + r.Day)} (from {r.Before:0.##} kW, {r.Z:0.#} times the usual day-to-day spread); "
             + $"{what}; {r.Sharpness:P0} of it within two weeks, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "
             + $"added load varies {r.Variability:P0}, peers rose as much within three weeks {synchrony:0.#} times as often as chance{fit}";

@@ -115,6 +115,14 @@ public static class HtmlReport
         if (f.MiningKw is { } kw) Fact(w, "Mining load", $"{Kw(kw)} kW");
         if (f.ImpliedMiners is { } m) Fact(w, "Implied miners", string.Create(Inv, $"{m.Low}–{m.High} ({m.Basis})"));
         if (f.EnergySinceOnsetKwh is { } e) Fact(w, "Energy since onset", $"{N(e)} kWh");
+        if (f.Co2SinceOnsetTonnes is { } co2) Fact(w, "CO2 since onset", string.Create(Inv, $"{co2:N1} t (at {f.EmissionFactorGramsPerKwh:0.#} g/kWh)"));
+        if (f.Owed is { } owed)
+        {
+            var parts = new List<string>();
+            if (owed.AtTariff is { } t) parts.Add(string.Create(Inv, $"{t:N0} at the tariff of {owed.TariffPerKwh}/kWh"));
+            if (owed.Surcharge is { } sc) parts.Add(string.Create(Inv, $"{sc:N0} mining surcharge at {owed.SurchargePerKwh}/kWh"));
+            Fact(w, "Money owed", string.Create(Inv, $"{owed.Total:N0} {owed.Currency} ({string.Join(" + ", parts)})"));
+        }
         w.Write("</dl>\n<h3>Evidence</h3>\n");
         WriteEvidence(w, f.Evidence);
         w.Write("<h3>Mean kW by hour of day</h3>\n");

@@ -1,9 +1,11 @@
+using MinerWatch.Energy.Site;
+
 namespace MinerWatch.Grid.Scan;
 
 /// <summary>One piece of evidence: which detector, how strong (0-1), the numbers in words, and its weight in the score (log-odds points).</summary>
 public sealed record Evidence(string Detector, double Strength, string Detail, double Points);
 
-/// <summary>How many machines could draw the mining load, from all of the largest to all of the smallest common model.</summary>
+/// <summary>How many machines could draw the mining load, from all of the largest to all of the smallest model on the market at onset.</summary>
 public sealed record MinerRange(int Low, int High, string Basis);
 
 /// <summary>The scan's verdict on one meter, with the evidence that justifies it.</summary>
@@ -23,6 +25,11 @@ public sealed record MeterFinding
     public double? MiningKw { get; init; }
     public MinerRange? ImpliedMiners { get; init; }
     public double? EnergySinceOnsetKwh { get; init; }
+    public double? Co2SinceOnsetTonnes { get; init; }
+    /// <summary>The grid emission factor behind <see cref="Co2SinceOnsetTonnes"/>, gCO2/kWh.</summary>
+    public double? EmissionFactorGramsPerKwh { get; init; }
+    /// <summary>Money owed for the energy since onset; null unless a tariff or a surcharge applies.</summary>
+    public MoneyOwed? Owed { get; init; }
     public required IReadOnlyList<Evidence> Evidence { get; init; }
 }
 

@@ -17,6 +17,20 @@ public sealed record ScanRequest
     public string? Activity { get; init; }
     public string? Feeders { get; init; }
     public ReadingsLayout Layout { get; init; } = ReadingsLayout.Long;
+    public ScanCosts Costs { get; init; } = new();
+}
+
+/// <summary>
+/// What the suspects' cost estimates use: the normal tariff for back-billing (none by default), the mining surcharge
+/// (by default the bundled provincial rate for the site's region, where one was in force), the currency of both, and
+/// an emission factor overriding the bundled one for the site's region.
+/// </summary>
+public sealed record ScanCosts
+{
+    public double? TariffPerKwh { get; init; }
+    public double? SurchargePerKwh { get; init; }
+    public string Currency { get; init; } = "CNY";
+    public double? GramsPerKwh { get; init; }
 }
 
 /// <summary>Runs a whole scan from files: reads (streaming), builds profiles, detects, scores.</summary>
@@ -31,7 +45,7 @@ public static class GridScan
         if (request.Layout == ReadingsLayout.Long && request.Sites is null)
             throw new InputException(request.Readings, 0, "a sites file is required with the long layout (--sites)");
         var sites = request.Sites is null ? null : SitesReader.Read(request.Sites, policy);
-        var scanner = new GridScanner(sites);
+        var scanner = new GridScanner(sites) { Costs = request.Costs };
         if (request.Layout == ReadingsLayout.Sgcc)
             SgccReader.Read(request.Readings, scanner.Meters, policy, b => scanner.AddReadings(b, policy), progress);
         else

@@ -1,3 +1,6 @@
+using MinerWatch.Energy.Catalog;
+using MinerWatch.Energy.Emissions;
+using MinerWatch.Energy.Site;
 using MinerWatch.Grid.Detection;
 using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Profiles;
@@ -15,6 +18,7 @@ public sealed class GridScanner
     private readonly List<MeterSeries> _meters = [];
     private readonly List<MeterSeries> _feeders = [];
     private readonly Dictionary<int, List<DeclaredDay>> _activity = [];
+    private readonly SiteEstimator _estimator = new(MinerCatalog.Bundled);
 
     /// <param name="sites">The sites file's rows; null when there is none (all meters form one peer group).</param>
     public GridScanner(IReadOnlyList<Site>? sites)
@@ -35,6 +39,8 @@ public sealed class GridScanner
 
     public IdRegistry Meters { get; }
     public IdRegistry Feeders { get; }
+    /// <summary>Prices and factors for the suspects' cost estimates.</summary>
+    public ScanCosts Costs { get; init; } = new();
     public long Readings { get; private set; }
     public long FeederReadings { get; private set; }
     public IReadOnlyDictionary<int, List<DeclaredDay>> Activity => _activity;
@@ -306,21 +312,46 @@ public sealed class GridScanner
         var before = dated is null || dated.Evidence.Detector == FeederBalanceDetector.Name || onsetIndex <= 0
             ? double.NaN
             : p.MedianMeanBefore(onsetIndex, RiseDetector.Window);
-        double energy = 0;
         var lastDay = p.FirstDay + p.Days - 1;
+        // A given surcharge applies from the onset; a bundled provincial one only from the day its notice took effect.
+        var bundled = Costs.SurchargePerKwh is null ? MiningSurcharges.ForRegion(site?.Region) : null;
+        var surchargeFrom = bundled is null ? onset : bundled.Effective.DayNumber - IsoTimestamp.ToDate(0).DayNumber;
+        double energy = 0, surcharged = 0;
         for (var d = onset; d <= lastDay; d++)
         {
             var v = p.MeanAt(d);
             var excess = double.IsNaN(before) || double.IsNaN(v) ? kw : Math.Clamp(v - before, 0, kw * 1.5);
             energy += 24 * excess;
+            if (d >= surchargeFrom) surcharged += 24 * excess;
         }
-        var (low, high) = MinerPowerTable.ImpliedCount(kw);
+        var onsetDate = IsoTimestamp.ToDate(onset);
+        // The energy library turns the load into machines, CO2 and money, the same way 'minerwatch energy site' does.
+        var estimate = _estimator.Estimate(new SiteRequest
+        {
+            Onset = onsetDate,
+            Kw = kw,
+            Hours = Math.Max(energy, 1e-6) / kw,
+            EmissionFactor = Costs.GramsPerKwh is { } g ? EmissionFactors.UserFactor(g) : EmissionFactors.Bundled.ForRegion(site?.Region),
+            TariffPerKwh = Costs.TariffPerKwh,
+            SurchargePerKwh = Costs.SurchargePerKwh ?? (bundled is not null && surcharged > 0 ? bundled.PerKwh : null),
+            Currency = bundled is not null && surcharged > 0 ? bundled.Currency : Costs.Currency,
+        });
+        var owed = estimate.Owed;
+        if (owed is not null && bundled is not null && surcharged > 0)
+        {
+            var part = Math.Round(surcharged * bundled.PerKwh, 2);
+            owed = owed with { Surcharge = part, Total = (owed.AtTariff ?? 0) + part };
+        }
         return finding with
         {
-            Onset = IsoTimestamp.ToDate(onset),
+            Onset = onsetDate,
             OnsetAtDataStart = dated is null,
             MiningKw = Math.Round(kw, 2),
-            ImpliedMiners = new MinerRange(low, high, $"{MinerPowerTable.LargestKw:0.##}-{MinerPowerTable.SmallestKw:0.##} kW per ASIC miner"),
+            ImpliedMiners = new MinerRange((int)estimate.Miners.Low, (int)estimate.Miners.High,
+                $"all {estimate.Miners.LowBasis} to all {estimate.Miners.HighBasis} (SHA-256 models on the market at onset)"),
+            Co2SinceOnsetTonnes = Math.Round(estimate.Co2Tonnes, 2),
+            EmissionFactorGramsPerKwh = estimate.EmissionFactor.GramsPerKwh,
+            Owed = owed,
             EnergySinceOnsetKwh = Math.Round(energy, 0),
         };
     }

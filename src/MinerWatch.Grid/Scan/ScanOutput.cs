@@ -54,7 +54,7 @@ public static class ScanJson
 /// <summary>One row per meter, by rank; evidence flattened into one column.</summary>
 public static class ScanCsv
 {
-    public const string Header = "rank,meter_id,score,verdict,customer_class,region,feeder_id,onset,mining_kw,implied_miners_low,implied_miners_high,energy_since_onset_kwh,evidence";
+    public const string Header = "rank,meter_id,score,verdict,customer_class,region,feeder_id,onset,mining_kw,implied_miners_low,implied_miners_high,energy_since_onset_kwh,co2_since_onset_tonnes,emission_factor_g_per_kwh,owed_currency,owed_at_tariff,owed_surcharge,owed_total,evidence";
 
     public static void Write(TextWriter output, ScanResult result)
     {
@@ -80,6 +80,12 @@ public static class ScanCsv
             row["implied_miners_low"].Set(m.ImpliedMiners?.Low.ToString() ?? "");
             row["implied_miners_high"].Set(m.ImpliedMiners?.High.ToString() ?? "");
             row["energy_since_onset_kwh"].Set(m.EnergySinceOnsetKwh?.ToString("0") ?? "");
+            row["co2_since_onset_tonnes"].Set(m.Co2SinceOnsetTonnes?.ToString("0.##") ?? "");
+            row["emission_factor_g_per_kwh"].Set(m.EmissionFactorGramsPerKwh?.ToString("0.##") ?? "");
+            row["owed_currency"].Set(m.Owed?.Currency ?? "");
+            row["owed_at_tariff"].Set(m.Owed?.AtTariff?.ToString("0.##") ?? "");
+            row["owed_surcharge"].Set(m.Owed?.Surcharge?.ToString("0.##") ?? "");
+            row["owed_total"].Set(m.Owed?.Total.ToString("0.##") ?? "");
             row["evidence"].Set(string.Join(" | ", m.Evidence.Select(e => $"{e.Detector} ({e.Strength:0.00}): {e.Detail}")));
         }
     }
