@@ -17,17 +17,24 @@ public static class ScanTable
         });
         console.Profile.Width = 240;
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "rank", "meter", "class", "region", "score", "verdict", "onset", "mining kW", "miners", "kWh since onset", "t CO2", "owed", "strongest evidence" })
+        // Money owed shows only when a tariff or surcharge applied to some suspect.
+        var owedShown = result.Meters.Take(top).Any(m => m.Owed is not null);
+        string[] columns = ["rank", "meter", "class", "region", "score", "verdict", "onset", "mining kW", "miners", "kWh since onset", "t CO2", .. owedShown ? new[] { "owed" } : [], "strongest evidence"];
+        foreach (var column in columns)
             table.AddColumn(new TableColumn(column).NoWrap());
         foreach (var m in result.Meters.Take(top))
         {
             var evidence = m.Evidence.Count == 0 ? "" : $"{m.Evidence[0].Detector}: {Headline(m.Evidence[0].Detail)}";
-            table.AddRow(
+            var cells = new List<string>
+            {
                 m.Rank.ToString(), Markup.Escape(m.MeterId), m.CustomerClass ?? "", Markup.Escape(m.Region ?? ""), m.Score.ToString("0.000"), m.Verdict,
                 m.Onset is { } o ? (m.OnsetAtDataStart ? $"<={o:yyyy-MM-dd}" : o.ToString("yyyy-MM-dd")) : "",
-                m.MiningKw?.ToString("0.#") ?? "", m.ImpliedMiners is { } r ? $"{r.Low}-{r.High}" : "",
+                m.MiningKw?.ToString("0.#") ?? "", m.ImpliedMiners is { } r ? (r.Low == r.High ? $"{r.Low}" : $"{r.Low}-{r.High}") : "",
                 m.EnergySinceOnsetKwh?.ToString("N0") ?? "", m.Co2SinceOnsetTonnes?.ToString("N1") ?? "",
-                m.Owed is { } owed ? $"{owed.Total:N0} {owed.Currency}" : "", Markup.Escape(evidence));
+            };
+            if (owedShown) cells.Add(m.Owed is { } owed ? $"{owed.Total:N0} {owed.Currency}" : "");
+            cells.Add(Markup.Escape(evidence));
+            table.AddRow([.. cells]);
         }
         console.Write(table);
         var s = result.Summary;

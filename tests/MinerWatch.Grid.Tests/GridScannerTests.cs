@@ -8,7 +8,7 @@ public class GridScannerTests
     private const int Days = 300;
 
     /// <summary>A small region built by hand: homes, charging stations, a data centre, one feeder with a bypass.</summary>
-    private sealed class Region
+    private sealed class Region(string path = "CN-GD/Guangzhou/Tianhe", ScanCosts? costs = null)
     {
         public readonly List<Site> Sites = [];
         public readonly Dictionary<string, Func<int, int, double>> Metered = [];
@@ -17,13 +17,13 @@ public class GridScannerTests
 
         public void Add(string id, CustomerClass cls, string feeder, double contracted, Func<int, int, double> kw)
         {
-            Sites.Add(new Site(id, cls, "CN-GD/Guangzhou/Tianhe", feeder, contracted));
+            Sites.Add(new Site(id, cls, path, feeder, contracted));
             Metered[id] = kw;
         }
 
         public ScanResult Scan()
         {
-            var scanner = new GridScanner(Sites);
+            var scanner = new GridScanner(Sites) { Costs = costs ?? new ScanCosts() };
             var batch = new ReadingBatch(Days * 24) { File = "test" };
             foreach (var site in Sites)
             {
@@ -57,9 +57,9 @@ public class GridScannerTests
     private static double Charging(int d, int h, int seed) =>
         (h is >= 7 and <= 22 ? 60 + 25 * Math.Sin(h / 3.0 + seed) : 8) * (1 + 0.15 * Math.Sin(d * 0.37 + seed)) + 3;
 
-    private static Region Build()
+    private static Region Build(Region? into = null)
     {
-        var region = new Region();
+        var region = into ?? new Region();
         for (var i = 0; i < 40; i++)
         {
             var seed = i;
@@ -89,6 +89,23 @@ public class GridScannerTests
     private static MeterFinding Meter(string id) => Result.Value.Meters.Single(m => m.MeterId == id);
 
     [Fact]
+    public void Farm_in_sichuan_owes_the_tariff_and_the_provincial_surcharge_at_sichuans_emission_factor()
+    {
+        var scan = Build(new Region("CN-SC/Chengdu/Wuhou", new ScanCosts { TariffPerKwh = 0.5 })).Scan();
+        var farm = scan.Meters.Single(m => m.MeterId == "FARM");
+        var energy = farm.EnergySinceOnsetKwh!.Value;
+
+        Assert.Equal(146, farm.EmissionFactorGPerKwh);
+        Assert.Equal(Math.Round(energy * 146 / 1e6, 2), farm.Co2SinceOnsetTonnes!.Value, 2);
+        Assert.Equal("CNY", farm.Owed!.Currency);
+        Assert.Equal(0.5, farm.Owed.TariffPerKwh);
+        Assert.Equal(2.0, farm.Owed.SurchargePerKwh);
+        Assert.Equal(energy * 0.5, farm.Owed.AtTariff!.Value, 0);
+        Assert.Equal(energy * 2.0, farm.Owed.Surcharge!.Value, 0);
+        Assert.Equal(energy * 2.5, farm.Owed.Total, 0);
+    }
+
+    [Fact]
     public void Home_farm_ranks_high_with_onset_power_and_miner_count()
     {
         var farm = Meter("FARM");
@@ -100,7 +117,7 @@ public class GridScannerTests
         // 100 days of 6.5 kW.
         Assert.Equal(100 * 24 * 6.5, farm.EnergySinceOnsetKwh!.Value, 100 * 24 * 6.5 * 0.1);
         // Guangdong has no bundled provincial factor: China's 546 gCO2/kWh; no tariff given and no surcharge in Guangdong.
-        Assert.Equal(546, farm.EmissionFactorGramsPerKwh);
+        Assert.Equal(546, farm.EmissionFactorGPerKwh);
         Assert.Equal(Math.Round(farm.EnergySinceOnsetKwh!.Value * 546 / 1e6, 2), farm.Co2SinceOnsetTonnes!.Value, 2);
         Assert.Null(farm.Owed);
         Assert.Contains(farm.Evidence, e => e.Detector == "change_point");

@@ -115,7 +115,7 @@ public static class HtmlReport
         if (f.MiningKw is { } kw) Fact(w, "Mining load", $"{Kw(kw)} kW");
         if (f.ImpliedMiners is { } m) Fact(w, "Implied miners", string.Create(Inv, $"{m.Low}–{m.High} ({m.Basis})"));
         if (f.EnergySinceOnsetKwh is { } e) Fact(w, "Energy since onset", $"{N(e)} kWh");
-        if (f.Co2SinceOnsetTonnes is { } co2) Fact(w, "CO2 since onset", string.Create(Inv, $"{co2:N1} t (at {f.EmissionFactorGramsPerKwh:0.#} g/kWh)"));
+        if (f.Co2SinceOnsetTonnes is { } co2) Fact(w, "CO2 since onset", string.Create(Inv, $"{co2:N1} t (at {f.EmissionFactorGPerKwh:0.#} g/kWh)"));
         if (f.Owed is { } owed)
         {
             var parts = new List<string>();

@@ -27,7 +27,7 @@ public sealed record MeterFinding
     public double? EnergySinceOnsetKwh { get; init; }
     public double? Co2SinceOnsetTonnes { get; init; }
     /// <summary>The grid emission factor behind <see cref="Co2SinceOnsetTonnes"/>, gCO2/kWh.</summary>
-    public double? EmissionFactorGramsPerKwh { get; init; }
+    public double? EmissionFactorGPerKwh { get; init; }
     /// <summary>Money owed for the energy since onset; null unless a tariff or a surcharge applies.</summary>
     public MoneyOwed? Owed { get; init; }
     public required IReadOnlyList<Evidence> Evidence { get; init; }

@@ -338,10 +338,9 @@ public sealed class GridScanner
         });
         var owed = estimate.Owed;
         if (owed is not null && bundled is not null && surcharged > 0)
-        {
-            var part = Math.Round(surcharged * bundled.PerKwh, 2);
-            owed = owed with { Surcharge = part, Total = (owed.AtTariff ?? 0) + part };
-        }
+            owed = owed with { Surcharge = surcharged * bundled.PerKwh, Total = (owed.AtTariff ?? 0) + surcharged * bundled.PerKwh };
+        if (owed is not null)
+            owed = owed with { AtTariff = Round2(owed.AtTariff), Surcharge = Round2(owed.Surcharge), Total = Math.Round(owed.Total, 2) };
         return finding with
         {
             Onset = onsetDate,
@@ -350,9 +349,11 @@ public sealed class GridScanner
             ImpliedMiners = new MinerRange((int)estimate.Miners.Low, (int)estimate.Miners.High,
                 $"all {estimate.Miners.LowBasis} to all {estimate.Miners.HighBasis} (SHA-256 models on the market at onset)"),
             Co2SinceOnsetTonnes = Math.Round(estimate.Co2Tonnes, 2),
-            EmissionFactorGramsPerKwh = estimate.EmissionFactor.GramsPerKwh,
+            EmissionFactorGPerKwh = estimate.EmissionFactor.GramsPerKwh,
             Owed = owed,
             EnergySinceOnsetKwh = Math.Round(energy, 0),
         };
     }
+
+    private static double? Round2(double? v) => v is { } x ? Math.Round(x, 2) : null;
 }

@@ -81,7 +81,7 @@ public static class ScanCsv
             row["implied_miners_high"].Set(m.ImpliedMiners?.High.ToString() ?? "");
             row["energy_since_onset_kwh"].Set(m.EnergySinceOnsetKwh?.ToString("0") ?? "");
             row["co2_since_onset_tonnes"].Set(m.Co2SinceOnsetTonnes?.ToString("0.##") ?? "");
-            row["emission_factor_g_per_kwh"].Set(m.EmissionFactorGramsPerKwh?.ToString("0.##") ?? "");
+            row["emission_factor_g_per_kwh"].Set(m.EmissionFactorGPerKwh?.ToString("0.##") ?? "");
             row["owed_currency"].Set(m.Owed?.Currency ?? "");
             row["owed_at_tariff"].Set(m.Owed?.AtTariff?.ToString("0.##") ?? "");
             row["owed_surcharge"].Set(m.Owed?.Surcharge?.ToString("0.##") ?? "");
