@@ -173,6 +173,30 @@ public class EnergyCommandTests
     }
 
     [Fact]
+    public void User_catalog_row_below_the_physical_floor_is_refused()
+    {
+        var catalog = Temp("mine.csv", "algorithm,model,hashrate,hashrate_unit,power_w,efficiency,efficiency_unit,release\nSHA-256,Dream Miner,1000,TH/s,5000,5,J/TH,2025-01-01\n");
+
+        var (code, _, err) = Run("energy", "miners", "--catalog", catalog);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {catalog}: Dream Miner: efficiency 5 J/TH is below 7.5 J/TH, half of the best shipped SHA-256 miner: check the figure and its unit\n", err);
+    }
+
+    [Fact]
+    public void User_catalog_rows_are_listed_with_the_bundled_ones()
+    {
+        var catalog = Temp("mine.csv", "algorithm,model,hashrate,hashrate_unit,power_w,efficiency,efficiency_unit,release\nSHA-256,Antminer S23 Hyd,580,TH/s,5510,9.5,J/TH,2025-06-01\n");
+
+        var (code, output, _) = Run("energy", "miners", "--catalog", catalog, "--released-from", "2025-01-01", "--format", "csv");
+
+        Assert.Equal(0, code);
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("SHA-256,Antminer S23 Hyd,580,TH/s,5510,9.5,J/TH,2025-06-01,user,mine.csv", lines[1]);
+    }
+
+    [Fact]
     public void Method_must_be_a_published_version()
     {
         var (code, _, err) = Run("energy", "network", "--date", "2021-05-19", "--hashrate-ehs", "160", "--revenue-usd", "6e7", "--method", "2019");
