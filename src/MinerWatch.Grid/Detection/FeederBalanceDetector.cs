@@ -5,8 +5,7 @@ using MinerWatch.Grid.Scan;
 namespace MinerWatch.Grid.Detection;
 
 /// <summary>What a feeder's balance shows: its daily loss (head meter minus customers) and the rise in it, if any.</summary>
-/// <param name="HiddenKw">The part of the loss rise that the customers' own metered rise does not explain through
-/// technical losses (0 without a rise).</param>
+/// <param name="HiddenKw">The rise in the loss beyond technical losses (0 without a rise).</param>
 public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double MeanHeadKw, Rise? LossRise, double HiddenKw);
 
 /// <summary>
@@ -20,15 +19,15 @@ public static class FeederBalanceDetector
 
     public static FeederBalance Balance(string feederId, DailyProfile head, IReadOnlyList<DailyProfile> customers)
     {
-        var loss = new double[head.Days];
-        var metered = new double[head.Days];
         var typical = customers.Select(c => Robust.Median(c.MeanKw)).ToArray();
+        var stillDrawing = StillDrawingAfterLastReading(head, customers, typical);
+        var loss = new double[head.Days];
         for (var i = 0; i < head.Days; i++)
         {
             var h = head.MeanKw[i];
             if (double.IsNaN(h))
             {
-                loss[i] = metered[i] = double.NaN;
+                loss[i] = double.NaN;
                 continue;
             }
             var day = head.FirstDay + i;
@@ -36,39 +35,102 @@ public static class FeederBalanceDetector
             for (var c = 0; c < customers.Count; c++)
             {
                 var p = customers[c];
-                // Before its first reading a meter was not yet connected (a new connection). A gap, and the days after its
-                // last reading (usually a meter that stopped reporting), are filled with its typical level so they do
-                // not read as loss.
+                // Before its first reading a meter was not yet connected (a new connection). A gap is filled with its
+                // typical level so it does not read as loss; so are the days after its last reading when the feeder
+                // shows it still drawing (a meter that stopped reporting), not when it was disconnected.
                 if (day < p.FirstDay) continue;
+                if (day >= p.FirstDay + p.Days && !stillDrawing[c]) continue;
                 var v = p.MeanAt(day);
                 sum += double.IsNaN(v) ? (double.IsFinite(typical[c]) ? typical[c] : 0) : v;
             }
             loss[i] = h - sum;
-            metered[i] = sum;
         }
-        var rise = RiseDetector.FindRise(loss);
+        var rise = TechnicalLossRise(loss, head.MeanKw);
         return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, Robust.Mean(head.MeanKw), rise,
-            rise is null ? 0 : Unexplained(loss, metered, rise));
+            rise is null ? 0 : rise.Size);
     }
 
     /// <summary>
-    /// The loss rise less what technical losses add when the metered load rises too: the marginal loss per metered kW
-    /// is the least-squares slope of loss on metered load over the days before the rise, where day-to-day swings in
-    /// use show how the losses follow the load.
+    /// The rise in the loss beyond technical losses. Line and transformer losses grow with the square of the load, so
+    /// the loss swings with the week and the season; a quadratic fit of the loss on the feeder's load removes that, and
+    /// a step left in the residual is load that no meter records. The fit is taken over the days before the step, so
+    /// the step itself does not bend it. The rise's level (<see cref="Rise.Before"/>) is the loss itself before the step.
     /// </summary>
-    private static double Unexplained(double[] loss, double[] metered, Rise rise)
+    private static Rise? TechnicalLossRise(double[] loss, double[] head)
     {
-        var meteredRise = RiseDetector.RiseAt(metered, rise.Day);
-        if (!(meteredRise > 0)) return rise.Size;
-        var m = Moments.Of(metered.AsSpan(0, rise.Day), loss.AsSpan(0, rise.Day));
-        // Without enough days to learn the slope, assume losses of up to 10 % of the added load.
-        var slope = m.N >= 28 && m.VarianceX > 0 ? Math.Clamp(m.Covariance / m.VarianceX, 0, 0.5) : 0.1;
-        return Math.Max(0, rise.Size - slope * meteredRise);
+        Rise? best = null;
+        // A bypass on a small feeder is a large part of its load, so a fit over the whole year can take the step for
+        // technical losses: the candidate days come from the raw loss as well as from the residual.
+        foreach (var candidate in new[] { RiseDetector.FindRise(loss), RiseDetector.FindRise(Residual(loss, head, loss.Length)) })
+        {
+            if (candidate is null) continue;
+            var rise = candidate.Day >= 28 ? RiseDetector.Measure(Residual(loss, head, candidate.Day), candidate.Day) : candidate;
+            if (rise is not null && (best is null || RiseDetector.Strength(rise) > RiseDetector.Strength(best))) best = rise;
+        }
+        if (best is null) return null;
+        var before = Robust.Median(loss.AsSpan(Math.Max(0, best.Day - RiseDetector.Window), Math.Min(best.Day, RiseDetector.Window)));
+        return best with { Before = double.IsFinite(before) ? before : best.Before };
+    }
+
+    /// <summary>Loss minus its quadratic fit on the head load, the fit taken over the first <paramref name="fitDays"/> days.</summary>
+    private static double[] Residual(double[] loss, double[] head, int fitDays)
+    {
+        var days = new List<int>();
+        for (var i = 0; i < fitDays; i++) if (double.IsFinite(loss[i]) && double.IsFinite(head[i])) days.Add(i);
+        var residual = new double[loss.Length];
+        if (days.Count < 14)
+        {
+            Array.Copy(loss, residual, loss.Length);
+            return residual;
+        }
+        var fit = QuadraticFit([.. days.Select(i => head[i])], [.. days.Select(i => loss[i])]);
+        for (var i = 0; i < loss.Length; i++)
+            residual[i] = double.IsFinite(loss[i]) && double.IsFinite(head[i]) ? loss[i] - fit(head[i]) : double.NaN;
+        return residual;
+    }
+
+    /// <summary>
+    /// For each customer whose readings end before the head meter's: whether it went on drawing. A meter that stops
+    /// reporting leaves its load in the head meter, so the loss counted without it jumps by about its level that day;
+    /// a disconnected customer leaves the loss as it was.
+    /// </summary>
+    private static bool[] StillDrawingAfterLastReading(DailyProfile head, IReadOnlyList<DailyProfile> customers, double[] typical)
+    {
+        var result = new bool[customers.Count];
+        var headEnd = head.FirstDay + head.Days;
+        var ended = Enumerable.Range(0, customers.Count).Where(c => customers[c].Days > 0 && customers[c].FirstDay + customers[c].Days < headEnd - 1).ToList();
+        if (ended.Count == 0) return result;
+        // The loss counting every customer only while it reports (gaps filled), to compare across each end.
+        var loss = new double[head.Days];
+        for (var i = 0; i < head.Days; i++)
+        {
+            var day = head.FirstDay + i;
+            var sum = 0.0;
+            for (var c = 0; c < customers.Count; c++)
+            {
+                var p = customers[c];
+                if (day < p.FirstDay || day >= p.FirstDay + p.Days) continue;
+                var v = p.MeanAt(day);
+                sum += double.IsNaN(v) ? (double.IsFinite(typical[c]) ? typical[c] : 0) : v;
+            }
+            loss[i] = head.MeanKw[i] - sum;
+        }
+        Span<double> scratch = stackalloc double[16];
+        foreach (var c in ended)
+        {
+            var end = (int)(customers[c].FirstDay + customers[c].Days - head.FirstDay);
+            if (end <= 0 || end >= head.Days) continue;
+            var before = Robust.Median(loss.AsSpan(Math.Max(0, end - 7), Math.Min(7, end)), scratch);
+            var after = Robust.Median(loss.AsSpan(end, Math.Min(7, head.Days - end)), scratch);
+            // Unknown either way (no head data around the end): keep the customer's load, the safer reading for a loss.
+            result[c] = !double.IsFinite(before) || !double.IsFinite(after) || after - before >= 0.5 * typical[c];
+        }
+        return result;
     }
 
     /// <summary>Whether the loss rose enough, suddenly and lastingly enough, to point at hidden load.</summary>
     public static bool IsSignificant(FeederBalance b) =>
-        b.LossRise is { } r && r.Z >= 4 && b.HiddenKw >= Math.Max(0.5, 0.0025 * b.MeanHeadKw) && b.HiddenKw >= 0.5 * r.Size
+        b.LossRise is { } r && r.Z >= 4 && b.HiddenKw >= Math.Max(0.5, 0.0025 * b.MeanHeadKw)
         && r.Sharpness >= 0.25 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
 
     /// <summary>Unexplained loss as a share of the energy into the feeder, over its first eight weeks.</summary>
@@ -130,7 +192,7 @@ public static class FeederBalanceDetector
         }
         var total = weights.Sum();
         var what = rise is not null
-            ? $"loss rose {rise.Size:0.##} kW on {ChangePointDetector.Day(day)} (from {rise.Before:0.##} kW, z {rise.Z:0.#}), {hiddenKw:0.##} kW of it beyond the technical losses of the metered load, and stayed on {rise.Persistence:P0} of later days"
+            ? $"loss rose {hiddenKw:0.##} kW beyond the technical losses of the feeder's load on {ChangePointDetector.Day(day)} (from {rise.Before:0.##} kW, z {rise.Z:0.#}) and stayed on {rise.Persistence:P0} of later days"
             : $"unexplained loss of {hiddenKw:0.##} kW ({EarlyLossShare(b):P1} of the energy in) from the first day read, z {lossShareZ:0.#} against other feeders";
         for (var c = 0; c < customers.Count; c++)
         {
@@ -186,7 +248,13 @@ public static class FeederBalanceDetector
 
     private static double[] QuadraticResidual(double[] x, double[] y)
     {
-        // Least squares for y = a + b x + c x^2 via the 3x3 normal equations, on centred and scaled x for stability.
+        var fit = QuadraticFit(x, y);
+        return [.. x.Zip(y, (xi, yi) => yi - fit(xi))];
+    }
+
+    /// <summary>Least squares for y = a + b x + c x^2 via the 3x3 normal equations, on centred and scaled x for stability.</summary>
+    private static Func<double, double> QuadraticFit(double[] x, double[] y)
+    {
         var mean = x.Average();
         var scale = Math.Max(1e-9, x.Max(v => Math.Abs(v - mean)));
         var m = new double[3, 4];
@@ -201,11 +269,11 @@ public static class FeederBalanceDetector
             }
         }
         var coef = Solve3(m);
-        return [.. x.Zip(y, (xi, yi) =>
+        return xi =>
         {
             var u = (xi - mean) / scale;
-            return yi - (coef[0] + coef[1] * u + coef[2] * u * u);
-        })];
+            return coef[0] + coef[1] * u + coef[2] * u * u;
+        };
     }
 
     private static double[] Solve3(double[,] m)

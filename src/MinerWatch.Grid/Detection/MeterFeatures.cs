@@ -88,7 +88,7 @@ public sealed record MeterFeatures
     /// <summary>
     /// The rise with the strongest evidence of a new load among those found in the mean, base and night series.
     /// Each series shows a different load best: the base shows a small farm under a busy factory, the night a
-    /// night-only miner; the mean also shows one switched on and off.
+    /// night-only miner, the peak one run in working hours; the mean also shows one switched on and off.
     /// </summary>
     private static MeterFeatures PickRise(DailyProfile p, MeterFeatures features)
     {
@@ -100,6 +100,8 @@ public sealed record MeterFeatures
         {
             Consider(RiseDetector.FindRise(p.MinKw), "daily minimum", scratch);
             Consider(RiseDetector.FindRise(p.NightKw), "night mean", scratch);
+            // Machines switched on for working hours double a shop's peak while its daily mean moves little.
+            Consider(RiseDetector.FindRise(p.MaxKw), "daily peak", scratch);
         }
         return best;
 
@@ -197,17 +199,45 @@ public sealed record MeterFeatures
         return MachineLevel(added, minOn: 7);
     }
 
-    /// <summary>Day switching over the window: each day's mean above the window's 10th percentile day.</summary>
+    /// <summary>
+    /// Day switching over the window: each day's mean, and each day's minimum, above the window's 10th percentile day.
+    /// The minimum shows a machine left on for days at a time under a busy site whose daytime hides it; it must
+    /// switch back and forth, not drop once for a holiday shutdown.
+    /// </summary>
     private static (double Plateau, double Kw) DaySwitchingOf(DailyProfile p, int start)
     {
-        var window = p.MeanKw.AsSpan(start);
+        var byMean = SwitchingOf(p.MeanKw.AsSpan(start), minSwitches: 0);
+        if (!p.HasIntraday) return byMean;
+        var byMin = SwitchingOf(p.MinKw.AsSpan(start), minSwitches: 4);
+        return byMin.Plateau > byMean.Plateau ? byMin : byMean;
+    }
+
+    private static (double Plateau, double Kw) SwitchingOf(ReadOnlySpan<double> window, int minSwitches)
+    {
         var floor = Robust.Quantile(window, 0.1);
         if (!double.IsFinite(floor)) return (0, 0);
         var added = new double[window.Length];
         for (var d = 0; d < window.Length; d++) added[d] = window[d] - floor;
         var (plateau, kw) = MachineLevel(added, minOn: 14);
         // A level that is small against the off days is the ordinary swing of a site, not a bank of machines.
-        return kw >= Math.Max(0.3, 0.5 * floor) ? (plateau, kw) : (0, 0);
+        if (!(kw >= Math.Max(0.3, 0.5 * floor))) return (0, 0);
+        if (minSwitches > 0 && Switches(added, kw) < minSwitches) return (0, 0);
+        return (plateau, kw);
+    }
+
+    /// <summary>How many times the days change between off (below half the level) and on, skipping missing days.</summary>
+    private static int Switches(double[] added, double level)
+    {
+        var switches = 0;
+        bool? previous = null;
+        foreach (var v in added)
+        {
+            if (!double.IsFinite(v)) continue;
+            var on = v >= 0.5 * level;
+            if (previous is { } was && was != on) switches++;
+            previous = on;
+        }
+        return switches;
     }
 
     /// <summary>
