@@ -43,29 +43,54 @@ public class LoadShapeAndPeerDetectorTests
     public void Load_shape_points_grow_with_flatness_and_size_against_peers()
     {
         var f = Features(Farm);
-        var strong = LoadShapeDetector.Evaluate(f, constancyZ: 8, nightZ: 0, steadinessZ: 5, utilizationZ: 6, peerSwitching: 0, "residential in CN-GD");
+        var strong = LoadShapeDetector.Evaluate(f, constancyZ: 8, nightZ: 0, steadinessZ: 5, utilizationZ: 6, peerSwitching: 0, peerNightMachine: 0, "residential in CN-GD");
         Assert.NotNull(strong);
         // 0.5 x (8 - 2) = 3 for flatness, 0.5 x (5 - 1.5) = 1.75 for a steady floor, nothing for the night.
         Assert.Equal(4.75, strong.Evidence.Points, 3);
         Assert.Contains("against residential in CN-GD", strong.Evidence.Detail);
         // The same shape at a site whose base load is ordinary for its peers (a refrigerator) counts nothing.
-        Assert.Null(LoadShapeDetector.Evaluate(f, constancyZ: 8, nightZ: 0, steadinessZ: 5, utilizationZ: 0, peerSwitching: 0, "residential"));
+        Assert.Null(LoadShapeDetector.Evaluate(f, constancyZ: 8, nightZ: 0, steadinessZ: 5, utilizationZ: 0, peerSwitching: 0, peerNightMachine: 0, "residential"));
     }
 
     [Fact]
     public void Stuck_meter_readings_are_not_a_flat_load()
     {
         var f = Features((_, _) => 1.5);
-        Assert.Null(LoadShapeDetector.Evaluate(f, constancyZ: 10, nightZ: 0, steadinessZ: 10, utilizationZ: 10, peerSwitching: 0, "residential"));
+        Assert.Null(LoadShapeDetector.Evaluate(f, constancyZ: 10, nightZ: 0, steadinessZ: 10, utilizationZ: 10, peerSwitching: 0, peerNightMachine: 0, "residential"));
     }
 
     [Fact]
     public void Night_only_load_scores_on_the_night_day_ratio()
     {
         var f = Features((d, h) => TestData.Home(d, h) + (h < 7 ? 3 : 0));
-        var r = LoadShapeDetector.Evaluate(f, constancyZ: 0, nightZ: 6.5, steadinessZ: 0, utilizationZ: 0, peerSwitching: 0, "residential");
+        var r = LoadShapeDetector.Evaluate(f, constancyZ: 0, nightZ: 6.5, steadinessZ: 0, utilizationZ: 0, peerSwitching: 0, peerNightMachine: 0, "residential");
         Assert.NotNull(r);
-        Assert.Equal(2.8, r.Evidence.Points, 3);
+        // 0.7 x (6.5 - 2.5) for the ratio, and 2 for a night held at one level 3 kW above the day's lowest.
+        Assert.Equal(4.8, r.Evidence.Points, 3);
+        Assert.Equal(1, f.NightMachine, 3);
+        Assert.Contains("nights hold one level", r.Evidence.Detail);
+        Assert.InRange(f.NightBlockKw, 2.5, 3.0); // the night above the day's lowest hour, which is a little above the night base
+    }
+
+    [Fact]
+    public void Night_load_that_follows_the_weather_is_not_machine_like()
+    {
+        // A storage heater: on at night, harder on cold nights (the seasons swing it between 1 and 5 kW).
+        var f = Features((d, h) => TestData.Home(d, h) + (h < 7 ? 3 + 2 * Math.Cos(d * 2 * Math.PI / 365) : 0));
+
+        Assert.Equal(0, f.NightMachine);
+    }
+
+    [Fact]
+    public void Night_machine_counts_only_beyond_what_peers_show()
+    {
+        var f = Features((d, h) => TestData.Home(d, h) + (h < 7 ? 3 : 0));
+
+        var alone = LoadShapeDetector.Evaluate(f, constancyZ: 0, nightZ: 0, steadinessZ: 0, utilizationZ: 0, peerSwitching: 0, peerNightMachine: 0, "commercial");
+        var likePeers = LoadShapeDetector.Evaluate(f, constancyZ: 0, nightZ: 0, steadinessZ: 0, utilizationZ: 0, peerSwitching: 0, peerNightMachine: 1, "other");
+
+        Assert.Equal(2, alone!.Evidence.Points, 3);
+        Assert.Null(likePeers);
     }
 
     [Fact]

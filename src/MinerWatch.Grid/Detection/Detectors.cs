@@ -88,7 +88,8 @@ public static class LoadShapeDetector
     /// floor of the load holds still from day to day.</param>
     /// <param name="peerSwitching">The peers' median <see cref="MeterFeatures.DaySwitching"/>: schools and offices switch
     /// by the day too, so only switching beyond the peers' counts.</param>
-    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double steadinessZ, double utilizationZ, double peerSwitching, string group)
+    /// <param name="peerNightMachine">The peers' median <see cref="MeterFeatures.NightMachine"/>.</param>
+    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double steadinessZ, double utilizationZ, double peerSwitching, double peerNightMachine, string group)
     {
         // Identical readings all period long are a stuck or estimated meter, not a machine: real loads always vary a little.
         if (f.Cv < 0.005) return null;
@@ -100,12 +101,15 @@ public static class LoadShapeDetector
         var nightPoints = Math.Clamp(0.7 * (nightZ - 2.5), 0, 4);
         var typical = double.IsFinite(peerSwitching) ? peerSwitching : 0;
         var switchPoints = 2 * Math.Clamp((f.DaySwitching - typical) / Math.Max(0.2, 1 - typical), 0, 1);
-        var points = flatPoints + steadyPoints + nightPoints + switchPoints;
+        var typicalNight = double.IsFinite(peerNightMachine) ? peerNightMachine : 0;
+        var nightMachinePoints = 2 * Math.Clamp((f.NightMachine - typicalNight) / Math.Max(0.2, 1 - typicalNight), 0, 1);
+        var points = flatPoints + steadyPoints + nightPoints + switchPoints + nightMachinePoints;
         if (points <= 0) return null;
         var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), daily minimum varies {f.BaseVariation:P0} (z {steadinessZ:0.#}), "
             + $"coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, night/day ratio {f.NightDayRatio:0.00} (z {nightZ:0.#}), "
             + $"daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}"
-            + (f.DaySwitching > 0 ? $"; days switch between off and one level {f.DaySwitchingKw:0.##} kW higher ({f.DaySwitching:P0} machine-like)" : "");
+            + (f.DaySwitching > 0 ? $"; days switch between off and one level {f.DaySwitchingKw:0.##} kW higher ({f.DaySwitching:P0} machine-like)" : "")
+            + (f.NightMachine > 0 ? $"; nights hold one level {f.NightBlockKw:0.##} kW above the day's lowest ({f.NightMachine:P0} machine-like)" : "");
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)));
     }
 }

@@ -45,6 +45,14 @@ public sealed record MeterFeatures
     public double DaySwitching { get; init; }
     /// <summary>The on days' level above the off days (kW), where <see cref="DaySwitching"/> found one.</summary>
     public double DaySwitchingKw { get; init; }
+    /// <summary>
+    /// How machine-like the night is, 0 to 1: 1 when the night hours sit at one level, hour after hour and night after
+    /// night, well above the day's lowest hours (a bank of machines switched on for the night); a bakery's or a storage
+    /// heater's night load ramps and follows the weather, a shop's night is its base.
+    /// </summary>
+    public double NightMachine { get; init; }
+    /// <summary>The night level above the day's lowest (kW), where <see cref="NightMachine"/> found one.</summary>
+    public double NightBlockKw { get; init; }
     public double MeanKw { get; init; }
     /// <summary>Median of the daily minimum (kW): load that never switches off.</summary>
     public double BaseKw { get; init; }
@@ -82,7 +90,11 @@ public sealed record MeterFeatures
         // A switched rise already weighed as machine-like by the change point is not counted again as day switching.
         var counted = rising && withRise.Added == AddedLoad.Switched && withRise.Plateau > 0;
         var switching = counted ? (Plateau: 0.0, Kw: 0.0) : DaySwitchingOf(p, start);
-        return withRise.WithShape(p, start) with { DaySwitching = switching.Plateau, DaySwitchingKw = switching.Kw };
+        var night = NightMachineOf(p, start);
+        return withRise.WithShape(p, start) with
+        {
+            DaySwitching = switching.Plateau, DaySwitchingKw = switching.Kw, NightMachine = night.Score, NightBlockKw = night.Kw,
+        };
     }
 
     /// <summary>
@@ -238,6 +250,47 @@ public sealed record MeterFeatures
             previous = on;
         }
         return switches;
+    }
+
+    /// <summary>
+    /// The night block over the window: each night's mean (00:00-06:00) above the day's minimum, how much that varies
+    /// from night to night, and how flat the night hours are within the 28-day hour-of-day profiles.
+    /// </summary>
+    private static (double Score, double Kw) NightMachineOf(DailyProfile p, int start)
+    {
+        if (!p.HasIntraday) return (0, 0);
+        var n = p.Days - start;
+        var blocks = new double[n];
+        var nights = new double[n];
+        for (var d = 0; d < n; d++)
+        {
+            blocks[d] = p.NightKw[start + d] - p.MinKw[start + d];
+            nights[d] = p.NightKw[start + d];
+        }
+        var block = Robust.Median(blocks);
+        var level = Robust.Median(nights);
+        if (!(block > 0) || !(level > 0) || block < Math.Max(0.3, 0.3 * level) || Robust.CountFinite(blocks) < 14) return (0, 0);
+        var dayToDay = Robust.ScaledMad(blocks, block) / block;
+        // Flatness across the night hours, in each 28-day block that starts within the window.
+        var firstBlock = (int)Math.Max(0, MeterSeries.FloorDiv(p.FirstDay + start, MeterSeries.BlockDays) - p.FirstBlock);
+        var count = p.HourOfDayKw.Length / 24;
+        double spread = 0;
+        var used = 0;
+        Span<double> hours = stackalloc double[MeterSeries.NightEndMinute / 60];
+        for (var b = firstBlock; b < count; b++)
+        {
+            for (var h = 0; h < hours.Length; h++) hours[h] = p.HourOfDayKw[b * 24 + h];
+            var mean = Robust.Mean(hours);
+            if (!(mean > 0) || Robust.CountFinite(hours) < hours.Length) continue;
+            double sq = 0;
+            foreach (var v in hours) sq += (v - mean) * (v - mean);
+            spread += Math.Sqrt(sq / hours.Length) / mean;
+            used++;
+        }
+        if (used == 0) return (0, 0);
+        var withinNight = spread / used;
+        var score = Math.Clamp(1 - (withinNight - 0.03) / 0.1, 0, 1) * Math.Clamp(1 - (dayToDay - 0.05) / 0.15, 0, 1);
+        return (score, block);
     }
 
     /// <summary>

@@ -130,6 +130,7 @@ public sealed class GridScanner
         static double Steadiness(MeterFeatures f) => f.BaseVariation >= 1e-4 ? -Math.Log(f.BaseVariation) : double.NaN;
         var steadiness = groups.Stats(i => Steadiness(features[i]));
         var switching = groups.Stats(i => features[i].DaySwitching);
+        var nightMachine = groups.Stats(i => features[i].NightMachine);
         var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
         var growth = groups.Stats(i => features[i].Growth);
         var synchrony = Synchrony(groups, profiles, features);
@@ -147,7 +148,7 @@ public sealed class GridScanner
             var shape = LoadShapeDetector.Evaluate(f,
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
                 Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1),
-                Robust.Z(Steadiness(f), steadiness[g].Median, steadiness[g].Mad, 0.2), utilZ, switching[g].Median, name);
+                Robust.Z(Steadiness(f), steadiness[g].Median, steadiness[g].Mad, 0.2), utilZ, switching[g].Median, nightMachine[g].Median, name);
             if (shape is not null) results[i].Add(Discount(shape, discount));
             if (_sites[i] is { } site)
             {
