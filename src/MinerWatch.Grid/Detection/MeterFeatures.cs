@@ -93,7 +93,10 @@ public sealed record MeterFeatures
         var night = NightMachineOf(p, start);
         return withRise.WithShape(p, start) with
         {
-            DaySwitching = switching.Plateau, DaySwitchingKw = switching.Kw, NightMachine = night.Score, NightBlockKw = night.Kw,
+            DaySwitching = switching.Plateau,
+            DaySwitchingKw = switching.Kw,
+            NightMachine = night.Score,
+            NightBlockKw = night.Kw,
         };
     }
 
