@@ -45,8 +45,10 @@ public class LoadShapeAndPeerDetectorTests
         var f = Features(Farm);
         var strong = LoadShapeDetector.Evaluate(f, constancyZ: 8, nightZ: 0, steadinessZ: 5, utilizationZ: 6, peerSwitching: 0, peerNightMachine: 0, "residential in CN-GD");
         Assert.NotNull(strong);
-        // 0.5 x (8 - 2) = 3 for flatness, 0.5 x (5 - 1.5) = 1.75 for a steady floor, nothing for the night.
-        Assert.Equal(4.75, strong.Evidence.Points, 3);
+        // 0.5 x (8 - 2) = 3 for flatness, 0.5 x (5 - 1.5) = 1.75 for a steady floor, 2 for a night floor at one level.
+        Assert.Equal(6.75, strong.Evidence.Points, 3);
+        Assert.True(f.NightMachineIsFloor);
+        Assert.Contains("as the floor of the load (100 % machine-like)", strong.Evidence.Detail);
         Assert.Contains("against residential in CN-GD", strong.Evidence.Detail);
         // The same shape at a site whose base load is ordinary for its peers (a refrigerator) counts nothing.
         Assert.Null(LoadShapeDetector.Evaluate(f, constancyZ: 8, nightZ: 0, steadinessZ: 5, utilizationZ: 0, peerSwitching: 0, peerNightMachine: 0, "residential"));

@@ -102,14 +102,15 @@ public static class LoadShapeDetector
         var typical = double.IsFinite(peerSwitching) ? peerSwitching : 0;
         var switchPoints = 2 * Math.Clamp((f.DaySwitching - typical) / Math.Max(0.2, 1 - typical), 0, 1);
         var typicalNight = double.IsFinite(peerNightMachine) ? peerNightMachine : 0;
-        var nightMachinePoints = 2 * Math.Clamp((f.NightMachine - typicalNight) / Math.Max(0.2, 1 - typicalNight), 0, 1);
+        // A still night floor, like a flat load, matters only when it is large for the site.
+        var nightMachinePoints = 2 * Math.Clamp((f.NightMachine - typicalNight) / Math.Max(0.2, 1 - typicalNight), 0, 1) * (f.NightMachineIsFloor ? material : 1);
         var points = flatPoints + steadyPoints + nightPoints + switchPoints + nightMachinePoints;
         if (points <= 0) return null;
         var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), daily minimum varies {f.BaseVariation:P0} (z {steadinessZ:0.#}), "
             + $"coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, night/day ratio {f.NightDayRatio:0.00} (z {nightZ:0.#}), "
             + $"daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}"
             + (f.DaySwitching > 0 ? $"; days switch between off and one level {f.DaySwitchingKw:0.##} kW higher ({f.DaySwitching:P0} machine-like)" : "")
-            + (f.NightMachine > 0 ? $"; nights hold one level {f.NightBlockKw:0.##} kW above the day's lowest ({f.NightMachine:P0} machine-like)" : "");
+            + (f.NightMachine > 0 ? $"; nights hold one level {f.NightBlockKw:0.##} kW {(f.NightMachineIsFloor ? "as the floor of the load" : "above the day's lowest")} ({f.NightMachine:P0} machine-like)" : "");
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)));
     }
 }

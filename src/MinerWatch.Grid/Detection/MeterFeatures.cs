@@ -51,8 +51,10 @@ public sealed record MeterFeatures
     /// heater's night load ramps and follows the weather, a shop's night is its base.
     /// </summary>
     public double NightMachine { get; init; }
-    /// <summary>The night level above the day's lowest (kW), where <see cref="NightMachine"/> found one.</summary>
+    /// <summary>The machine-like night level (kW): above the day's lowest, or the whole night floor.</summary>
     public double NightBlockKw { get; init; }
+    /// <summary>True when <see cref="NightMachine"/> describes the floor of the load rather than a block above it.</summary>
+    public bool NightMachineIsFloor { get; init; }
     public double MeanKw { get; init; }
     /// <summary>Median of the daily minimum (kW): load that never switches off.</summary>
     public double BaseKw { get; init; }
@@ -97,6 +99,7 @@ public sealed record MeterFeatures
             DaySwitchingKw = switching.Kw,
             NightMachine = night.Score,
             NightBlockKw = night.Kw,
+            NightMachineIsFloor = night.Floor,
         };
     }
 
@@ -256,12 +259,13 @@ public sealed record MeterFeatures
     }
 
     /// <summary>
-    /// The night block over the window: each night's mean (00:00-06:00) above the day's minimum, how much that varies
-    /// from night to night, and how flat the night hours are within the 28-day hour-of-day profiles.
+    /// How machine-like the night is over the window: how flat the night hours (00:00-06:00) are within the 28-day
+    /// hour-of-day profiles, and how little the night's level varies from night to night, either as a block above the
+    /// day's minimum or as the floor of the load itself.
     /// </summary>
-    private static (double Score, double Kw) NightMachineOf(DailyProfile p, int start)
+    private static (double Score, double Kw, bool Floor) NightMachineOf(DailyProfile p, int start)
     {
-        if (!p.HasIntraday) return (0, 0);
+        if (!p.HasIntraday) return (0, 0, false);
         var n = p.Days - start;
         var blocks = new double[n];
         var nights = new double[n];
@@ -270,11 +274,27 @@ public sealed record MeterFeatures
             blocks[d] = p.NightKw[start + d] - p.MinKw[start + d];
             nights[d] = p.NightKw[start + d];
         }
-        var block = Robust.Median(blocks);
+        if (Robust.CountFinite(nights) < 14) return (0, 0, false);
         var level = Robust.Median(nights);
-        if (!(block > 0) || !(level > 0) || block < Math.Max(0.3, 0.3 * level) || Robust.CountFinite(blocks) < 14) return (0, 0);
-        var dayToDay = Robust.ScaledMad(blocks, block) / block;
-        // Flatness across the night hours, in each 28-day block that starts within the window.
+        var mean = Robust.Median(p.MeanKw.AsSpan(start));
+        if (!(level > 0) || !(mean > 0)) return (0, 0, false);
+        var withinNight = NightHourSpread(p, start);
+        if (!double.IsFinite(withinNight)) return (0, 0, false);
+        var flatHours = Math.Clamp(1 - (withinNight - 0.03) / 0.1, 0, 1);
+        // A block switched on for the night above the day's lowest hours, or a night that is itself a large, still
+        // floor (machines running around the clock under a day shift).
+        var block = Robust.Median(blocks);
+        var blockScore = block > 0 && block >= Math.Max(0.3, 0.3 * level) ? flatHours * Steady(blocks, block) : 0;
+        var floorScore = level >= Math.Max(0.3, 0.3 * mean) ? flatHours * Steady(nights, level) : 0;
+        return blockScore >= floorScore ? (blockScore, blockScore > 0 ? block : 0, false) : (floorScore, level, true);
+
+        static double Steady(double[] values, double level) =>
+            Math.Clamp(1 - (Robust.ScaledMad(values, level) / level - 0.05) / 0.15, 0, 1);
+    }
+
+    /// <summary>Mean coefficient of variation across the night hours in the 28-day hour-of-day profiles from <paramref name="start"/>.</summary>
+    private static double NightHourSpread(DailyProfile p, int start)
+    {
         var firstBlock = (int)Math.Max(0, MeterSeries.FloorDiv(p.FirstDay + start, MeterSeries.BlockDays) - p.FirstBlock);
         var count = p.HourOfDayKw.Length / 24;
         double spread = 0;
@@ -290,10 +310,7 @@ public sealed record MeterFeatures
             spread += Math.Sqrt(sq / hours.Length) / mean;
             used++;
         }
-        if (used == 0) return (0, 0);
-        var withinNight = spread / used;
-        var score = Math.Clamp(1 - (withinNight - 0.03) / 0.1, 0, 1) * Math.Clamp(1 - (dayToDay - 0.05) / 0.15, 0, 1);
-        return (score, block);
+        return used == 0 ? double.NaN : spread / used;
     }
 
     /// <summary>
