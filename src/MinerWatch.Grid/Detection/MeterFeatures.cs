@@ -121,6 +121,13 @@ public sealed record MeterFeatures
             // Machines switched on for working hours double a shop's peak while its daily mean moves little.
             Consider(RiseDetector.FindRise(p.MaxKw), "daily peak", scratch);
         }
+        // An office or a factory closed at weekends has two levels a week, and the spread between them hides a step
+        // that only working days show: look at working days on their own too.
+        if (HasWeekendPattern(p))
+        {
+            Consider(RiseDetector.FindRise(Workdays(p, p.MeanKw)), "working-day mean", scratch);
+            if (p.HasIntraday) Consider(RiseDetector.FindRise(Workdays(p, p.MaxKw)), "working-day peak", scratch);
+        }
         return best;
 
         void Consider(Rise? rise, string series, Span<double> scratch)
@@ -152,6 +159,30 @@ public sealed record MeterFeatures
             best = candidate;
             bestPoints = points;
         }
+    }
+
+    private static int DayOfWeek(DailyProfile p, int i) => (int)(((p.FirstDay + i + 3) % 7 + 7) % 7); // 0 = Monday
+
+    /// <summary>Whether weekend days run at under two thirds of working days (medians).</summary>
+    private static bool HasWeekendPattern(DailyProfile p)
+    {
+        var work = new List<double>(p.Days);
+        var weekend = new List<double>(p.Days / 3);
+        for (var i = 0; i < p.Days; i++)
+        {
+            if (!double.IsFinite(p.MeanKw[i])) continue;
+            (DayOfWeek(p, i) >= 5 ? weekend : work).Add(p.MeanKw[i]);
+        }
+        if (weekend.Count < 8 || work.Count < 20) return false;
+        return Robust.Median(weekend.ToArray()) < 2.0 / 3 * Robust.Median(work.ToArray());
+    }
+
+    /// <summary>The series with Saturdays and Sundays left out (NaN).</summary>
+    private static double[] Workdays(DailyProfile p, double[] series)
+    {
+        var result = new double[series.Length];
+        for (var i = 0; i < series.Length; i++) result[i] = DayOfWeek(p, i) >= 5 ? double.NaN : series[i];
+        return result;
     }
 
     private static double RiseOrZero(double[] series, int day, Span<double> scratch)
