@@ -52,41 +52,73 @@ public static class FeederBalanceDetector
 
     /// <summary>
     /// The rise in the loss beyond technical losses. Line and transformer losses grow with the square of the load, so
-    /// the loss swings with the week and the season; a quadratic fit of the loss on the feeder's load removes that, and
-    /// a step left in the residual is load that no meter records. The fit is taken over the days before the step, so
-    /// the step itself does not bend it. The rise's level (<see cref="Rise.Before"/>) is the loss itself before the step.
+    /// the loss swings with the week and the season; a step that the feeder's load does not explain is load that no
+    /// meter records. For each candidate day the loss is fitted on the load (quadratic) together with a step on that
+    /// day, over the whole series, so neither the step bends the technical-loss fit nor a short stretch of days
+    /// before it has to carry the fit; the rise is then measured on the loss less its technical part. Its level
+    /// (<see cref="Rise.Before"/>) is the loss itself before the step.
     /// </summary>
     private static Rise? TechnicalLossRise(double[] loss, double[] head)
     {
+        var technical = TechnicalFit(loss, head, stepDay: -1);
+        if (technical is null) return null;
         Rise? best = null;
-        // A bypass on a small feeder is a large part of its load, so a fit over the whole year can take the step for
-        // technical losses: the candidate days come from the raw loss as well as from the residual.
-        foreach (var candidate in new[] { RiseDetector.FindRise(loss), RiseDetector.FindRise(Residual(loss, head, loss.Length)) })
+        // Candidate days come from the raw loss (on a small feeder a bypass is a large part of the load, and a fit
+        // without a step would take the step for technical losses) and from the loss less a fit without a step.
+        foreach (var candidate in new[] { RiseDetector.FindRise(loss), RiseDetector.FindRise(Less(loss, head, technical)) })
         {
             if (candidate is null) continue;
-            var rise = candidate.Day >= 28 ? RiseDetector.Measure(Residual(loss, head, candidate.Day), candidate.Day) : candidate;
-            if (rise is not null && (best is null || RiseDetector.Strength(rise) > RiseDetector.Strength(best))) best = rise;
+            var withStep = TechnicalFit(loss, head, candidate.Day);
+            if (withStep is null || RiseDetector.Measure(Less(loss, head, withStep), candidate.Day) is not { } rise) continue;
+            if (best is null || RiseDetector.Strength(rise) > RiseDetector.Strength(best)) best = rise;
         }
         if (best is null) return null;
         var before = Robust.Median(loss.AsSpan(Math.Max(0, best.Day - RiseDetector.Window), Math.Min(best.Day, RiseDetector.Window)));
         return best with { Before = double.IsFinite(before) ? before : best.Before };
     }
 
-    /// <summary>Loss minus its quadratic fit on the head load, the fit taken over the first <paramref name="fitDays"/> days.</summary>
-    private static double[] Residual(double[] loss, double[] head, int fitDays)
+    /// <summary>The loss less its technical part (NaN where either series is missing).</summary>
+    private static double[] Less(double[] loss, double[] head, Func<double, double> technical)
+    {
+        var result = new double[loss.Length];
+        for (var i = 0; i < loss.Length; i++)
+            result[i] = double.IsFinite(loss[i]) && double.IsFinite(head[i]) ? loss[i] - technical(head[i]) : double.NaN;
+        return result;
+    }
+
+    /// <summary>
+    /// Least squares of loss = a + b u + c u^2 (+ s from <paramref name="stepDay"/> on), u the head load centred and
+    /// scaled for stability; returns the technical part a + b u + c u^2, or null with fewer than 28 usable days.
+    /// </summary>
+    private static Func<double, double>? TechnicalFit(double[] loss, double[] head, int stepDay)
     {
         var days = new List<int>();
-        for (var i = 0; i < fitDays; i++) if (double.IsFinite(loss[i]) && double.IsFinite(head[i])) days.Add(i);
-        var residual = new double[loss.Length];
-        if (days.Count < 14)
+        for (var i = 0; i < loss.Length; i++) if (double.IsFinite(loss[i]) && double.IsFinite(head[i])) days.Add(i);
+        if (days.Count < 28) return null;
+        var mean = days.Average(i => head[i]);
+        var scale = Math.Max(1e-9, days.Max(i => Math.Abs(head[i] - mean)));
+        var k = stepDay >= 0 ? 4 : 3;
+        var m = new double[k, k + 1];
+        Span<double> f = stackalloc double[4];
+        foreach (var i in days)
         {
-            Array.Copy(loss, residual, loss.Length);
-            return residual;
+            var u = (head[i] - mean) / scale;
+            f[0] = 1;
+            f[1] = u;
+            f[2] = u * u;
+            f[3] = i >= stepDay ? 1 : 0;
+            for (var r = 0; r < k; r++)
+            {
+                for (var c = 0; c < k; c++) m[r, c] += f[r] * f[c];
+                m[r, k] += f[r] * loss[i];
+            }
         }
-        var fit = QuadraticFit([.. days.Select(i => head[i])], [.. days.Select(i => loss[i])]);
-        for (var i = 0; i < loss.Length; i++)
-            residual[i] = double.IsFinite(loss[i]) && double.IsFinite(head[i]) ? loss[i] - fit(head[i]) : double.NaN;
-        return residual;
+        var coef = Solve(m);
+        return x =>
+        {
+            var u = (x - mean) / scale;
+            return coef[0] + coef[1] * u + coef[2] * u * u;
+        };
     }
 
     /// <summary>
@@ -268,7 +300,7 @@ public static class FeederBalanceDetector
                 m[r, 3] += f[r] * yi;
             }
         }
-        var coef = Solve3(m);
+        var coef = Solve(m);
         return xi =>
         {
             var u = (xi - mean) / scale;
@@ -276,22 +308,26 @@ public static class FeederBalanceDetector
         };
     }
 
-    private static double[] Solve3(double[,] m)
+    /// <summary>Gauss-Jordan elimination with partial pivoting on an n x (n+1) augmented matrix; zeros when singular.</summary>
+    private static double[] Solve(double[,] m)
     {
-        for (var col = 0; col < 3; col++)
+        var n = m.GetLength(0);
+        for (var col = 0; col < n; col++)
         {
             var pivot = col;
-            for (var r = col + 1; r < 3; r++) if (Math.Abs(m[r, col]) > Math.Abs(m[pivot, col])) pivot = r;
-            for (var c = 0; c < 4; c++) (m[col, c], m[pivot, c]) = (m[pivot, c], m[col, c]);
-            if (Math.Abs(m[col, col]) < 1e-12) return [0, 0, 0];
-            for (var r = 0; r < 3; r++)
+            for (var r = col + 1; r < n; r++) if (Math.Abs(m[r, col]) > Math.Abs(m[pivot, col])) pivot = r;
+            for (var c = 0; c <= n; c++) (m[col, c], m[pivot, c]) = (m[pivot, c], m[col, c]);
+            if (Math.Abs(m[col, col]) < 1e-12) return new double[n];
+            for (var r = 0; r < n; r++)
             {
                 if (r == col) continue;
                 var factor = m[r, col] / m[col, col];
-                for (var c = col; c < 4; c++) m[r, c] -= factor * m[col, c];
+                for (var c = col; c <= n; c++) m[r, c] -= factor * m[col, c];
             }
         }
-        return [m[0, 3] / m[0, 0], m[1, 3] / m[1, 1], m[2, 3] / m[2, 2]];
+        var x = new double[n];
+        for (var i = 0; i < n; i++) x[i] = m[i, n] / m[i, i];
+        return x;
     }
 
     private static double Correlation(double[] x, double[] y)
