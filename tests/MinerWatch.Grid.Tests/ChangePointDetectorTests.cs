@@ -24,6 +24,45 @@ public class ChangePointDetectorTests
         Assert.Contains("within 0 % of 1 x Antminer S19 (95T) (3.25 kW)", r.Evidence.Detail);
     }
 
+    /// <summary>A shop open 9:00-19:00 every day with a lunchtime and an evening peak (noisy from day to day).</summary>
+    private static double Shop(int d, int h) =>
+        2 + (h is >= 9 and < 19 ? 18 + 8 * Math.Sin((h - 9) / 10.0 * Math.PI) : 0) * (1 + 0.25 * Math.Sin(d * 1.7) * Math.Cos(d * 0.61));
+
+    [Fact]
+    public void Machines_run_in_working_hours_show_in_the_daily_peak_at_one_level()
+    {
+        // From day 200, 20 kW of miners from 9:00 to 17:00: the mean moves by a fifth of the shop's swing, the peak doubles.
+        var (f, r, p) = Run((d, h) => Shop(d, h) + (d >= 200 && h is >= 9 and < 17 ? 20 : 0));
+
+        Assert.NotNull(r);
+        Assert.Equal(AddedLoad.Switched, f.Added);
+        Assert.Equal("daily peak", f.RiseSeries);
+        Assert.Equal(p.FirstDay + 200, r.OnsetDay);
+        Assert.Equal(20, f.PlateauKw, 1.5);
+        Assert.Contains("rise in the daily peak on 2025-07-20", r.Evidence.Detail);
+    }
+
+    /// <summary>An office: 25 kW in working hours on working days, 3 kW at night and at weekends.</summary>
+    private static double Office(int d, int h)
+    {
+        var dow = (int)((TestData.Jan1 + d + 3) % 7); // 0 = Monday
+        return 3 + (dow < 5 && h is >= 8 and < 18 ? 22 * (1 + 0.08 * Math.Sin(d * 2.3)) : 0);
+    }
+
+    [Fact]
+    public void Rise_on_working_days_only_is_found_apart_from_the_weekends()
+    {
+        // From day 180, 12 kW of miners on working days only, 8:00-18:00, as if part of the office.
+        var kw = (int d, int h) => Office(d, h) + (d >= 180 && (int)((TestData.Jan1 + d + 3) % 7) < 5 && h is >= 8 and < 18 ? 12 : 0);
+        var (f, r, p) = Run(kw);
+
+        // Over all days the weekends' low level makes the step look like noise.
+        Assert.True(RiseDetector.FindRise(p.MeanKw)!.Z < 4);
+        Assert.True(r is not null, $"{f.RiseSeries}: {f.Rise} {f.Added}");
+        Assert.StartsWith("working-day", f.RiseSeries);
+        Assert.InRange(r.OnsetDay!.Value - p.FirstDay, 179, 182);
+    }
+
     [Fact]
     public void Night_only_miner_reads_as_a_night_load()
     {

@@ -75,6 +75,25 @@ public class LoadShapeAndPeerDetectorTests
     }
 
     [Fact]
+    public void Machine_left_on_for_days_at_a_time_switches_the_daily_minimum()
+    {
+        // A busy restaurant (noisy days) whose floor jumps by 4 kW while a miner runs, on and off in blocks of days.
+        var f = Features((d, h) => 4 + (h is >= 10 and < 22 ? 25 * (1 + 0.3 * Math.Sin(d * 1.9)) : 0) + (d % 13 < 6 ? 4 : 0));
+
+        Assert.True(f.DaySwitching > 0.9, $"day switching {f.DaySwitching}");
+        Assert.Equal(4, f.DaySwitchingKw, 0.3);
+    }
+
+    [Fact]
+    public void One_holiday_shutdown_is_not_day_switching()
+    {
+        // A 24/7 plant with a still floor that stops for three weeks once.
+        var f = Features((d, h) => d is >= 30 and < 51 ? 0.5 : 40 + (h is >= 8 and < 18 ? 30 * (1 + 0.2 * Math.Sin(d)) : 0));
+
+        Assert.Equal(0, f.DaySwitching);
+    }
+
+    [Fact]
     public void Night_load_that_follows_the_weather_is_not_machine_like()
     {
         // A storage heater: on at night, harder on cold nights (the seasons swing it between 1 and 5 kW).

@@ -250,12 +250,12 @@ public sealed record MeterFeatures
 
     /// <summary>
     /// Day switching over the window: each day's mean, and each day's minimum, above the window's 10th percentile day.
-    /// The minimum shows a machine left on for days at a time under a busy site whose daytime hides it; it must
+    /// The minimum shows a machine left on for days at a time under a busy site whose daytime hides it. Either must
     /// switch back and forth, not drop once for a holiday shutdown.
     /// </summary>
     private static (double Plateau, double Kw) DaySwitchingOf(DailyProfile p, int start)
     {
-        var byMean = SwitchingOf(p.MeanKw.AsSpan(start), minSwitches: 0);
+        var byMean = SwitchingOf(p.MeanKw.AsSpan(start), minSwitches: 4);
         if (!p.HasIntraday) return byMean;
         var byMin = SwitchingOf(p.MinKw.AsSpan(start), minSwitches: 4);
         return byMin.Plateau > byMean.Plateau ? byMin : byMean;
@@ -270,7 +270,7 @@ public sealed record MeterFeatures
         var (plateau, kw) = MachineLevel(added, minOn: 14);
         // A level that is small against the off days is the ordinary swing of a site, not a bank of machines.
         if (!(kw >= Math.Max(0.3, 0.5 * floor))) return (0, 0);
-        if (minSwitches > 0 && Switches(added, kw) < minSwitches) return (0, 0);
+        if (Switches(added, kw) < minSwitches) return (0, 0);
         return (plateau, kw);
     }
 

@@ -1,0 +1,62 @@
+using MinerWatch.Grid.Detection;
+
+namespace MinerWatch.Grid.Tests;
+
+public class FeederBalanceDetectorTests
+{
+    private const int Days = 300;
+
+    private static double Home(int i, int d, int h) => TestData.Home(d, h, i) * (0.8 + 0.05 * i);
+
+    private static double Office(int i, int d, int h)
+    {
+        var dow = (int)((TestData.Jan1 + d + 3) % 7); // 0 = Monday
+        return 2 + i * 0.1 + (dow < 5 && h is >= 8 and < 18 ? 30 * (1 + 0.1 * Math.Sin(d * 1.3 + i)) : 0);
+    }
+
+    [Fact]
+    public void Disconnected_customer_is_not_counted_after_its_last_reading()
+    {
+        // Ten homes; H9 is disconnected on day 150: its readings stop and its load leaves the head meter too.
+        var customers = Enumerable.Range(0, 9).Select(i => TestData.Profile(Days, (d, h) => Home(i, d, h))).Append(TestData.Profile(150, (d, h) => Home(9, d, h))).ToList();
+        var head = TestData.Profile(Days, (d, h) => 0.5 + 1.03 * Enumerable.Range(0, 10).Sum(i => i == 9 && d >= 150 ? 0 : Home(i, d, h)));
+
+        var balance = FeederBalanceDetector.Balance("F1", head, customers);
+
+        Assert.False(FeederBalanceDetector.IsSignificant(balance));
+        var before = balance.LossKw.Skip(120).Take(30).Average();
+        var after = balance.LossKw.Skip(151).Take(30).Average();
+        Assert.Equal(before, after, 0.15);
+    }
+
+    [Fact]
+    public void Meter_that_stops_reporting_keeps_its_typical_load_in_the_balance()
+    {
+        // H9's meter stops reporting on day 150 but the home goes on drawing through the head meter.
+        var customers = Enumerable.Range(0, 9).Select(i => TestData.Profile(Days, (d, h) => Home(i, d, h))).Append(TestData.Profile(150, (d, h) => Home(9, d, h))).ToList();
+        var head = TestData.Profile(Days, (d, h) => 0.5 + 1.03 * Enumerable.Range(0, 10).Sum(i => Home(i, d, h)));
+
+        var balance = FeederBalanceDetector.Balance("F1", head, customers);
+
+        Assert.False(FeederBalanceDetector.IsSignificant(balance));
+        var before = balance.LossKw.Skip(120).Take(30).Average();
+        var after = balance.LossKw.Skip(151).Take(30).Average();
+        Assert.Equal(before, after, 0.3);
+    }
+
+    [Fact]
+    public void Hidden_load_under_the_weekly_swing_of_technical_losses_is_found()
+    {
+        // Twenty offices: losses grow with the square of the load, so the loss swings between working days and
+        // weekends by far more than the 3 kW hidden from day 150.
+        var customers = Enumerable.Range(0, 20).Select(i => TestData.Profile(Days, (d, h) => Office(i, d, h))).ToList();
+        double Load(int d, int h) => Enumerable.Range(0, 20).Sum(i => Office(i, d, h)) + (d >= 150 ? 3 : 0);
+        var head = TestData.Profile(Days, (d, h) => Load(d, h) + 0.8 + 0.0002 * Load(d, h) * Load(d, h));
+
+        var balance = FeederBalanceDetector.Balance("F2", head, customers);
+
+        Assert.True(FeederBalanceDetector.IsSignificant(balance), $"{balance.LossRise}");
+        Assert.InRange(balance.LossRise!.Day, 149, 151);
+        Assert.Equal(3, balance.HiddenKw, 0.4);
+    }
+}
