@@ -70,7 +70,8 @@ public class LoadShapeAndPeerDetectorTests
         // 0.7 x (6.5 - 2.5) for the ratio, and 2 for a night held at one level 3 kW above the day's lowest.
         Assert.Equal(4.8, r.Evidence.Points, 3);
         Assert.Equal(1, f.NightMachine, 3);
-        Assert.Contains("nights hold one level", r.Evidence.Detail);
+        // The finding that earned the most points leads the detail; the rest follows.
+        Assert.StartsWith($"night/day ratio {f.NightDayRatio:0.00} (z 6.5); nights hold one level", r.Evidence.Detail);
         Assert.InRange(f.NightBlockKw, 2.5, 3.0); // the night above the day's lowest hour, which is a little above the night base
     }
 
@@ -111,6 +112,7 @@ public class LoadShapeAndPeerDetectorTests
         var likePeers = LoadShapeDetector.Evaluate(f, constancyZ: 0, nightZ: 0, steadinessZ: 0, utilizationZ: 0, peerSwitching: 0, peerNightMachine: 1, "other");
 
         Assert.Equal(2, alone!.Evidence.Points, 3);
+        Assert.StartsWith("nights hold one level", alone.Evidence.Detail);
         Assert.Null(likePeers);
     }
 

@@ -106,11 +106,19 @@ public static class LoadShapeDetector
         var nightMachinePoints = 2 * Math.Clamp((f.NightMachine - typicalNight) / Math.Max(0.2, 1 - typicalNight), 0, 1) * (f.NightMachineIsFloor ? material : 1);
         var points = flatPoints + steadyPoints + nightPoints + switchPoints + nightMachinePoints;
         if (points <= 0) return null;
-        var detail = $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group}), daily minimum varies {f.BaseVariation:P0} (z {steadinessZ:0.#}), "
-            + $"coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, night/day ratio {f.NightDayRatio:0.00} (z {nightZ:0.#}), "
-            + $"daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}"
-            + (f.DaySwitching > 0 ? $"; days switch between off and one level {f.DaySwitchingKw:0.##} kW higher ({f.DaySwitching:P0} machine-like)" : "")
-            + (f.NightMachine > 0 ? $"; nights hold one level {f.NightBlockKw:0.##} kW {(f.NightMachineIsFloor ? "as the floor of the load" : "above the day's lowest")} ({f.NightMachine:P0} machine-like)" : "");
+        // The findings that earned points come first, the strongest leading, so the headline names why the meter counts.
+        var clauses = new List<(double Points, string Text)>
+        {
+            (flatPoints, $"base load is {constancy:P0} of the mean (z {constancyZ:0.#} against {group})"),
+            (steadyPoints, $"daily minimum varies {f.BaseVariation:P0} (z {steadinessZ:0.#})"),
+            (nightPoints, $"night/day ratio {f.NightDayRatio:0.00} (z {nightZ:0.#})"),
+        };
+        if (f.DaySwitching > 0)
+            clauses.Add((switchPoints, $"days switch between off and one level {f.DaySwitchingKw:0.##} kW higher ({f.DaySwitching:P0} machine-like)"));
+        if (f.NightMachine > 0)
+            clauses.Add((nightMachinePoints, $"nights hold one level {f.NightBlockKw:0.##} kW {(f.NightMachineIsFloor ? "as the floor of the load" : "above the day's lowest")} ({f.NightMachine:P0} machine-like)"));
+        var detail = string.Join("; ", clauses.OrderByDescending(c => c.Points).Select(c => c.Text))
+            + $"; coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)));
     }
 }
