@@ -27,6 +27,9 @@ public sealed class MeterSeries
     private ulong[] _seen = [];
     private long _seenBase;
     private long _firstLocal;
+    private long _cachedDayStart = long.MinValue / 2;
+    private int _cachedDayIndex;
+    private int _cachedHourBase;
     // Which interval lengths divide every distance between readings (in quarter hours: 96 a day, 4 an hour, 2 a half hour).
     private bool _spacedByDays = true;
     private bool _spacedByHours = true;
@@ -67,12 +70,20 @@ public sealed class MeterSeries
         }
         Readings++;
 
-        var day = FloorDiv(localMinutes, 1440);
-        var minute = (int)(localMinutes - day * 1440);
-        if (day < MinDay) MinDay = day;
-        if (day > MaxDay) MaxDay = day;
-        var i = DayIndex(day);
-        ref var d = ref _days[i];
+        // Readings mostly arrive day by day: the day of the previous reading is kept, and its array positions, so the
+        // divisions and range checks run once a day rather than once a reading.
+        var minute = localMinutes - _cachedDayStart;
+        if ((ulong)minute >= 1440)
+        {
+            var day = FloorDiv(localMinutes, 1440);
+            if (day < MinDay) MinDay = day;
+            if (day > MaxDay) MaxDay = day;
+            _cachedDayIndex = DayIndex(day);
+            _cachedHourBase = BlockIndex(FloorDiv(day, BlockDays)) * 24;
+            _cachedDayStart = day * 1440;
+            minute = localMinutes - _cachedDayStart;
+        }
+        ref var d = ref _days[_cachedDayIndex];
         var value = (float)kwh;
         if (d.Count == 0)
         {
@@ -98,7 +109,7 @@ public sealed class MeterSeries
             d.DayCount++;
         }
 
-        var hourIndex = BlockIndex(FloorDiv(day, BlockDays)) * 24 + minute / 60;
+        var hourIndex = _cachedHourBase + (int)minute / 60;
         _hourSums[hourIndex] += value;
         _hourCounts[hourIndex]++;
         return true;
