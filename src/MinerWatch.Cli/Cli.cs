@@ -20,6 +20,7 @@ public static class Cli
         root.Subcommands.Add(EvaluateCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(EnergyCommand.Create(console));
+        root.Subcommands.Add(NetCommand.Create(console));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MinerWatch.Network.Capture;
+using MinerWatch.Network.Detection;
+using MinerWatch.Network.Pools;
+using Spectre.Console;
+
+namespace MinerWatch.Cli;
+
+/// <summary>`minerwatch net scan`: hosts that mine, from packet captures.</summary>
+public static class NetCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var files = new Argument<FileInfo[]>("FILE") { Description = "Captures (pcap or pcapng, told by their content)", Arity = ArgumentArity.OneOrMore };
+        files.AcceptExistingOnly();
+        var pools = CommonOptions.ExistingFile("--pools", "More pool domains or IP:port endpoints, one a line (added to the bundled lists)", required: false);
+        var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in these CIDR ranges (e.g. 10.0.0.0/8)", AllowMultipleArgumentsPerToken = true };
+        var format = CommonOptions.Format();
+        var output = CommonOptions.Out();
+        var scan = new Command("scan", "Find hosts that mine in packet captures: which pool, which wallet and worker, since when, at what hash rate")
+        {
+            files, pools, internalRanges, format, output,
+        };
+        scan.SetAction(parse =>
+        {
+            var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
+            var list = PoolList.Bundled();
+            if (parse.GetValue(pools) is { } extra)
+            {
+                using var reader = new StreamReader(extra.FullName);
+                list.AddLines(reader);
+            }
+            var scanner = new NetworkScanner(list, Energy.Catalog.MinerCatalog.Bundled);
+            foreach (var file in parse.GetRequiredValue(files))
+            {
+                try
+                {
+                    scanner.AddFile(file.FullName);
+                }
+                catch (CaptureFormatException e)
+                {
+                    throw new UsageException(e.Message);
+                }
+            }
+            var result = scanner.Result();
+            var findings = ranges.Count == 0 ? result.Findings
+                : [.. result.Findings.Where(f => IPAddress.TryParse(f.Host, out var ip) && ranges.Any(r => r.Contains(ip)))];
+            using var writer = CommonOptions.OpenOutput(parse.GetValue(output), console);
+            Render(findings, result.Summary, parse.GetValue(format), writer);
+            return Cli.Ok;
+        });
+        return new Command("net", "Network analytics: mining hosts in packet captures") { scan };
+    }
+
+    private static IPNetwork ParseRange(string text) =>
+        IPNetwork.TryParse(text, out var network) ? network : throw new UsageException($"--internal {text}: not a CIDR range such as 10.0.0.0/8");
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static void Render(IReadOnlyList<NetworkFinding> findings, NetworkSummary summary, OutputFormat format, TextWriter writer)
+    {
+        switch (format)
+        {
+            case OutputFormat.Json:
+                writer.WriteLine(JsonSerializer.Serialize(new { findings, summary }, Json));
+                return;
+            case OutputFormat.Csv:
+                writer.WriteLine("host,peer,protocol,pool,worker,wallet,algorithm,first_seen,last_seen,shares_submitted,est_hashrate_hs,est_power_kw,est_kwh_per_day,confidence,evidence");
+                foreach (var f in findings)
+                {
+                    string[] cells = [f.Host, f.Peer, f.Protocol, f.Pool ?? "", f.Worker ?? "", f.Wallet ?? "", f.Algorithm ?? "",
+                        f.FirstSeen.ToString("o"), f.LastSeen.ToString("o"), f.SharesSubmitted.ToString(), f.EstHashrateHs?.ToString("R") ?? "",
+                        f.EstPowerKw?.ToString("R") ?? "", f.EstKwhPerDay?.ToString("R") ?? "", f.Confidence,
+                        string.Join("; ", f.Evidence.Select(e => $"{e.Signal}: {e.Detail}"))];
+                    writer.WriteLine(string.Join(',', cells.Select(Csv)));
+                }
+                return;
+            default:
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+                console.Profile.Width = 200;
+                foreach (var host in findings.GroupBy(f => f.Host))
+                {
+                    var table = new Table().Title($"host {Markup.Escape(host.Key)}");
+                    foreach (var c in new[] { "pool endpoint", "protocol", "pool", "worker", "wallet", "algorithm", "first seen", "last seen", "shares", "hash rate", "kW" }) table.AddColumn(c);
+                    foreach (var f in host)
+                        table.AddRow(Markup.Escape(f.Peer), f.Protocol, Markup.Escape(f.Pool ?? ""), Markup.Escape(f.Worker ?? ""), Markup.Escape(f.Wallet ?? ""),
+                            Markup.Escape(f.Algorithm ?? ""), f.FirstSeen.ToString("yyyy-MM-dd HH:mm:ss"), f.LastSeen.ToString("yyyy-MM-dd HH:mm:ss"),
+                            f.SharesSubmitted.ToString(), f.EstHashrateHs is { } h ? Energy.Catalog.HashUnit.Format(h) : "", f.EstPowerKw?.ToString("0.###") ?? "");
+                    console.Write(table);
+                }
+                writer.WriteLine($"{findings.Count} findings on {findings.Select(f => f.Host).Distinct().Count()} hosts; read {summary.Files} files, {summary.Packets:N0} packets, "
+                    + $"{summary.Bytes:N0} bytes, {summary.Flows:N0} TCP flows; {summary.Malformed} malformed records or packets skipped"
+                    + (summary.Problems.Count > 0 ? $" ({string.Join("; ", summary.Problems)})" : ""));
+                return;
+        }
+    }
+
+    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
+}

@@ -1,0 +1,148 @@
+using MinerWatch.Network.Packets;
+using MinerWatch.Network.Protocols;
+
+namespace MinerWatch.Network.Detection;
+
+/// <summary>
+/// What one TCP connection showed of mining: the messages of each side read line by line, the login, the share
+/// difficulty in force and the shares submitted. A side whose first bytes are neither JSON lines nor a TLS hello is
+/// no longer read, so bulk traffic costs only its headers.
+/// </summary>
+internal sealed class MiningStream(Endpoint a, Endpoint b)
+{
+    private const int MaxLine = 64 * 1024;
+    private const int ProbeBytes = 8 * 1024;
+
+    private readonly Side _a = new(a);
+    private readonly Side _b = new(b);
+
+    public Endpoint A => _a.Endpoint;
+    public Endpoint B => _b.Endpoint;
+    public DateTimeOffset FirstSeen { get; set; } = DateTimeOffset.MaxValue;
+    public DateTimeOffset LastSeen { get; set; } = DateTimeOffset.MinValue;
+    public Endpoint? Client { get; set; }
+    public string? ServerName { get; private set; }
+    public MiningProtocol? Protocol { get; private set; }
+    public Endpoint? Miner { get; private set; }
+    public string? Login { get; private set; }
+    public string? WorkerField { get; private set; }
+    public string? Agent { get; private set; }
+    public string? Algorithm { get; private set; }
+    public string? PoolHost { get; private set; }
+    public long Shares { get; private set; }
+    public double ShareHashes { get; private set; }
+    public double? ReportedHashrate { get; private set; }
+    public DateTimeOffset FirstShare { get; private set; } = DateTimeOffset.MaxValue;
+    public DateTimeOffset LastShare { get; private set; } = DateTimeOffset.MinValue;
+    public SortedSet<string> Methods { get; } = new(StringComparer.Ordinal);
+    public int MalformedLines { get; private set; }
+    public bool WantsData => !_a.Ignored || !_b.Ignored;
+    private double? _hashesPerShare;
+
+    public Side SideOf(Endpoint source) => source == _a.Endpoint ? _a : _b;
+
+    public void Data(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
+    {
+        if (side.Ignored) return;
+        if (!side.Classified && !Classify(side, data)) return;
+        var rest = data;
+        while (!rest.IsEmpty)
+        {
+            var newline = rest.IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                if (side.Line.Count + rest.Length <= MaxLine) side.Line.AddRange(rest);
+                else side.Line.Clear(); // an endless line is not a protocol message; drop it and resynchronise at the next newline
+                return;
+            }
+            if (side.Line.Count > 0)
+            {
+                side.Line.AddRange(rest[..newline]);
+                Line(side, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Line), time);
+                side.Line.Clear();
+            }
+            else Line(side, rest[..newline], time);
+            rest = rest[(newline + 1)..];
+        }
+    }
+
+    /// <summary>Bytes were lost: the partial line cannot be completed.</summary>
+    public void Gap(Side side) => side.Line.Clear();
+
+    private bool Classify(Side side, ReadOnlySpan<byte> data)
+    {
+        side.Probed += data.Length;
+        if (TlsClientHello.LooksLikeTls(data))
+        {
+            ServerName ??= TlsClientHello.ServerName(data);
+            side.Ignored = true;
+            return false;
+        }
+        // A JSON line at the start, or (a capture begun mid-stream) after the first newline.
+        var start = data.IndexOfAnyExcept(" \t\r\n"u8);
+        if (start >= 0 && data[start] == (byte)'{')
+        {
+            side.Classified = true;
+            return true;
+        }
+        var newline = data.IndexOf((byte)'\n');
+        if (newline >= 0 && newline + 1 < data.Length)
+        {
+            var next = data[(newline + 1)..];
+            var at = next.IndexOfAnyExcept(" \t\r\n"u8);
+            if (at >= 0 && next[at] == (byte)'{')
+            {
+                side.Classified = true;
+                Data(side, next, FirstSeen);
+                return false;
+            }
+        }
+        if (side.Probed >= ProbeBytes || start >= 0) side.Ignored = true;
+        return false;
+    }
+
+    private void Line(Side side, ReadOnlySpan<byte> line, DateTimeOffset time)
+    {
+        if (line.IsEmpty || line.IndexOfAnyExcept(" \t\r"u8) < 0) return;
+        var message = MiningMessage.Parse(line);
+        if (message is null)
+        {
+            if (line.IndexOfAnyExcept(" \t\r"u8) is var i && i >= 0 && line[i] == (byte)'{' && Protocol is not null) MalformedLines++;
+            return;
+        }
+        Protocol = Protocol is null or MiningProtocol.Stratum ? message.Protocol : Protocol;
+        Methods.Add(message.Method);
+        var other = side == _a ? _b : _a;
+        Miner ??= message.FromMiner ? side.Endpoint : other.Endpoint;
+        if (message.Login is not null) Login = message.Login;
+        WorkerField ??= message.WorkerField;
+        Agent ??= message.Agent;
+        Algorithm ??= message.Algorithm;
+        PoolHost ??= message.PoolHost;
+        if (message.HashesPerShare is { } h) _hashesPerShare = h;
+        if (message.ReportedHashrate is { } r) ReportedHashrate = r;
+        if (message.IsShare)
+        {
+            Shares++;
+            if (_hashesPerShare is { } perShare) ShareHashes += perShare;
+            if (time < FirstShare) FirstShare = time;
+            if (time > LastShare) LastShare = time;
+        }
+    }
+
+    internal sealed class Side(Endpoint endpoint)
+    {
+        public Endpoint Endpoint { get; } = endpoint;
+        public TcpDirectionState Tcp { get; } = new();
+        public List<byte> Line { get; } = [];
+        public bool Classified { get; set; }
+        public bool Ignored { get; set; }
+        public int Probed { get; set; }
+    }
+}
+
+/// <summary>The reassembly state of one direction, kept beside its parsing state.</summary>
+internal sealed class TcpDirectionState
+{
+    public Flows.TcpDirection Stream { get; } = new();
+}

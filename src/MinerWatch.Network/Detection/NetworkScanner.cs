@@ -1,0 +1,221 @@
+using MinerWatch.Energy.Catalog;
+using MinerWatch.Network.Capture;
+using MinerWatch.Network.Packets;
+using MinerWatch.Network.Protocols;
+using MinerWatch.Network.Pools;
+
+namespace MinerWatch.Network.Detection;
+
+/// <summary>
+/// Reads captures and reports the hosts that mine: TCP streams are reassembled per direction and read as mining
+/// protocols; DNS answers and TLS server names tie addresses to pool names. Feed packets with <see cref="Add"/>
+/// (from files or live), then take the findings with <see cref="Result"/>. Not thread-safe.
+/// </summary>
+public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
+{
+    private readonly Dictionary<(Endpoint, Endpoint), MiningStream> _streams = [];
+    private readonly Dictionary<Endpoint, string> _names = [];
+    private readonly List<string> _problems = [];
+    private long _packets, _bytes, _malformed, _fragments;
+    private int _files;
+
+    public NetworkScanner() : this(PoolList.Bundled(), MinerCatalog.Bundled) { }
+
+    /// <summary>Reads a whole capture file; damage is counted in the summary, never thrown.</summary>
+    public void AddFile(string path)
+    {
+        _files++;
+        using var reader = CaptureReader.Open(path);
+        while (reader.TryRead(out var packet)) Add(packet);
+        _malformed += reader.Malformed;
+        if (reader.FirstProblem is { } problem) _problems.Add($"{Path.GetFileName(path)}: {problem}");
+    }
+
+    public void Add(in CapturePacket packet)
+    {
+        _packets++;
+        _bytes += packet.Data.Length;
+        switch (PacketDecoder.Decode(packet, out var segment))
+        {
+            case DecodeResult.Malformed:
+                _malformed++;
+                return;
+            case DecodeResult.Fragment:
+                _fragments++;
+                return;
+            case DecodeResult.Other:
+                return;
+        }
+        if (segment.Transport == Transport.Udp)
+        {
+            if (segment.Source.Port == 53 || segment.Destination.Port == 53 || segment.Source.Port == 5353) Dns(segment.Payload.Span);
+            return;
+        }
+        var key = segment.Source.CompareTo(segment.Destination) <= 0 ? (segment.Source, segment.Destination) : (segment.Destination, segment.Source);
+        if (!_streams.TryGetValue(key, out var stream))
+        {
+            stream = new MiningStream(key.Item1, key.Item2);
+            _streams[key] = stream;
+        }
+        if (segment.Time < stream.FirstSeen) stream.FirstSeen = segment.Time;
+        if (segment.Time > stream.LastSeen) stream.LastSeen = segment.Time;
+        if (segment.IsSyn && (segment.TcpFlags & Segment.Ack) == 0) stream.Client ??= segment.Source;
+        if (!stream.WantsData) return;
+        var side = stream.SideOf(segment.Source);
+        if (side.Ignored) return;
+        var time = segment.Time;
+        side.Tcp.Stream.Add(segment.Sequence, segment.IsSyn, segment.IsFin, segment.Payload.Span,
+            data => stream.Data(side, data, time), () => stream.Gap(side));
+    }
+
+    private void Dns(ReadOnlySpan<byte> payload)
+    {
+        if (DnsMessage.Parse(payload) is not { IsResponse: true } message) return;
+        foreach (var (name, address) in message.Answers) _names[address] = name;
+    }
+
+    public NetworkScanResult Result()
+    {
+        var findings = new List<NetworkFinding>();
+        foreach (var stream in _streams.Values.Where(s => s.Protocol is not null && s.Miner is not null)
+                     .GroupBy(s => (Host: s.Miner!.Value.Ip, Peer: s.Miner == s.A ? s.B : s.A)))
+        {
+            findings.Add(Finding(stream.Key.Host.ToString(), stream.Key.Peer, stream.ToList()));
+        }
+        var summary = new NetworkSummary
+        {
+            Files = _files, Packets = _packets, Bytes = _bytes, Flows = _streams.Count, Malformed = _malformed,
+            Fragments = _fragments, Problems = _problems,
+        };
+        return new NetworkScanResult([.. findings.OrderBy(f => f.Host, StringComparer.Ordinal).ThenBy(f => f.Peer, StringComparer.Ordinal)], summary);
+    }
+
+    private NetworkFinding Finding(string host, Endpoint peer, List<MiningStream> streams)
+    {
+        var first = streams.Min(s => s.FirstSeen);
+        var last = streams.Max(s => s.LastSeen);
+        var login = streams.Select(s => s.Login).LastOrDefault(l => l is not null);
+        var (wallet, worker) = Login.Split(login);
+        worker ??= streams.Select(s => s.WorkerField).FirstOrDefault(w => w is not null);
+        var protocol = streams.Select(s => s.Protocol!.Value).Max();
+        var algorithm = streams.Select(s => s.Algorithm).FirstOrDefault(a => a is not null) ?? AlgorithmFrom(protocol, wallet, streams);
+        var shares = streams.Sum(s => s.Shares);
+        var hashrate = Hashrate(streams, first, last);
+        var evidence = new List<NetworkEvidence>
+        {
+            new(ProtocolSignal(protocol), $"{Describe(protocol)} messages {string.Join(", ", streams.SelectMany(s => s.Methods).Distinct().Order(StringComparer.Ordinal))}"
+                + (shares > 0 ? $"; {shares} shares submitted" : "")),
+        };
+        if (login is not null) evidence.Add(new("login", $"logged in as {login}" + (streams.Select(s => s.Agent).FirstOrDefault(a => a is not null) is { } agent ? $" with agent {agent}" : "")));
+        var pool = PoolName(peer, streams, evidence);
+        var (power, energy) = Power(algorithm, hashrate?.Rate);
+        if (hashrate is { } h) evidence.Add(new("hashrate", h.How));
+        return new NetworkFinding
+        {
+            Host = host,
+            Peer = peer.ToString(),
+            Protocol = Name(protocol),
+            Pool = pool,
+            Worker = worker,
+            Wallet = wallet,
+            Agent = streams.Select(s => s.Agent).FirstOrDefault(a => a is not null),
+            Algorithm = algorithm,
+            FirstSeen = first,
+            LastSeen = last,
+            SharesSubmitted = shares,
+            EstHashrateHs = hashrate?.Rate is { } r ? Math.Round(r, 1) : null,
+            EstPowerKw = power,
+            EstKwhPerDay = energy,
+            Confidence = "high",
+            Evidence = evidence,
+        };
+    }
+
+    private string? PoolName(Endpoint peer, List<MiningStream> streams, List<NetworkEvidence> evidence)
+    {
+        var address = peer with { Port = 0 };
+        if (_names.TryGetValue(address, out var resolved))
+        {
+            var listed = pools.Match(resolved);
+            evidence.Add(new("dns", $"{peer.Ip} is {resolved} by a DNS answer in the capture" + (listed is not null ? $" (listed pool domain {listed})" : "")));
+            return resolved;
+        }
+        if (streams.Select(s => s.ServerName).FirstOrDefault(n => n is not null) is { } sni)
+        {
+            evidence.Add(new("tls_sni", $"TLS server name {sni}"));
+            return sni;
+        }
+        if (streams.Select(s => s.PoolHost).FirstOrDefault(n => n is not null) is { } named)
+        {
+            var listed = pools.Match(named);
+            evidence.Add(new("pool_name", $"the miner named the pool {named} in its subscribe" + (listed is not null ? $" (listed pool domain {listed})" : "")));
+            return named;
+        }
+        if (pools.IsListedEndpoint(peer.ToString()))
+        {
+            evidence.Add(new("pool_endpoint", $"{peer} is a listed pool endpoint"));
+            return peer.ToString();
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The hash rate the shares prove: the hashes each share is worth at the difficulty in force, summed, over the
+    /// time from the first share to the last (with one share fewer, as the interval before the first is unseen). A
+    /// rate the miner reports itself (eth_submitHashrate) is used when no difficulty was seen.
+    /// </summary>
+    private static (double Rate, string How)? Hashrate(List<MiningStream> streams, DateTimeOffset first, DateTimeOffset last)
+    {
+        var shares = streams.Sum(s => s.Shares);
+        var hashes = streams.Sum(s => s.ShareHashes);
+        var span = (streams.Max(s => s.LastShare) - streams.Min(s => s.FirstShare)).TotalSeconds;
+        if (shares >= 2 && hashes > 0 && span > 0)
+        {
+            var rate = hashes * (shares - 1) / shares / span;
+            return (rate, $"{shares} shares worth {hashes / shares:G4} hashes each over {span:0} s: {HashUnit.Format(rate)}");
+        }
+        if (streams.Select(s => s.ReportedHashrate).LastOrDefault(r => r is not null) is { } reported)
+            return (reported, $"the miner reported {HashUnit.Format(reported)} (eth_submitHashrate)");
+        return null;
+    }
+
+    /// <summary>Power at the median efficiency of the catalog's machines for the algorithm; null when it has none.</summary>
+    private (double? Kw, double? KwhPerDay) Power(string? algorithm, double? hashesPerSecond)
+    {
+        if (algorithm is null || hashesPerSecond is not { } rate) return (null, null);
+        var models = catalog.Filter(algorithm).ToList();
+        if (models.Count == 0) return (null, null);
+        var joulesPerHash = models.Select(m => m.JoulesPerHash).Order().ElementAt(models.Count / 2);
+        var kw = rate * joulesPerHash / 1000;
+        return (Math.Round(kw, 4), Math.Round(kw * 24, 3));
+    }
+
+    private static string? AlgorithmFrom(MiningProtocol protocol, string? wallet, List<MiningStream> streams)
+    {
+        if (protocol is MiningProtocol.EthProxy or MiningProtocol.EthereumStratum) return "Ethash";
+        if (wallet is not null && (wallet.StartsWith("t1", StringComparison.Ordinal) || wallet.StartsWith("t3", StringComparison.Ordinal) || wallet.StartsWith("zs1", StringComparison.Ordinal)))
+            return "Equihash";
+        if (streams.Any(s => s.Methods.Contains("mining.set_target")) && wallet is null) return null;
+        return null;
+    }
+
+    private static string Name(MiningProtocol p) => p switch
+    {
+        MiningProtocol.Stratum => "stratum",
+        MiningProtocol.EthereumStratum => "ethereum-stratum",
+        MiningProtocol.EthProxy => "ethproxy",
+        MiningProtocol.Xmrig => "xmrig-stratum",
+        _ => p.ToString(),
+    };
+
+    private static string ProtocolSignal(MiningProtocol p) => Name(p);
+
+    private static string Describe(MiningProtocol p) => p switch
+    {
+        MiningProtocol.Stratum => "Stratum v1",
+        MiningProtocol.EthereumStratum => "EthereumStratum/1.0.0",
+        MiningProtocol.EthProxy => "EthProxy (eth_ JSON-RPC)",
+        MiningProtocol.Xmrig => "Monero/xmrig stratum",
+        _ => p.ToString(),
+    };
+}

@@ -1,0 +1,105 @@
+namespace MinerWatch.Network.Flows;
+
+/// <summary>
+/// One direction of a TCP connection put back in order: segments are delivered by sequence number, retransmitted
+/// bytes once, and out-of-order segments held until the gap before them fills. A capture that starts mid-connection
+/// starts at the first segment seen. A gap that never fills (a packet the capture missed) is skipped once the data
+/// held behind it passes <see cref="MaxHeld"/>, and the consumer is told so it can resynchronise.
+/// </summary>
+internal sealed class TcpDirection
+{
+    public const int MaxHeld = 256 * 1024;
+    private uint _next;
+    private bool _started;
+    private SortedDictionary<uint, byte[]>? _held;
+    private int _heldBytes;
+
+    public long Delivered { get; private set; }
+    public int Gaps { get; private set; }
+
+    /// <summary>Adds a segment; calls <paramref name="deliver"/> with each run of in-order bytes and <paramref name="gap"/> when bytes were lost.</summary>
+    public void Add(uint sequence, bool syn, bool fin, ReadOnlySpan<byte> payload, DataHandler deliver, Action gap)
+    {
+        if (syn)
+        {
+            // The SYN takes one sequence number; data starts after it.
+            _next = sequence + 1;
+            _started = true;
+            sequence++;
+        }
+        if (payload.IsEmpty) return;
+        if (!_started)
+        {
+            _next = sequence;
+            _started = true;
+        }
+        var ahead = (int)(sequence - _next);
+        if (ahead > 0)
+        {
+            Hold(sequence, payload);
+            if (_heldBytes > MaxHeld) SkipGap(deliver, gap);
+            return;
+        }
+        // Bytes before _next were delivered already (a retransmission or an overlap).
+        var skip = -ahead;
+        if (skip >= payload.Length) return;
+        Emit(payload[skip..], deliver);
+        Drain(deliver);
+    }
+
+    private void Emit(ReadOnlySpan<byte> bytes, DataHandler deliver)
+    {
+        _next += (uint)bytes.Length;
+        Delivered += bytes.Length;
+        deliver(bytes);
+    }
+
+    private void Hold(uint sequence, ReadOnlySpan<byte> payload)
+    {
+        _held ??= new SortedDictionary<uint, byte[]>(SequenceOrder.Instance);
+        if (_held.TryGetValue(sequence, out var existing) && existing.Length >= payload.Length) return;
+        if (existing is not null) _heldBytes -= existing.Length;
+        _held[sequence] = payload.ToArray();
+        _heldBytes += payload.Length;
+    }
+
+    private void Drain(DataHandler deliver)
+    {
+        while (_held is { Count: > 0 })
+        {
+            var (sequence, bytes) = First(_held);
+            var ahead = (int)(sequence - _next);
+            if (ahead > 0) return;
+            _held.Remove(sequence);
+            _heldBytes -= bytes.Length;
+            var skip = -ahead;
+            if (skip < bytes.Length) Emit(bytes.AsSpan(skip), deliver);
+        }
+    }
+
+    private void SkipGap(DataHandler deliver, Action gap)
+    {
+        var (sequence, _) = First(_held!);
+        _next = sequence;
+        Gaps++;
+        gap();
+        Drain(deliver);
+    }
+
+    private static KeyValuePair<uint, byte[]> First(SortedDictionary<uint, byte[]> held)
+    {
+        using var e = held.GetEnumerator();
+        e.MoveNext();
+        return e.Current;
+    }
+
+    /// <summary>Sequence numbers wrap at 2^32; within one connection's window the signed difference orders them.</summary>
+    private sealed class SequenceOrder : IComparer<uint>
+    {
+        public static readonly SequenceOrder Instance = new();
+        public int Compare(uint x, uint y) => ((int)(x - y)).CompareTo(0);
+    }
+}
+
+/// <summary>Receives a run of in-order stream bytes; the span is valid only during the call.</summary>
+internal delegate void DataHandler(ReadOnlySpan<byte> data);

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+
+namespace MinerWatch.Network.Protocols;
+
+/// <summary>The mining protocol a message belongs to.</summary>
+public enum MiningProtocol
+{
+    /// <summary>Stratum v1 (mining.subscribe, authorize, notify, submit, ...).</summary>
+    Stratum,
+    /// <summary>NiceHash's EthereumStratum/1.0.0: Stratum v1 methods carrying Ethash work.</summary>
+    EthereumStratum,
+    /// <summary>EthProxy/Claymore: eth_submitLogin, eth_getWork, eth_submitWork, eth_submitHashrate over a TCP stream.</summary>
+    EthProxy,
+    /// <summary>The Monero/xmrig dialect: login, job, submit, keepalived.</summary>
+    Xmrig,
+}
+
+/// <summary>
+/// One JSON-RPC message that only mining speaks, read from a line of a TCP stream, with what it tells: which side is
+/// the miner, the login, the share difficulty, a submitted share. Messages of plain JSON-RPC are not mining and give
+/// null.
+/// </summary>
+public sealed record MiningMessage
+{
+    public required MiningProtocol Protocol { get; init; }
+    public required string Method { get; init; }
+    /// <summary>True when the miner sent it (subscribe, login, submit); false when the pool did (notify, job).</summary>
+    public required bool FromMiner { get; init; }
+    public bool IsShare { get; init; }
+    public string? Login { get; init; }
+    public string? WorkerField { get; init; }
+    public string? Agent { get; init; }
+    public string? Algorithm { get; init; }
+    /// <summary>Hashes a share at the current target is worth on average (difficulty x 2^32 for Stratum).</summary>
+    public double? HashesPerShare { get; init; }
+    /// <summary>A hash rate the miner reported itself (eth_submitHashrate), in hashes per second.</summary>
+    public double? ReportedHashrate { get; init; }
+    /// <summary>A pool host name the miner named in its subscribe (some miners send it).</summary>
+    public string? PoolHost { get; init; }
+
+    private static readonly HashSet<string> StratumFromMiner =
+    [
+        "mining.subscribe", "mining.authorize", "mining.configure", "mining.submit", "mining.extranonce.subscribe",
+        "mining.suggest_difficulty", "mining.suggest_target", "mining.get_transactions", "mining.multi_version",
+    ];
+    private static readonly HashSet<string> StratumFromPool =
+    [
+        "mining.notify", "mining.set_difficulty", "mining.set_target", "mining.set_extranonce", "mining.set_version_mask",
+        "client.reconnect", "client.show_message", "client.get_version",
+    ];
+
+    /// <summary>Parses one line; null when it is not JSON or not a mining message.</summary>
+    public static MiningMessage? Parse(ReadOnlySpan<byte> line)
+    {
+        // Cheap test first: nearly every line of ordinary traffic is rejected here without a JSON parse.
+        var start = line.IndexOfAnyExcept(" \t\r"u8);
+        if (start < 0 || line[start] != (byte)'{') return null;
+        if (line.IndexOf("\"method\""u8) < 0 && line.IndexOf("\"job\""u8) < 0) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(line.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            return document.RootElement.ValueKind == JsonValueKind.Object ? FromJson(document.RootElement) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static MiningMessage? FromJson(JsonElement root)
+    {
+        if (!root.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
+            return LoginReply(root);
+        var method = methodElement.GetString()!;
+        root.TryGetProperty("params", out var parameters);
+        if (StratumFromMiner.Contains(method) || StratumFromPool.Contains(method))
+            return Stratum(method, parameters, StratumFromMiner.Contains(method));
+        return method switch
+        {
+            "login" when parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("login", out _) => XmrigLogin(parameters),
+            "job" when parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("job_id", out _) => XmrigJob(parameters, "job", fromMiner: false),
+            "submit" when parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("job_id", out _) && parameters.TryGetProperty("nonce", out _) =>
+                new MiningMessage { Protocol = MiningProtocol.Xmrig, Method = "submit", FromMiner = true, IsShare = true },
+            "keepalived" => new MiningMessage { Protocol = MiningProtocol.Xmrig, Method = "keepalived", FromMiner = true },
+            "eth_submitLogin" => new MiningMessage
+            {
+                Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, Login = FirstString(parameters),
+                WorkerField = root.TryGetProperty("worker", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null,
+                Algorithm = "Ethash",
+            },
+            "eth_getWork" => new MiningMessage { Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, Algorithm = "Ethash" },
+            "eth_submitWork" => new MiningMessage { Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, IsShare = true, Algorithm = "Ethash" },
+            "eth_submitHashrate" => new MiningMessage
+            {
+                Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, Algorithm = "Ethash",
+                ReportedHashrate = HexNumber(FirstString(parameters)),
+            },
+            _ => null,
+        };
+    }
+
+    private static MiningMessage Stratum(string method, JsonElement parameters, bool fromMiner)
+    {
+        var message = new MiningMessage { Protocol = MiningProtocol.Stratum, Method = method, FromMiner = fromMiner, IsShare = method == "mining.submit" };
+        switch (method)
+        {
+            case "mining.subscribe":
+                var agent = FirstString(parameters);
+                var ethereum = parameters.ValueKind == JsonValueKind.Array && parameters.EnumerateArray().Any(p => p.ValueKind == JsonValueKind.String && p.GetString()!.StartsWith("EthereumStratum/", StringComparison.Ordinal));
+                string? host = null;
+                // Some miners (EWBF, ccminer) send the pool's host name and port as the third and fourth parameters.
+                if (parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() >= 3 && parameters[2].ValueKind == JsonValueKind.String)
+                    host = parameters[2].GetString();
+                return message with
+                {
+                    Protocol = ethereum ? MiningProtocol.EthereumStratum : MiningProtocol.Stratum,
+                    Agent = agent,
+                    PoolHost = host is { Length: > 0 } && host.Contains('.') ? host : null,
+                    Algorithm = ethereum ? "Ethash" : null,
+                };
+            case "mining.authorize":
+                return message with { Login = FirstString(parameters) };
+            case "mining.set_difficulty":
+                var difficulty = parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > 0 && parameters[0].ValueKind == JsonValueKind.Number
+                    ? parameters[0].GetDouble() : double.NaN;
+                return difficulty > 0 ? message with { HashesPerShare = difficulty * 4294967296.0 } : message;
+            case "mining.set_target":
+                // A 256-bit target (ZCash and Ethereum stratum): a share is worth 2^256 / target hashes.
+                var target = HexBig(FirstString(parameters));
+                return target > 0 ? message with { HashesPerShare = Math.Pow(2, 256) / (double)target } : message;
+            default:
+                return message;
+        }
+    }
+
+    private static MiningMessage XmrigLogin(JsonElement parameters)
+    {
+        var message = new MiningMessage
+        {
+            Protocol = MiningProtocol.Xmrig, Method = "login", FromMiner = true,
+            Login = String(parameters, "login"),
+            Agent = String(parameters, "agent"),
+            WorkerField = String(parameters, "rigid") is { Length: > 0 } rig ? rig : null,
+        };
+        return message;
+    }
+
+    /// <summary>A pool's reply to a login carries the first job; it identifies the pool side on its own.</summary>
+    private static MiningMessage? LoginReply(JsonElement root)
+    {
+        if (!root.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Object) return null;
+        if (!result.TryGetProperty("job", out var job) || job.ValueKind != JsonValueKind.Object || !job.TryGetProperty("job_id", out _)) return null;
+        return XmrigJob(job, "login reply", fromMiner: false);
+    }
+
+    private static MiningMessage? XmrigJob(JsonElement job, string method, bool fromMiner)
+    {
+        if (!job.TryGetProperty("blob", out var blob) || blob.ValueKind != JsonValueKind.String) return null;
+        var target = String(job, "target");
+        double? hashes = null;
+        if (target is { Length: 8 or 16 } && target.All(Uri.IsHexDigit))
+        {
+            // Little-endian hex: 4 bytes are compared with the top 32 bits of the hash, 8 bytes with the top 64.
+            var t = BinaryLittle(Convert.FromHexString(target));
+            if (t > 0) hashes = Math.Pow(2, 4 * target.Length) / t;
+        }
+        return new MiningMessage
+        {
+            Protocol = MiningProtocol.Xmrig, Method = method, FromMiner = fromMiner,
+            Algorithm = String(job, "algo"), HashesPerShare = hashes,
+        };
+    }
+
+    private static double BinaryLittle(byte[] bytes)
+    {
+        double value = 0;
+        for (var i = bytes.Length - 1; i >= 0; i--) value = value * 256 + bytes[i];
+        return value;
+    }
+
+    private static string? String(JsonElement o, string name) =>
+        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string? FirstString(JsonElement parameters) =>
+        parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > 0 && parameters[0].ValueKind == JsonValueKind.String
+            ? parameters[0].GetString() : null;
+
+    private static double? HexNumber(string? hex)
+    {
+        var big = HexBig(hex);
+        return big > 0 ? (double)big : null;
+    }
+
+    private static BigInteger HexBig(string? hex)
+    {
+        if (string.IsNullOrEmpty(hex)) return BigInteger.Zero;
+        var digits = hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? hex[2..] : hex;
+        return BigInteger.TryParse("0" + digits, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value) ? value : BigInteger.Zero;
+    }
+}
