@@ -1,8 +1,8 @@
 using MinerWatch.Energy.Catalog;
 using MinerWatch.Network.Capture;
 using MinerWatch.Network.Packets;
-using MinerWatch.Network.Protocols;
 using MinerWatch.Network.Pools;
+using MinerWatch.Network.Protocols;
 
 namespace MinerWatch.Network.Detection;
 
@@ -84,8 +84,13 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         }
         var summary = new NetworkSummary
         {
-            Files = _files, Packets = _packets, Bytes = _bytes, Flows = _streams.Count, Malformed = _malformed,
-            Fragments = _fragments, Problems = _problems,
+            Files = _files,
+            Packets = _packets,
+            Bytes = _bytes,
+            Flows = _streams.Count,
+            Malformed = _malformed,
+            Fragments = _fragments,
+            Problems = _problems,
         };
         return new NetworkScanResult([.. findings.OrderBy(f => f.Host, StringComparer.Ordinal).ThenBy(f => f.Peer, StringComparer.Ordinal)], summary);
     }

@@ -86,7 +86,10 @@ public sealed record MiningMessage
             "keepalived" => new MiningMessage { Protocol = MiningProtocol.Xmrig, Method = "keepalived", FromMiner = true },
             "eth_submitLogin" => new MiningMessage
             {
-                Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, Login = FirstString(parameters),
+                Protocol = MiningProtocol.EthProxy,
+                Method = method,
+                FromMiner = true,
+                Login = FirstString(parameters),
                 WorkerField = root.TryGetProperty("worker", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null,
                 Algorithm = "Ethash",
             },
@@ -94,7 +97,10 @@ public sealed record MiningMessage
             "eth_submitWork" => new MiningMessage { Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, IsShare = true, Algorithm = "Ethash" },
             "eth_submitHashrate" => new MiningMessage
             {
-                Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, Algorithm = "Ethash",
+                Protocol = MiningProtocol.EthProxy,
+                Method = method,
+                FromMiner = true,
+                Algorithm = "Ethash",
                 ReportedHashrate = HexNumber(FirstString(parameters)),
             },
             _ => null,
@@ -139,7 +145,9 @@ public sealed record MiningMessage
     {
         var message = new MiningMessage
         {
-            Protocol = MiningProtocol.Xmrig, Method = "login", FromMiner = true,
+            Protocol = MiningProtocol.Xmrig,
+            Method = "login",
+            FromMiner = true,
             Login = String(parameters, "login"),
             Agent = String(parameters, "agent"),
             WorkerField = String(parameters, "rigid") is { Length: > 0 } rig ? rig : null,
@@ -168,8 +176,11 @@ public sealed record MiningMessage
         }
         return new MiningMessage
         {
-            Protocol = MiningProtocol.Xmrig, Method = method, FromMiner = fromMiner,
-            Algorithm = String(job, "algo"), HashesPerShare = hashes,
+            Protocol = MiningProtocol.Xmrig,
+            Method = method,
+            FromMiner = fromMiner,
+            Algorithm = String(job, "algo"),
+            HashesPerShare = hashes,
         };
     }
 
