@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace MinerWatch.Cli.Tests;
+
+public class NetCommandTests
+{
+    private static readonly string MiningCapture = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../MinerWatch.Network.Tests/Captures/ndpi-mining.pcapng"));
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Json_output_has_the_findings_and_the_summary()
+    {
+        var (code, output, _) = Run("net", "scan", MiningCapture, "--format", "json");
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var findings = json.RootElement.GetProperty("findings");
+        Assert.Equal(4, findings.GetArrayLength());
+        var first = findings[0];
+        Assert.Equal("147.229.13.222", first.GetProperty("host").GetString());
+        Assert.Equal("185.71.66.39:9999", first.GetProperty("peer").GetString());
+        Assert.Equal("tester.worker1", first.GetProperty("worker").GetString());
+        Assert.Equal(673, json.RootElement.GetProperty("summary").GetProperty("packets").GetInt64());
+        Assert.Equal(4, json.RootElement.GetProperty("summary").GetProperty("flows").GetInt64());
+    }
+
+    [Fact]
+    public void Internal_range_narrows_the_report_to_its_hosts()
+    {
+        var (code, output, _) = Run("net", "scan", MiningCapture, "--internal", "192.168.2.0/24", "--format", "csv");
+
+        Assert.Equal(0, code);
+        var hosts = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]).ToList();
+        Assert.Equal(["192.168.2.148", "192.168.2.148", "192.168.2.92"], hosts);
+    }
+
+    [Fact]
+    public void Bad_range_and_a_file_that_is_not_a_capture_exit_with_2()
+    {
+        var (code, _, err) = Run("net", "scan", MiningCapture, "--internal", "192.168.2.0/99");
+        Assert.Equal(2, code);
+        Assert.Contains("--internal 192.168.2.0/99: not a CIDR range such as 10.0.0.0/8", err);
+
+        var text = Path.Combine(Path.GetTempPath(), $"not-a-capture-{Guid.NewGuid():N}.pcap");
+        File.WriteAllText(text, "hello");
+        try
+        {
+            (code, _, err) = Run("net", "scan", text);
+            Assert.Equal(2, code);
+            Assert.Contains("not a pcap or pcapng capture (first bytes 68656C6C)", err);
+        }
+        finally
+        {
+            File.Delete(text);
+        }
+    }
+}
