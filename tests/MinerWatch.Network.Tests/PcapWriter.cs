@@ -1,0 +1,89 @@
+using System.Buffers.Binary;
+using System.Net;
+
+namespace MinerWatch.Network.Tests;
+
+/// <summary>Writes small test captures: classic pcap in either byte order and time unit, Ethernet frames with optional VLAN tags, IPv4 or IPv6, TCP.</summary>
+internal sealed class PcapWriter
+{
+    private readonly MemoryStream _out = new();
+    private readonly bool _bigEndian;
+    private readonly bool _nanoseconds;
+
+    public PcapWriter(bool bigEndian, bool nanoseconds)
+    {
+        _bigEndian = bigEndian;
+        _nanoseconds = nanoseconds;
+        U32(nanoseconds ? 0xA1B23C4D : 0xA1B2C3D4);
+        U16(2);
+        U16(4);
+        U32(0);
+        U32(0);
+        U32(65535);
+        U32(1); // Ethernet
+    }
+
+    public byte[] Bytes => _out.ToArray();
+
+    public void Tcp(DateTimeOffset time, IPEndPoint from, IPEndPoint to, uint sequence, byte flags, string payload, ushort? vlan = null)
+    {
+        var data = System.Text.Encoding.ASCII.GetBytes(payload);
+        var tcp = new byte[20 + data.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, (ushort)from.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), (ushort)to.Port);
+        BinaryPrimitives.WriteUInt32BigEndian(tcp.AsSpan(4), sequence);
+        tcp[12] = 5 << 4;
+        tcp[13] = flags;
+        data.CopyTo(tcp, 20);
+        var v6 = from.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        byte[] ip;
+        if (v6)
+        {
+            ip = new byte[40 + tcp.Length];
+            ip[0] = 0x60;
+            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(4), (ushort)tcp.Length);
+            ip[6] = 6;
+            ip[7] = 64;
+            from.Address.GetAddressBytes().CopyTo(ip, 8);
+            to.Address.GetAddressBytes().CopyTo(ip, 24);
+            tcp.CopyTo(ip, 40);
+        }
+        else
+        {
+            ip = new byte[20 + tcp.Length];
+            ip[0] = 0x45;
+            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
+            ip[8] = 64;
+            ip[9] = 6;
+            from.Address.GetAddressBytes().CopyTo(ip, 12);
+            to.Address.GetAddressBytes().CopyTo(ip, 16);
+            tcp.CopyTo(ip, 20);
+        }
+        var header = new List<byte>(new byte[12]);
+        if (vlan is { } id) header.AddRange([0x81, 0x00, (byte)(id >> 8), (byte)id]);
+        header.AddRange(v6 ? [0x86, 0xDD] : [0x08, 0x00]);
+        var frame = header.Concat(ip).ToArray();
+        var ticks = (time - DateTimeOffset.UnixEpoch).Ticks;
+        U32((uint)(ticks / TimeSpan.TicksPerSecond));
+        U32((uint)(_nanoseconds ? ticks % TimeSpan.TicksPerSecond * 100 : ticks % TimeSpan.TicksPerSecond / 10));
+        U32((uint)frame.Length);
+        U32((uint)frame.Length);
+        _out.Write(frame);
+    }
+
+    private void U32(uint v)
+    {
+        Span<byte> b = stackalloc byte[4];
+        if (_bigEndian) BinaryPrimitives.WriteUInt32BigEndian(b, v);
+        else BinaryPrimitives.WriteUInt32LittleEndian(b, v);
+        _out.Write(b);
+    }
+
+    private void U16(ushort v)
+    {
+        Span<byte> b = stackalloc byte[2];
+        if (_bigEndian) BinaryPrimitives.WriteUInt16BigEndian(b, v);
+        else BinaryPrimitives.WriteUInt16LittleEndian(b, v);
+        _out.Write(b);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using MinerWatch.Network.Capture;
+using MinerWatch.Network.Detection;
+
+namespace MinerWatch.Network.Tests;
+
+public class WrittenCaptureTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private static NetworkScanResult Scan(byte[] capture)
+    {
+        var scanner = new NetworkScanner();
+        using var reader = CaptureReader.Open(new MemoryStream(capture), "test");
+        while (reader.TryRead(out var packet)) scanner.Add(packet);
+        return scanner.Result();
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Stratum_over_ipv6_with_a_vlan_tag_and_segments_out_of_order_is_found_in_every_pcap_variant(bool bigEndian, bool nanoseconds)
+    {
+        var miner = new IPEndPoint(IPAddress.Parse("2001:db8::15"), 50123);
+        var pool = new IPEndPoint(IPAddress.Parse("2001:db8:ffff::3"), 4444);
+        var w = new PcapWriter(bigEndian, nanoseconds);
+        const string subscribe = "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"cgminer/4.12\"]}\n";
+        const string authorizeStart = "{\"id\":2,\"method\":\"mining.auth";
+        const string authorizeEnd = "orize\",\"params\":[\"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq.lab3\",\"x\"]}\n";
+        w.Tcp(Start, miner, pool, 1000, 0x02, "", vlan: 20);
+        w.Tcp(Start.AddMilliseconds(1), miner, pool, 1001, 0x18, subscribe, vlan: 20);
+        // The second half of authorize arrives before the first, and the first is then sent again.
+        var second = 1001u + (uint)subscribe.Length;
+        w.Tcp(Start.AddMilliseconds(3), miner, pool, second + (uint)authorizeStart.Length, 0x18, authorizeEnd, vlan: 20);
+        w.Tcp(Start.AddMilliseconds(4), miner, pool, second, 0x18, authorizeStart, vlan: 20);
+        w.Tcp(Start.AddMilliseconds(5), miner, pool, second, 0x18, authorizeStart, vlan: 20);
+        w.Tcp(Start.AddMilliseconds(6), pool, miner, 9000, 0x18, "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[1024]}\n", vlan: 20);
+        var at = second + (uint)(authorizeStart.Length + authorizeEnd.Length);
+        for (var i = 0; i < 11; i++)
+        {
+            var submit = $"{{\"id\":{10 + i},\"method\":\"mining.submit\",\"params\":[\"bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq.lab3\",\"j{i}\",\"00000000\",\"5f5e1000\",\"deadbeef\"]}}\n";
+            w.Tcp(Start.AddSeconds(10 + 10 * i), miner, pool, at, 0x18, submit, vlan: 20);
+            at += (uint)submit.Length;
+        }
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("2001:db8::15", finding.Host);
+        Assert.Equal("[2001:db8:ffff::3]:4444", finding.Peer);
+        Assert.Equal("stratum", finding.Protocol);
+        Assert.Equal("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", finding.Wallet);
+        Assert.Equal("lab3", finding.Worker);
+        Assert.Equal("cgminer/4.12", finding.Agent);
+        Assert.Equal(11, finding.SharesSubmitted);
+        Assert.Equal(Start, finding.FirstSeen);
+        // 11 shares of difficulty 1024 (1024 x 2^32 hashes each) over 100 s, counted as 10 intervals.
+        Assert.Equal(1024 * 4294967296.0 * 10 / 100, finding.EstHashrateHs!.Value, 0);
+    }
+
+    [Fact]
+    public void A_capture_begun_mid_session_is_found_from_jobs_and_submits_alone()
+    {
+        var miner = new IPEndPoint(IPAddress.Parse("10.1.2.3"), 40000);
+        var pool = new IPEndPoint(IPAddress.Parse("198.51.100.7"), 443);
+        var w = new PcapWriter(false, false);
+        // The capture starts inside a line; the pool then pushes a job and the miner submits.
+        w.Tcp(Start, pool, miner, 5000, 0x18, "b\":\"0707\",\"job_id\":\"1\"}}\n{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":{\"blob\":\"0707ab\",\"job_id\":\"2\",\"target\":\"b88d0600\",\"algo\":\"rx/0\"}}\n");
+        w.Tcp(Start.AddSeconds(30), miner, pool, 100, 0x18, "{\"id\":7,\"jsonrpc\":\"2.0\",\"method\":\"submit\",\"params\":{\"id\":\"a\",\"job_id\":\"2\",\"nonce\":\"01000000\",\"result\":\"ff\"}}\n");
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("10.1.2.3", finding.Host);
+        Assert.Equal("198.51.100.7:443", finding.Peer);
+        Assert.Equal("xmrig-stratum", finding.Protocol);
+        Assert.Equal("rx/0", finding.Algorithm);
+        Assert.Null(finding.Wallet);
+        Assert.Equal(1, finding.SharesSubmitted);
+    }
+
+    [Fact]
+    public void Json_rpc_that_is_not_mining_gives_no_finding()
+    {
+        var client = new IPEndPoint(IPAddress.Parse("10.0.0.8"), 51000);
+        var node = new IPEndPoint(IPAddress.Parse("10.0.0.9"), 8545);
+        var w = new PcapWriter(false, false);
+        w.Tcp(Start, client, node, 1, 0x18, "{\"jsonrpc\":\"2.0\",\"method\":\"eth_blockNumber\",\"params\":[],\"id\":1}\n");
+        w.Tcp(Start, node, client, 1, 0x18, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10d4f\"}\n");
+        w.Tcp(Start, client, node, 70, 0x18, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"submit\":1}}\n");
+
+        Assert.Empty(Scan(w.Bytes).Findings);
+    }
+}
