@@ -25,9 +25,59 @@ internal sealed class PcapWriter
 
     public byte[] Bytes => _out.ToArray();
 
-    public void Tcp(DateTimeOffset time, IPEndPoint from, IPEndPoint to, uint sequence, byte flags, string payload, ushort? vlan = null)
+    public void Tcp(DateTimeOffset time, IPEndPoint from, IPEndPoint to, uint sequence, byte flags, string payload, ushort? vlan = null) =>
+        Tcp(time, from, to, sequence, flags, System.Text.Encoding.ASCII.GetBytes(payload), vlan);
+
+    public void Udp(DateTimeOffset time, IPEndPoint from, IPEndPoint to, byte[] data)
     {
-        var data = System.Text.Encoding.ASCII.GetBytes(payload);
+        var udp = new byte[8 + data.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(udp, (ushort)from.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(2), (ushort)to.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(4), (ushort)udp.Length);
+        data.CopyTo(udp, 8);
+        Frame(time, from, to, 17, udp, null);
+    }
+
+    /// <summary>A DNS response for one A record.</summary>
+    public static byte[] DnsAnswer(string name, IPAddress address)
+    {
+        var m = new List<byte> { 0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0 };
+        foreach (var label in name.Split('.'))
+        {
+            m.Add((byte)label.Length);
+            m.AddRange(System.Text.Encoding.ASCII.GetBytes(label));
+        }
+        m.AddRange([0, 0, 1, 0, 1]);
+        m.AddRange([0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+        m.AddRange(address.GetAddressBytes());
+        return [.. m];
+    }
+
+    /// <summary>A TLS 1.2-style ClientHello record carrying a server name.</summary>
+    public static byte[] ClientHello(string serverName)
+    {
+        var name = System.Text.Encoding.ASCII.GetBytes(serverName);
+        var sni = new List<byte>();
+        sni.AddRange([0, 0]); // extension type server_name
+        var listLength = 3 + name.Length;
+        sni.AddRange([(byte)((listLength + 2) >> 8), (byte)(listLength + 2), (byte)(listLength >> 8), (byte)listLength, 0, (byte)(name.Length >> 8), (byte)name.Length]);
+        sni.AddRange(name);
+        var body = new List<byte> { 3, 3 };
+        body.AddRange(new byte[32]);
+        body.Add(0); // session id
+        body.AddRange([0, 2, 0x13, 0x01]); // one cipher suite
+        body.AddRange([1, 0]); // null compression
+        body.AddRange([(byte)(sni.Count >> 8), (byte)sni.Count]);
+        body.AddRange(sni);
+        var handshake = new List<byte> { 1, 0, (byte)(body.Count >> 8), (byte)body.Count };
+        handshake.AddRange(body);
+        var record = new List<byte> { 0x16, 3, 1, (byte)(handshake.Count >> 8), (byte)handshake.Count };
+        record.AddRange(handshake);
+        return [.. record];
+    }
+
+    public void Tcp(DateTimeOffset time, IPEndPoint from, IPEndPoint to, uint sequence, byte flags, byte[] data, ushort? vlan = null)
+    {
         var tcp = new byte[20 + data.Length];
         BinaryPrimitives.WriteUInt16BigEndian(tcp, (ushort)from.Port);
         BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), (ushort)to.Port);
@@ -35,6 +85,11 @@ internal sealed class PcapWriter
         tcp[12] = 5 << 4;
         tcp[13] = flags;
         data.CopyTo(tcp, 20);
+        Frame(time, from, to, 6, tcp, vlan);
+    }
+
+    private void Frame(DateTimeOffset time, IPEndPoint from, IPEndPoint to, byte protocol, byte[] tcp, ushort? vlan)
+    {
         var v6 = from.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
         byte[] ip;
         if (v6)
@@ -42,7 +97,7 @@ internal sealed class PcapWriter
             ip = new byte[40 + tcp.Length];
             ip[0] = 0x60;
             BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(4), (ushort)tcp.Length);
-            ip[6] = 6;
+            ip[6] = protocol;
             ip[7] = 64;
             from.Address.GetAddressBytes().CopyTo(ip, 8);
             to.Address.GetAddressBytes().CopyTo(ip, 24);
@@ -54,7 +109,7 @@ internal sealed class PcapWriter
             ip[0] = 0x45;
             BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
             ip[8] = 64;
-            ip[9] = 6;
+            ip[9] = protocol;
             from.Address.GetAddressBytes().CopyTo(ip, 12);
             to.Address.GetAddressBytes().CopyTo(ip, 16);
             tcp.CopyTo(ip, 20);

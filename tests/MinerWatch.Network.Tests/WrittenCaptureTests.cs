@@ -91,4 +91,76 @@ public class WrittenCaptureTests
 
         Assert.Empty(Scan(w.Bytes).Findings);
     }
+
+    [Fact]
+    public void Stratum_over_tls_is_found_by_its_server_name_or_the_dns_answer_for_the_pool()
+    {
+        var laptop = new IPEndPoint(IPAddress.Parse("10.20.0.44"), 53000);
+        var resolver = new IPEndPoint(IPAddress.Parse("10.20.0.1"), 53);
+        var pool = new IPEndPoint(IPAddress.Parse("203.0.113.5"), 443);
+        var other = new IPEndPoint(IPAddress.Parse("203.0.113.9"), 443);
+        var w = new PcapWriter(false, false);
+        w.Udp(Start, resolver, new IPEndPoint(laptop.Address, 40001), PcapWriter.DnsAnswer("xmr.pool.minergate.com", pool.Address));
+        // One connection names the pool in its hello; another reaches the address the DNS answer gave, naming nothing.
+        w.Tcp(Start.AddSeconds(1), laptop, pool, 77, 0x02, "");
+        w.Tcp(Start.AddSeconds(1.1), laptop, pool, 78, 0x18, PcapWriter.ClientHello("xmr.pool.minergate.com"));
+        w.Tcp(Start.AddSeconds(2), new IPEndPoint(laptop.Address, 53001), other, 5, 0x18, PcapWriter.ClientHello("www.example.org"));
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("10.20.0.44", finding.Host);
+        Assert.Equal("203.0.113.5:443", finding.Peer);
+        Assert.Equal("tls", finding.Protocol);
+        Assert.Equal("xmr.pool.minergate.com", finding.Pool);
+        Assert.Equal("medium", finding.Confidence);
+        Assert.Equal("dns: 203.0.113.5 is xmr.pool.minergate.com by a DNS answer in the capture (listed pool domain xmr.pool.minergate.com)",
+            $"{finding.Evidence[0].Signal}: {finding.Evidence[0].Detail}");
+    }
+
+    [Fact]
+    public void Encrypted_miner_on_a_pool_port_is_a_low_confidence_lead_from_its_flow_shape()
+    {
+        var rig = new IPEndPoint(IPAddress.Parse("172.16.5.5"), 41000);
+        var pool = new IPEndPoint(IPAddress.Parse("198.51.100.20"), 14444);
+        var w = new PcapWriter(false, false);
+        var rng = new Random(3);
+        uint up = 1, down = 1;
+        for (var i = 0; i < 30; i++)
+        {
+            var job = new byte[180 + rng.Next(40)];
+            rng.NextBytes(job);
+            w.Tcp(Start.AddSeconds(20 * i), pool, rig, down, 0x18, job);
+            down += (uint)job.Length;
+            var share = new byte[120 + rng.Next(20)];
+            rng.NextBytes(share);
+            w.Tcp(Start.AddSeconds(20 * i + 7), rig, pool, up, 0x18, share);
+            up += (uint)share.Length;
+        }
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("172.16.5.5", finding.Host);
+        Assert.Equal("198.51.100.20:14444", finding.Peer);
+        Assert.Equal("unknown", finding.Protocol);
+        Assert.Equal("low", finding.Confidence);
+        Assert.Equal("flow_shape", Assert.Single(finding.Evidence).Signal);
+    }
+
+    [Fact]
+    public void The_same_shape_on_a_web_port_is_not_reported()
+    {
+        var client = new IPEndPoint(IPAddress.Parse("172.16.5.6"), 41001);
+        var server = new IPEndPoint(IPAddress.Parse("198.51.100.21"), 443);
+        var w = new PcapWriter(false, false);
+        uint up = 1, down = 1;
+        for (var i = 0; i < 30; i++)
+        {
+            w.Tcp(Start.AddSeconds(20 * i), server, client, down, 0x18, new byte[200]);
+            down += 200;
+            w.Tcp(Start.AddSeconds(20 * i + 7), client, server, up, 0x18, new byte[130]);
+            up += 130;
+        }
+
+        Assert.Empty(Scan(w.Bytes).Findings);
+    }
 }

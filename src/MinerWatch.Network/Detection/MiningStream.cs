@@ -41,6 +41,8 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
 
     public Side SideOf(Endpoint source) => source == _a.Endpoint ? _a : _b;
 
+    public Side Other(Side side) => side == _a ? _b : _a;
+
     public void Data(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
     {
         if (side.Ignored) return;
@@ -132,7 +134,22 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
 
     internal sealed class Side(Endpoint endpoint)
     {
+        private const int KeptSizes = 256;
         public Endpoint Endpoint { get; } = endpoint;
+        /// <summary>Segments that carried data, and their bytes: the shape of the flow when its content cannot be read.</summary>
+        public long DataSegments { get; private set; }
+        public long DataBytes { get; private set; }
+        /// <summary>The first payload sizes (a sample for the median).</summary>
+        public List<int> Sizes { get; } = [];
+
+        public void Count(int payload)
+        {
+            if (payload == 0) return;
+            DataSegments++;
+            DataBytes += payload;
+            if (Sizes.Count < KeptSizes) Sizes.Add(payload);
+        }
+
         public TcpDirectionState Tcp { get; } = new();
         public List<byte> Line { get; } = [];
         public bool Classified { get; set; }

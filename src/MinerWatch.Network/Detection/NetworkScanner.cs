@@ -60,9 +60,9 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         if (segment.Time < stream.FirstSeen) stream.FirstSeen = segment.Time;
         if (segment.Time > stream.LastSeen) stream.LastSeen = segment.Time;
         if (segment.IsSyn && (segment.TcpFlags & Segment.Ack) == 0) stream.Client ??= segment.Source;
-        if (!stream.WantsData) return;
         var side = stream.SideOf(segment.Source);
-        if (side.Ignored) return;
+        side.Count(segment.Payload.Length);
+        if (!stream.WantsData || side.Ignored) return;
         var time = segment.Time;
         side.Tcp.Stream.Add(segment.Sequence, segment.IsSyn, segment.IsFin, segment.Payload.Span,
             data => stream.Data(side, data, time), () => stream.Gap(side));
@@ -82,6 +82,13 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         {
             findings.Add(Finding(stream.Key.Host.ToString(), stream.Key.Peer, stream.ToList()));
         }
+        var mining = findings.Select(f => (f.Host, f.Peer)).ToHashSet();
+        foreach (var group in _streams.Values.Where(s => s.Protocol is null).Select(s => (Stream: s, Suspect: Unreadable(s))).Where(x => x.Suspect is not null)
+                     .GroupBy(x => (Host: x.Suspect!.Value.Host.Ip, Peer: x.Suspect!.Value.Peer)))
+        {
+            if (mining.Contains((group.Key.Host.ToString(), group.Key.Peer.ToString()))) continue;
+            findings.Add(UnreadableFinding(group.Key.Host.ToString(), group.Key.Peer, [.. group.Select(x => x.Stream)]));
+        }
         var summary = new NetworkSummary
         {
             Files = _files,
@@ -93,6 +100,74 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             Problems = _problems,
         };
         return new NetworkScanResult([.. findings.OrderBy(f => f.Host, StringComparer.Ordinal).ThenBy(f => f.Peer, StringComparer.Ordinal)], summary);
+    }
+
+    /// <summary>
+    /// A connection whose content is not readable as mining (TLS, or another encoding) but whose peer is a pool by
+    /// name (TLS server name, a DNS answer for a listed domain, a listed endpoint), or whose shape is a miner's on a
+    /// miner's port. The client side is the host: the side that sent the SYN, else the side with the higher port.
+    /// </summary>
+    private (Endpoint Host, Endpoint Peer)? Unreadable(MiningStream s)
+    {
+        var client = s.Client ?? (s.A.Port > s.B.Port ? s.A : s.B);
+        var server = client == s.A ? s.B : s.A;
+        if (PoolByName(server, s) is not null) return (client, server);
+        return FlowShape(s, client) is not null && MinerPorts.Contains(server.Port) ? (client, server) : null;
+    }
+
+    /// <summary>Ports that miners' pools use and little else does (Falco's miner port list without 25, 80-ish web ports and 8333).</summary>
+    private static readonly HashSet<int> MinerPorts = [3333, 3334, 3335, 3336, 3357, 4444, 5555, 5556, 5588, 5730, 6099, 6666, 7777, 7778, 8899, 9332, 9999, 14433, 14444, 45560, 45700];
+
+    /// <summary>
+    /// A miner's connection: open for minutes, both sides sending many small messages (jobs pushed, shares sent back),
+    /// a few kilobytes a minute at most. Returns the description, or null.
+    /// </summary>
+    private static string? FlowShape(MiningStream s, Endpoint client)
+    {
+        var up = s.SideOf(client);
+        var down = s.Other(up);
+        var seconds = (s.LastSeen - s.FirstSeen).TotalSeconds;
+        if (seconds < 120 || up.DataSegments < 5 || down.DataSegments < 5) return null;
+        var upMedian = Median(up.Sizes);
+        var downMedian = Median(down.Sizes);
+        var bytesPerMinute = (up.DataBytes + down.DataBytes) / (seconds / 60);
+        if (upMedian > 600 || downMedian > 1500 || bytesPerMinute > 20_000) return null;
+        return $"open {seconds:0} s with {up.DataSegments} small messages up (median {upMedian} B) and {down.DataSegments} down (median {downMedian} B), {bytesPerMinute:0} B a minute";
+    }
+
+    private static int Median(List<int> sizes)
+    {
+        var sorted = sizes.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+    }
+
+    private string? PoolByName(Endpoint server, MiningStream s)
+    {
+        if (s.ServerName is { } sni && pools.Match(sni) is not null) return sni;
+        if (_names.TryGetValue(server with { Port = 0 }, out var name) && pools.Match(name) is not null) return name;
+        return pools.IsListedEndpoint(server.ToString()) ? server.ToString() : null;
+    }
+
+    private NetworkFinding UnreadableFinding(string host, Endpoint peer, List<MiningStream> streams)
+    {
+        var evidence = new List<NetworkEvidence>();
+        var pool = PoolName(peer, streams, evidence);
+        var listed = streams.Select(s => PoolByName(peer, s)).FirstOrDefault(n => n is not null);
+        var shape = streams.Select(s => FlowShape(s, s.SideOf(s.A == peer ? s.B : s.A).Endpoint)).FirstOrDefault(d => d is not null);
+        if (shape is not null) evidence.Add(new("flow_shape", shape));
+        var tls = streams.Any(s => s.ServerName is not null);
+        return new NetworkFinding
+        {
+            Host = host,
+            Peer = peer.ToString(),
+            Protocol = tls ? "tls" : "unknown",
+            Pool = pool,
+            FirstSeen = streams.Min(s => s.FirstSeen),
+            LastSeen = streams.Max(s => s.LastSeen),
+            // A listed pool name with a miner's flow shape is near certain; either alone is a lead to check.
+            Confidence = listed is not null && shape is not null ? "high" : listed is not null ? "medium" : "low",
+            Evidence = evidence,
+        };
     }
 
     private NetworkFinding Finding(string host, Endpoint peer, List<MiningStream> streams)
@@ -147,7 +222,8 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         }
         if (streams.Select(s => s.ServerName).FirstOrDefault(n => n is not null) is { } sni)
         {
-            evidence.Add(new("tls_sni", $"TLS server name {sni}"));
+            var listed = pools.Match(sni);
+            evidence.Add(new("tls_sni", $"TLS server name {sni}" + (listed is not null ? $" (listed pool domain {listed})" : "")));
             return sni;
         }
         if (streams.Select(s => s.PoolHost).FirstOrDefault(n => n is not null) is { } named)
