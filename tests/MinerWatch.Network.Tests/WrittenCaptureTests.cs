@@ -163,4 +163,64 @@ public class WrittenCaptureTests
 
         Assert.Empty(Scan(w.Bytes).Findings);
     }
+
+    private static string Post(string target, string host, string? user, string body, string? extraHeader = null) =>
+        $"POST {target} HTTP/1.1\r\nHost: {host}:8545\r\n"
+        + (user is null ? "" : $"Authorization: Basic {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(user + ":x"))}\r\n")
+        + (extraHeader is null ? "" : extraHeader + "\r\n")
+        + $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}";
+
+    [Fact]
+    public void Ethereum_getwork_over_http_names_the_worker_from_basic_authorization()
+    {
+        var rig = new IPEndPoint(IPAddress.Parse("192.168.9.30"), 50500);
+        var node = new IPEndPoint(IPAddress.Parse("192.168.9.2"), 8545);
+        var w = new PcapWriter(false, false);
+        var getWork = Post("/", "eth-pool.example.net", "0x9c99d212f7e5daa18ab50810e0fd255d1f04303b.rig9", "{\"jsonrpc\":\"2.0\",\"method\":\"eth_getWork\",\"params\":[],\"id\":1}");
+        var reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 44\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[\"0x01\"]}";
+        var submit = Post("/", "eth-pool.example.net", "0x9c99d212f7e5daa18ab50810e0fd255d1f04303b.rig9", "{\"jsonrpc\":\"2.0\",\"method\":\"eth_submitWork\",\"params\":[\"0x1\",\"0x2\",\"0x3\"],\"id\":2}");
+        w.Tcp(Start, rig, node, 1, 0x18, getWork);
+        w.Tcp(Start.AddSeconds(0.1), node, rig, 1, 0x18, reply);
+        w.Tcp(Start.AddSeconds(30), rig, node, 1 + (uint)getWork.Length, 0x18, submit);
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("192.168.9.30", finding.Host);
+        Assert.Equal("192.168.9.2:8545", finding.Peer);
+        Assert.Equal("getwork-http", finding.Protocol);
+        Assert.Equal("0x9c99d212f7e5daa18ab50810e0fd255d1f04303b", finding.Wallet);
+        Assert.Equal("rig9", finding.Worker);
+        Assert.Equal("Ethash", finding.Algorithm);
+        Assert.Equal("eth-pool.example.net", finding.Pool);
+        Assert.Equal(1, finding.SharesSubmitted);
+    }
+
+    [Fact]
+    public void Bitcoin_getwork_is_found_by_its_mining_extensions_header_and_the_wallet_in_the_path()
+    {
+        var rig = new IPEndPoint(IPAddress.Parse("192.168.9.31"), 50501);
+        var pool = new IPEndPoint(IPAddress.Parse("192.0.2.44"), 8332);
+        var w = new PcapWriter(false, false);
+        w.Tcp(Start, rig, pool, 1, 0x18, Post("/1BoatSLRHtKNngkdXEeobR76b53LETtpyT.w1", "solo.example.org", null,
+            "{\"method\":\"getwork\",\"params\":[],\"id\":0}", "X-Mining-Extensions: midstate rollntime"));
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("getwork-http", finding.Protocol);
+        Assert.Equal("1BoatSLRHtKNngkdXEeobR76b53LETtpyT", finding.Wallet);
+        Assert.Equal("w1", finding.Worker);
+        Assert.Equal("SHA-256", finding.Algorithm);
+        Assert.Contains("X-Mining-Extensions: midstate rollntime", finding.Evidence[0].Detail);
+    }
+
+    [Fact]
+    public void Ethereum_node_rpc_over_http_is_not_mining()
+    {
+        var wallet = new IPEndPoint(IPAddress.Parse("192.168.9.32"), 50502);
+        var node = new IPEndPoint(IPAddress.Parse("192.168.9.2"), 8545);
+        var w = new PcapWriter(false, false);
+        w.Tcp(Start, wallet, node, 1, 0x18, Post("/", "node.example.net", "alice", "{\"jsonrpc\":\"2.0\",\"method\":\"eth_getBalance\",\"params\":[\"0x9c99d212f7e5daa18ab50810e0fd255d1f04303b\",\"latest\"],\"id\":1}"));
+
+        Assert.Empty(Scan(w.Bytes).Findings);
+    }
 }

@@ -47,6 +47,11 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     {
         if (side.Ignored) return;
         if (!side.Classified && !Classify(side, data)) return;
+        if (side.Http)
+        {
+            HttpData(side, data, time);
+            return;
+        }
         var rest = data;
         while (!rest.IsEmpty)
         {
@@ -80,6 +85,12 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
             side.Ignored = true;
             return false;
         }
+        if (data.StartsWith("POST "u8) || data.StartsWith("GET "u8) || data.StartsWith("HTTP/1."u8))
+        {
+            side.Classified = true;
+            side.Http = true;
+            return true;
+        }
         // A JSON line at the start, or (a capture begun mid-stream) after the first newline.
         var start = data.IndexOfAnyExcept(" \t\r\n"u8);
         if (start >= 0 && data[start] == (byte)'{')
@@ -102,6 +113,65 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (side.Probed >= ProbeBytes || start >= 0) side.Ignored = true;
         return false;
     }
+
+    /// <summary>
+    /// HTTP/1.x messages, one after another on the connection: the headers (the worker in Basic authorization or the
+    /// path, X-Mining-Extensions from a miner, X-Stratum from a pool) and a JSON-RPC body of Content-Length bytes.
+    /// </summary>
+    private void HttpData(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
+    {
+        if (side.Line.Count + data.Length > MaxHttp)
+        {
+            side.Ignored = true;
+            side.Line.Clear();
+            return;
+        }
+        side.Line.AddRange(data);
+        while (true)
+        {
+            var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Line);
+            var end = buffer.IndexOf("\r\n\r\n"u8);
+            if (end < 0) return;
+            var head = HttpHead.Parse(buffer[..end]);
+            if (head is null)
+            {
+                side.Ignored = true;
+                side.Line.Clear();
+                return;
+            }
+            var total = end + 4 + head.ContentLength;
+            if (buffer.Length < total) return;
+            HttpMessage(side, head, buffer.Slice(end + 4, head.ContentLength), time);
+            side.Line.RemoveRange(0, total);
+            if (side.Ignored) return;
+        }
+    }
+
+    private const int MaxHttp = 1 << 20;
+
+    private void HttpMessage(Side side, HttpHead head, ReadOnlySpan<byte> body, DateTimeOffset time)
+    {
+        var other = Other(side);
+        if (head.MiningExtensions is not null || head.Stratum is not null)
+        {
+            Protocol ??= MiningProtocol.HttpGetwork;
+            Miner ??= head.IsRequest ? side.Endpoint : other.Endpoint;
+            Methods.Add(head.MiningExtensions is not null ? $"X-Mining-Extensions: {head.MiningExtensions}" : $"X-Stratum: {head.Stratum}");
+        }
+        if (head.IsRequest)
+        {
+            PoolHost ??= head.Host;
+            HttpUser ??= head.User ?? (head.Target.Trim('/') is { Length: > 0 } path && path.Split('/', '.').Any(Detection.Login.IsWallet) ? path : null);
+        }
+        var wasMining = Protocol is not null;
+        if (body.Length > 0 && body.IndexOfAnyExcept(" \t\r\n"u8) is var at && at >= 0 && body[at] == (byte)'{') Line(side, body, time);
+        if (!wasMining && Protocol is not null) Protocol = MiningProtocol.HttpGetwork;
+        if (Protocol == MiningProtocol.EthProxy) Protocol = MiningProtocol.HttpGetwork;
+        if (Protocol == MiningProtocol.HttpGetwork && HttpUser is not null) Login ??= HttpUser;
+    }
+
+    /// <summary>The user of Basic authorization or a wallet path, until the connection shows it is mining.</summary>
+    public string? HttpUser { get; private set; }
 
     private void Line(Side side, ReadOnlySpan<byte> line, DateTimeOffset time)
     {
@@ -153,6 +223,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         public TcpDirectionState Tcp { get; } = new();
         public List<byte> Line { get; } = [];
         public bool Classified { get; set; }
+        public bool Http { get; set; }
         public bool Ignored { get; set; }
         public int Probed { get; set; }
     }

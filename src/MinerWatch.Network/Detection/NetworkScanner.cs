@@ -229,7 +229,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         if (streams.Select(s => s.PoolHost).FirstOrDefault(n => n is not null) is { } named)
         {
             var listed = pools.Match(named);
-            evidence.Add(new("pool_name", $"the miner named the pool {named} in its subscribe" + (listed is not null ? $" (listed pool domain {listed})" : "")));
+            evidence.Add(new("pool_name", $"the miner named the pool {named} (in its subscribe, or as the HTTP Host)" + (listed is not null ? $" (listed pool domain {listed})" : "")));
             return named;
         }
         if (pools.IsListedEndpoint(peer.ToString()))
@@ -274,6 +274,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     private static string? AlgorithmFrom(MiningProtocol protocol, string? wallet, List<MiningStream> streams)
     {
         if (protocol is MiningProtocol.EthProxy or MiningProtocol.EthereumStratum) return "Ethash";
+        if (streams.Any(s => s.Methods.Contains("eth_getWork") || s.Methods.Contains("eth_submitWork"))) return "Ethash";
         if (wallet is not null && (wallet.StartsWith("t1", StringComparison.Ordinal) || wallet.StartsWith("t3", StringComparison.Ordinal) || wallet.StartsWith("zs1", StringComparison.Ordinal)))
             return "Equihash";
         if (streams.Any(s => s.Methods.Contains("mining.set_target")) && wallet is null) return null;
@@ -286,6 +287,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         MiningProtocol.EthereumStratum => "ethereum-stratum",
         MiningProtocol.EthProxy => "ethproxy",
         MiningProtocol.Xmrig => "xmrig-stratum",
+        MiningProtocol.HttpGetwork => "getwork-http",
         _ => p.ToString(),
     };
 
@@ -297,6 +299,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         MiningProtocol.EthereumStratum => "EthereumStratum/1.0.0",
         MiningProtocol.EthProxy => "EthProxy (eth_ JSON-RPC)",
         MiningProtocol.Xmrig => "Monero/xmrig stratum",
+        MiningProtocol.HttpGetwork => "getwork over HTTP",
         _ => p.ToString(),
     };
 }

@@ -15,6 +15,8 @@ public enum MiningProtocol
     EthProxy,
     /// <summary>The Monero/xmrig dialect: login, job, submit, keepalived.</summary>
     Xmrig,
+    /// <summary>getwork, getblocktemplate or eth_getWork over HTTP (solo mining, or pools that still serve HTTP).</summary>
+    HttpGetwork,
 }
 
 /// <summary>
@@ -93,6 +95,17 @@ public sealed record MiningMessage
                 WorkerField = root.TryGetProperty("worker", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null,
                 Algorithm = "Ethash",
             },
+            "getwork" => new MiningMessage
+            {
+                Protocol = MiningProtocol.HttpGetwork,
+                Method = method,
+                FromMiner = true,
+                Algorithm = "SHA-256",
+                // getwork with data is a share (a solved header); without, a request for work.
+                IsShare = parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > 0,
+            },
+            "getblocktemplate" => new MiningMessage { Protocol = MiningProtocol.HttpGetwork, Method = method, FromMiner = true },
+            "submitblock" => new MiningMessage { Protocol = MiningProtocol.HttpGetwork, Method = method, FromMiner = true, IsShare = true },
             "eth_getWork" => new MiningMessage { Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, Algorithm = "Ethash" },
             "eth_submitWork" => new MiningMessage { Protocol = MiningProtocol.EthProxy, Method = method, FromMiner = true, IsShare = true, Algorithm = "Ethash" },
             "eth_submitHashrate" => new MiningMessage
