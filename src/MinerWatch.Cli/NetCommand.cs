@@ -14,13 +14,13 @@ public static class NetCommand
 {
     public static Command Create(CliConsole console)
     {
-        var files = new Argument<FileInfo[]>("FILE") { Description = "Captures (pcap or pcapng, told by their content)", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("FILE") { Description = "Captures (pcap, pcapng) or sensor logs (Zeek conn/dns/ssl in TSV or JSON, Suricata eve.json), told by their content", Arity = ArgumentArity.OneOrMore };
         files.AcceptExistingOnly();
         var pools = CommonOptions.ExistingFile("--pools", "More pool domains or IP:port endpoints, one a line (added to the bundled lists)", required: false);
         var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in these CIDR ranges (e.g. 10.0.0.0/8)", AllowMultipleArgumentsPerToken = true };
         var format = CommonOptions.Format();
         var output = CommonOptions.Out();
-        var scan = new Command("scan", "Find hosts that mine in packet captures: which pool, which wallet and worker, since when, at what hash rate")
+        var scan = new Command("scan", "Find hosts that mine in packet captures and IDS logs: which pool, which wallet and worker, since when, at what hash rate")
         {
             files, pools, internalRanges, format, output,
         };

@@ -54,7 +54,7 @@ public class NetCommandTests
         {
             (code, _, err) = Run("net", "scan", text);
             Assert.Equal(2, code);
-            Assert.Contains("not a pcap or pcapng capture (first bytes 68656C6C)", err);
+            Assert.Contains("not a pcap or pcapng capture, nor a Zeek or Suricata log (first bytes 68656C6C)", err);
         }
         finally
         {

@@ -108,7 +108,7 @@ public class NetworkScannerTests
         try
         {
             var e = Assert.Throws<CaptureFormatException>(() => new NetworkScanner().AddFile(path));
-            Assert.Equal($"{path}: not a pcap or pcapng capture (first bytes 6D657465)", e.Message);
+            Assert.Equal($"{path}: not a pcap or pcapng capture, nor a Zeek or Suricata log (first bytes 6D657465)", e.Message);
         }
         finally
         {

@@ -41,6 +41,10 @@ public abstract class CaptureReader : IDisposable
         }
     }
 
+    /// <summary>True when the bytes start with a pcap or pcapng magic number.</summary>
+    public static bool IsCapture(ReadOnlySpan<byte> start) =>
+        start.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(start) is PcapNgReader.SectionHeaderType or 0xA1B2C3D4 or 0xD4C3B2A1 or 0xA1B23C4D or 0x4D3CB2A1;
+
     public static CaptureReader Open(Stream stream, string name)
     {
         Span<byte> magic = stackalloc byte[4];
@@ -51,7 +55,7 @@ public abstract class CaptureReader : IDisposable
         {
             PcapNgReader.SectionHeaderType => new PcapNgReader(stream),
             0xA1B2C3D4 or 0xD4C3B2A1 or 0xA1B23C4D or 0x4D3CB2A1 => new PcapReader(stream, value),
-            _ => throw new CaptureFormatException($"{name}: not a pcap or pcapng capture (first bytes {Convert.ToHexString(magic)})"),
+            _ => throw new CaptureFormatException($"{name}: not a pcap or pcapng capture, nor a Zeek or Suricata log (first bytes {Convert.ToHexString(magic)})"),
         };
     }
 

@@ -35,6 +35,8 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     public DateTimeOffset FirstShare { get; private set; } = DateTimeOffset.MaxValue;
     public DateTimeOffset LastShare { get; private set; } = DateTimeOffset.MinValue;
     public SortedSet<string> Methods { get; } = new(StringComparer.Ordinal);
+    /// <summary>IDS alerts whose logged payload showed this stream's messages.</summary>
+    public List<string> Alerts { get; } = [];
     public int MalformedLines { get; private set; }
     public bool WantsData => !_a.Ignored || !_b.Ignored;
     private double? _hashesPerShare;

@@ -29,6 +29,8 @@ public sealed record NetworkSummary
 {
     public int Files { get; init; }
     public long Packets { get; init; }
+    /// <summary>Sensor log lines read (Zeek, Suricata).</summary>
+    public long LogLines { get; init; }
     public long Bytes { get; init; }
     public long Flows { get; init; }
     public long Malformed { get; init; }

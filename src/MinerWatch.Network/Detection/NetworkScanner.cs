@@ -1,5 +1,6 @@
 using MinerWatch.Energy.Catalog;
 using MinerWatch.Network.Capture;
+using MinerWatch.Network.Logs;
 using MinerWatch.Network.Packets;
 using MinerWatch.Network.Pools;
 using MinerWatch.Network.Protocols;
@@ -16,19 +17,60 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     private readonly Dictionary<(Endpoint, Endpoint), MiningStream> _streams = [];
     private readonly Dictionary<Endpoint, string> _names = [];
     private readonly List<string> _problems = [];
-    private long _packets, _bytes, _malformed, _fragments;
+    private readonly List<LoggedConnection> _logged = [];
+    private long _packets, _bytes, _malformed, _fragments, _logLines;
     private int _files;
 
     public NetworkScanner() : this(PoolList.Bundled(), MinerCatalog.Bundled) { }
 
-    /// <summary>Reads a whole capture file; damage is counted in the summary, never thrown.</summary>
+    /// <summary>
+    /// Reads a whole capture (pcap, pcapng) or sensor log (Zeek conn/dns/ssl, Suricata eve.json), told by its
+    /// content; damage is counted in the summary, never thrown. A file that is neither throws <see cref="CaptureFormatException"/>.
+    /// </summary>
     public void AddFile(string path)
     {
         _files++;
-        using var reader = CaptureReader.Open(path);
-        while (reader.TryRead(out var packet)) Add(packet);
-        _malformed += reader.Malformed;
-        if (reader.FirstProblem is { } problem) _problems.Add($"{Path.GetFileName(path)}: {problem}");
+        Span<byte> start = stackalloc byte[64];
+        int read;
+        using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        if (CaptureReader.IsCapture(start[..read]) || !SensorLogReader.LooksLikeLog(start[..read]))
+        {
+            using var reader = CaptureReader.Open(path);
+            while (reader.TryRead(out var packet)) Add(packet);
+            _malformed += reader.Malformed;
+            if (reader.FirstProblem is { } problem) _problems.Add($"{Path.GetFileName(path)}: {problem}");
+            return;
+        }
+        var logs = new SensorLogReader();
+        using (var text = new StreamReader(path)) logs.Read(text, Path.GetFileName(path));
+        AddLogs(logs);
+    }
+
+    /// <summary>Takes what a sensor logged: DNS answers name addresses; an alert's payload is read as the stream itself.</summary>
+    public void AddLogs(SensorLogReader logs)
+    {
+        _logLines += logs.Lines;
+        _malformed += logs.Malformed;
+        if (logs.FirstProblem is { } problem) _problems.Add(problem);
+        foreach (var (name, address) in logs.Names) _names[address] = name;
+        foreach (var c in logs.Connections)
+        {
+            if (c.Payload is { Length: > 0 } payload)
+            {
+                var key = c.Client.CompareTo(c.Server) <= 0 ? (c.Client, c.Server) : (c.Server, c.Client);
+                if (!_streams.TryGetValue(key, out var stream)) _streams[key] = stream = new MiningStream(key.Item1, key.Item2);
+                if (c.Start < stream.FirstSeen) stream.FirstSeen = c.Start;
+                if (c.Start > stream.LastSeen) stream.LastSeen = c.Start;
+                var side = stream.SideOf(c.Client);
+                stream.Data(side, System.Text.Encoding.UTF8.GetBytes(payload.EndsWith('\n') ? payload : payload + "\n"), c.Start);
+                if (stream.Protocol is not null)
+                {
+                    stream.Alerts.Add($"{c.Alert} ({c.Source})");
+                    continue;
+                }
+            }
+            _logged.Add(c);
+        }
     }
 
     public void Add(in CapturePacket packet)
@@ -89,8 +131,16 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             if (mining.Contains((group.Key.Host.ToString(), group.Key.Peer.ToString()))) continue;
             findings.Add(UnreadableFinding(group.Key.Host.ToString(), group.Key.Peer, [.. group.Select(x => x.Stream)]));
         }
+        foreach (var group in _logged.GroupBy(c => (Host: c.Client.Ip, c.Server)))
+        {
+            var key = (group.Key.Host.ToString(), group.Key.Server.ToString());
+            if (mining.Contains(key) || LoggedFinding(key.Item1, group.Key.Server, [.. group]) is not { } finding) continue;
+            findings.Add(finding);
+            mining.Add(key);
+        }
         var summary = new NetworkSummary
         {
+            LogLines = _logLines,
             Files = _files,
             Packets = _packets,
             Bytes = _bytes,
@@ -170,6 +220,64 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         };
     }
 
+    /// <summary>
+    /// A connection known only from a sensor's log: an IDS mining alert (high), a pool by TLS server name, DNS answer
+    /// or listed endpoint (medium), or a miner's flow shape on a pool port (low); null when none holds.
+    /// </summary>
+    private NetworkFinding? LoggedFinding(string host, Endpoint server, List<LoggedConnection> records)
+    {
+        var evidence = new List<NetworkEvidence>();
+        var alert = records.FirstOrDefault(r => r.Alert is not null);
+        if (alert is not null) evidence.Add(new("ids_alert", $"{alert.Alert} ({alert.Source})"));
+        var sni = records.Select(r => r.ServerName).FirstOrDefault(n => n is not null && pools.Match(n) is not null);
+        string? pool = null;
+        if (sni is not null)
+        {
+            pool = sni;
+            evidence.Add(new("tls_sni", $"TLS server name {sni} (listed pool domain {pools.Match(sni)})"));
+        }
+        else if (_names.TryGetValue(server with { Port = 0 }, out var resolved) && pools.Match(resolved) is { } listed)
+        {
+            pool = resolved;
+            evidence.Add(new("dns", $"{server.Ip} is {resolved} by a logged DNS answer (listed pool domain {listed})"));
+        }
+        else if (pools.IsListedEndpoint(server.ToString()))
+        {
+            pool = server.ToString();
+            evidence.Add(new("pool_endpoint", $"{server} is a listed pool endpoint"));
+        }
+        var shape = records.Select(LoggedShape).FirstOrDefault(d => d is not null);
+        if (shape is not null) evidence.Add(new("flow_shape", shape));
+        var confidence = alert is not null || pool is not null && shape is not null ? "high"
+            : pool is not null ? "medium"
+            : shape is not null && MinerPorts.Contains(server.Port) ? "low" : null;
+        if (confidence is null) return null;
+        var end = records.Max(r => r.Start.AddSeconds(r.DurationSeconds));
+        return new NetworkFinding
+        {
+            Host = host,
+            Peer = server.ToString(),
+            Protocol = alert?.Alert?.Contains("stratum", StringComparison.OrdinalIgnoreCase) == true ? "stratum"
+                : records.Any(r => r.ServerName is not null) ? "tls" : "unknown",
+            Pool = pool ?? records.Select(r => r.ServerName).FirstOrDefault(n => n is not null),
+            FirstSeen = records.Min(r => r.Start),
+            LastSeen = end,
+            Confidence = confidence,
+            Evidence = evidence,
+        };
+    }
+
+    /// <summary>The flow-shape test on a logged connection's totals (average bytes per packet stand in for message sizes).</summary>
+    private static string? LoggedShape(LoggedConnection c)
+    {
+        if (c.DurationSeconds < 120 || c.ClientPackets < 5 || c.ServerPackets < 5) return null;
+        var up = (double)c.ClientBytes / c.ClientPackets;
+        var down = (double)c.ServerBytes / c.ServerPackets;
+        var perMinute = (c.ClientBytes + c.ServerBytes) / (c.DurationSeconds / 60);
+        if (up > 600 || down > 1500 || perMinute > 20_000 || c.ClientBytes == 0 || c.ServerBytes == 0) return null;
+        return $"open {c.DurationSeconds:0} s with {c.ClientPackets} packets up ({up:0} B each on average) and {c.ServerPackets} down ({down:0} B), {perMinute:0} B a minute ({c.Source})";
+    }
+
     private NetworkFinding Finding(string host, Endpoint peer, List<MiningStream> streams)
     {
         var first = streams.Min(s => s.FirstSeen);
@@ -190,6 +298,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var pool = PoolName(peer, streams, evidence);
         var (power, energy) = Power(algorithm, hashrate?.Rate);
         if (hashrate is { } h) evidence.Add(new("hashrate", h.How));
+        evidence.AddRange(streams.SelectMany(s => s.Alerts).Distinct().Select(a => new NetworkEvidence("ids_alert", a)));
         return new NetworkFinding
         {
             Host = host,
