@@ -18,11 +18,12 @@ public static class NetCommand
         files.AcceptExistingOnly();
         var pools = CommonOptions.ExistingFile("--pools", "More pool domains or IP:port endpoints, one a line (added to the bundled lists)", required: false);
         var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in these CIDR ranges (e.g. 10.0.0.0/8)", AllowMultipleArgumentsPerToken = true };
+        var eve = new Option<FileInfo?>("--eve") { Description = "Also write the findings as Suricata eve.json alert lines to this file (for a SOC's existing pipeline)" };
         var format = CommonOptions.Format();
         var output = CommonOptions.Out();
         var scan = new Command("scan", "Find hosts that mine in packet captures and IDS logs: which pool, which wallet and worker, since when, at what hash rate")
         {
-            files, pools, internalRanges, format, output,
+            files, pools, internalRanges, eve, format, output,
         };
         scan.SetAction(parse =>
         {
@@ -48,6 +49,11 @@ public static class NetCommand
             var result = scanner.Result();
             var findings = ranges.Count == 0 ? result.Findings
                 : [.. result.Findings.Where(f => IPAddress.TryParse(f.Host, out var ip) && ranges.Any(r => r.Contains(ip)))];
+            if (parse.GetValue(eve) is { } eveFile)
+            {
+                using var eveWriter = CommonOptions.OpenOutput(eveFile, console);
+                EveOutput.Write(findings, eveWriter);
+            }
             using var writer = CommonOptions.OpenOutput(parse.GetValue(output), console);
             Render(findings, result.Summary, parse.GetValue(format), writer);
             return Cli.Ok;

@@ -61,4 +61,34 @@ public class NetCommandTests
             File.Delete(text);
         }
     }
+
+    [Fact]
+    public void Eve_output_is_one_suricata_alert_a_line()
+    {
+        var eve = Path.Combine(Path.GetTempPath(), $"findings-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, _, _) = Run("net", "scan", MiningCapture, "--eve", eve);
+
+            Assert.Equal(0, code);
+            var lines = File.ReadAllLines(eve);
+            Assert.Equal(4, lines.Length);
+            using var first = JsonDocument.Parse(lines[0]);
+            var root = first.RootElement;
+            Assert.Equal("alert", root.GetProperty("event_type").GetString());
+            Assert.Equal("2017-01-17T12:17:01.797845+0000", root.GetProperty("timestamp").GetString());
+            Assert.Equal("147.229.13.222", root.GetProperty("src_ip").GetString());
+            Assert.Equal("185.71.66.39", root.GetProperty("dest_ip").GetString());
+            Assert.Equal(9999, root.GetProperty("dest_port").GetInt32());
+            Assert.Equal(1900003, root.GetProperty("alert").GetProperty("signature_id").GetInt32());
+            Assert.Equal("MinerWatch high-confidence mining: ethproxy (wallet 0x9c99d212f7e5daa18ab50810e0fd255d1f04303b, worker tester.worker1)",
+                root.GetProperty("alert").GetProperty("signature").GetString());
+            Assert.Equal("Crypto Currency Mining Activity Detected", root.GetProperty("alert").GetProperty("category").GetString());
+            Assert.Equal("tester.worker1", root.GetProperty("minerwatch").GetProperty("worker").GetString());
+        }
+        finally
+        {
+            File.Delete(eve);
+        }
+    }
 }
