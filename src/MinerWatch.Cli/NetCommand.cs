@@ -55,7 +55,7 @@ public static class NetCommand
                 EveOutput.Write(findings, eveWriter);
             }
             using var writer = CommonOptions.OpenOutput(parse.GetValue(output), console);
-            Render(findings, result.Summary, parse.GetValue(format), writer);
+            Render(findings, result.Summary, result.NodeTraffic, parse.GetValue(format), writer);
             return Cli.Ok;
         });
         return new Command("net", "Network analytics: mining hosts in packet captures") { scan };
@@ -71,12 +71,12 @@ public static class NetCommand
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static void Render(IReadOnlyList<NetworkFinding> findings, NetworkSummary summary, OutputFormat format, TextWriter writer)
+    public static void Render(IReadOnlyList<NetworkFinding> findings, NetworkSummary summary, IReadOnlyList<NodeTraffic> nodes, OutputFormat format, TextWriter writer)
     {
         switch (format)
         {
             case OutputFormat.Json:
-                writer.WriteLine(JsonSerializer.Serialize(new { findings, summary }, Json));
+                writer.WriteLine(JsonSerializer.Serialize(new { findings, summary, node_traffic = nodes }, Json));
                 return;
             case OutputFormat.Csv:
                 writer.WriteLine("host,peer,protocol,pool,worker,wallet,algorithm,first_seen,last_seen,shares_submitted,est_hashrate_hs,est_power_kw,est_kwh_per_day,confidence,evidence");
@@ -104,7 +104,10 @@ public static class NetCommand
                 }
                 writer.WriteLine($"{findings.Count} findings on {findings.Select(f => f.Host).Distinct().Count()} hosts; read {summary.Files} files, {summary.Packets:N0} packets, "
                     + $"{summary.Bytes:N0} bytes, {summary.Flows:N0} TCP flows; {summary.Malformed} malformed records or packets skipped"
+                    + (summary.LogLines > 0 ? $", {summary.LogLines:N0} sensor log lines" : "")
                     + (summary.Problems.Count > 0 ? $" ({string.Join("; ", summary.Problems)})" : ""));
+                if (nodes.Count > 0)
+                    writer.WriteLine($"node traffic, not mining: {string.Join(", ", nodes.GroupBy(n => n.Network).Select(g => $"{g.Count()} {g.Key} connections"))} (listed in --format json)");
                 return;
         }
     }

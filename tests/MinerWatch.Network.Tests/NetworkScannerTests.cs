@@ -63,6 +63,25 @@ public class NetworkScannerTests
         Assert.Equal(0, result.Summary.Malformed);
     }
 
+    [Theory]
+    [InlineData("ndpi-bitcoin-node.pcap", "bitcoin", 6)]
+    [InlineData("ndpi-monero-node.pcap", "monero", 4)]
+    [InlineData("ndpi-ethereum-node.pcap", "ethereum", 56)]
+    public void Node_traffic_is_reported_apart_from_mining(string name, string network, int connections)
+    {
+        var result = Scan(Capture(name));
+
+        Assert.Empty(result.Findings);
+        Assert.Equal(connections, result.NodeTraffic.Count);
+        Assert.All(result.NodeTraffic, n => Assert.Equal(network, n.Network));
+    }
+
+    [Fact]
+    public void Mining_and_ordinary_traffic_have_no_node_traffic()
+    {
+        Assert.Empty(Scan(Capture("ndpi-mining.pcapng"), Capture("ndpi-android.pcap"), Capture("ndpi-443-curl.pcap")).NodeTraffic);
+    }
+
     [Fact]
     public void Truncated_capture_keeps_the_findings_of_the_readable_part()
     {

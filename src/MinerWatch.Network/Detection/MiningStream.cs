@@ -75,12 +75,46 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         }
     }
 
+    /// <summary>Set when the stream is a cryptocurrency node's peer-to-peer protocol: node traffic, not mining.</summary>
+    public string? NodeNetwork { get; private set; }
+
+    /// <summary>
+    /// Bitcoin's message start (main, test, signet, regtest) followed by a command name, or Monero's levin signature,
+    /// anywhere in the first bytes seen (a capture may begin mid-message).
+    /// </summary>
+    private static string? NodeProtocol(ReadOnlySpan<byte> data)
+    {
+        foreach (var magic in BitcoinMagics)
+        {
+            var at = data.IndexOf(magic);
+            if (at >= 0 && at + 16 <= data.Length && IsCommand(data.Slice(at + 4, 12))) return "bitcoin";
+        }
+        return data.IndexOf("\x01\x21\x01\x01\x01\x01\x01\x01"u8) >= 0 ? "monero" : null;
+    }
+
+    private static readonly byte[][] BitcoinMagics = [[0xF9, 0xBE, 0xB4, 0xD9], [0x0B, 0x11, 0x09, 0x07], [0x0A, 0x03, 0xCF, 0x40], [0xFA, 0xBF, 0xB5, 0xDA]];
+
+    /// <summary>A Bitcoin command: lower-case ASCII letters padded with NULs to 12 bytes.</summary>
+    private static bool IsCommand(ReadOnlySpan<byte> command)
+    {
+        var end = command.IndexOf((byte)0);
+        if (end <= 0) return false;
+        foreach (var c in command[..end]) if (c is < (byte)'a' or > (byte)'z') return false;
+        return command[end..].IndexOfAnyExcept((byte)0) < 0;
+    }
+
     /// <summary>Bytes were lost: the partial line cannot be completed.</summary>
     public void Gap(Side side) => side.Line.Clear();
 
     private bool Classify(Side side, ReadOnlySpan<byte> data)
     {
         side.Probed += data.Length;
+        if (NodeProtocol(data) is { } network)
+        {
+            NodeNetwork ??= network;
+            side.Ignored = true;
+            return false;
+        }
         if (TlsClientHello.LooksLikeTls(data))
         {
             ServerName ??= TlsClientHello.ServerName(data);

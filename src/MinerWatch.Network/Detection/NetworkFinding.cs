@@ -38,4 +38,10 @@ public sealed record NetworkSummary
     public IReadOnlyList<string> Problems { get; init; } = [];
 }
 
-public sealed record NetworkScanResult(IReadOnlyList<NetworkFinding> Findings, NetworkSummary Summary);
+/// <summary>
+/// A connection of a cryptocurrency node's peer-to-peer network (Bitcoin, Monero, Ethereum devp2p): a node keeps the
+/// ledger and is not a miner, so this is reported apart from the findings, for an inventory of who runs nodes.
+/// </summary>
+public sealed record NodeTraffic(string Network, string Client, string Server, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string Basis);
+
+public sealed record NetworkScanResult(IReadOnlyList<NetworkFinding> Findings, NetworkSummary Summary, IReadOnlyList<NodeTraffic> NodeTraffic);

@@ -149,7 +149,23 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             Fragments = _fragments,
             Problems = _problems,
         };
-        return new NetworkScanResult([.. findings.OrderBy(f => f.Host, StringComparer.Ordinal).ThenBy(f => f.Peer, StringComparer.Ordinal)], summary);
+        var nodes = _streams.Values.Where(s => s.Protocol is null).Select(Node).OfType<NodeTraffic>()
+            .OrderBy(n => n.Network, StringComparer.Ordinal).ThenBy(n => n.FirstSeen).ToList();
+        return new NetworkScanResult([.. findings.OrderBy(f => f.Host, StringComparer.Ordinal).ThenBy(f => f.Peer, StringComparer.Ordinal)], summary, nodes);
+    }
+
+    /// <summary>Ethereum's devp2p is encrypted from its first byte: only its registered port tells it.</summary>
+    private const ushort DevP2pPort = 30303;
+
+    private static NodeTraffic? Node(MiningStream s)
+    {
+        var client = s.Client ?? (s.A.Port > s.B.Port ? s.A : s.B);
+        var server = client == s.A ? s.B : s.A;
+        if (s.NodeNetwork is { } network)
+            return new NodeTraffic(network, client.ToString(), server.ToString(), s.FirstSeen, s.LastSeen, $"{network} peer-to-peer message header");
+        if (server.Port == DevP2pPort || client.Port == DevP2pPort && server.Port != DevP2pPort && s.Client is null)
+            return new NodeTraffic("ethereum", client.ToString(), server.ToString(), s.FirstSeen, s.LastSeen, "devp2p port 30303");
+        return null;
     }
 
     /// <summary>
