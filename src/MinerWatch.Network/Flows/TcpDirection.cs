@@ -41,9 +41,10 @@ internal sealed class TcpDirection
             return;
         }
         // Bytes before _next were delivered already (a retransmission or an overlap).
-        var skip = -ahead;
+        // As a long: the difference of two sequence numbers can be int.MinValue, whose negation overflows.
+        var skip = -(long)ahead;
         if (skip >= payload.Length) return;
-        Emit(payload[skip..], deliver);
+        Emit(payload[(int)skip..], deliver);
         Drain(deliver);
     }
 
@@ -72,8 +73,8 @@ internal sealed class TcpDirection
             if (ahead > 0) return;
             _held.Remove(sequence);
             _heldBytes -= bytes.Length;
-            var skip = -ahead;
-            if (skip < bytes.Length) Emit(bytes.AsSpan(skip), deliver);
+            var skip = -(long)ahead;
+            if (skip < bytes.Length) Emit(bytes.AsSpan((int)skip), deliver);
         }
     }
 

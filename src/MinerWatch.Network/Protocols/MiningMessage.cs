@@ -65,8 +65,9 @@ public sealed record MiningMessage
             using var document = JsonDocument.Parse(line.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
             return document.RootElement.ValueKind == JsonValueKind.Object ? FromJson(document.RootElement) : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Not JSON, or JSON whose strings are not valid UTF-8: not a message we can read.
             return null;
         }
     }
