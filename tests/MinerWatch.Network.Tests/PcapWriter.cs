@@ -88,36 +88,9 @@ internal sealed class PcapWriter
         Frame(time, from, to, 6, tcp, vlan);
     }
 
-    private void Frame(DateTimeOffset time, IPEndPoint from, IPEndPoint to, byte protocol, byte[] tcp, ushort? vlan)
+    private void Frame(DateTimeOffset time, IPEndPoint from, IPEndPoint to, byte protocol, byte[] transport, ushort? vlan)
     {
-        var v6 = from.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        byte[] ip;
-        if (v6)
-        {
-            ip = new byte[40 + tcp.Length];
-            ip[0] = 0x60;
-            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(4), (ushort)tcp.Length);
-            ip[6] = protocol;
-            ip[7] = 64;
-            from.Address.GetAddressBytes().CopyTo(ip, 8);
-            to.Address.GetAddressBytes().CopyTo(ip, 24);
-            tcp.CopyTo(ip, 40);
-        }
-        else
-        {
-            ip = new byte[20 + tcp.Length];
-            ip[0] = 0x45;
-            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
-            ip[8] = 64;
-            ip[9] = protocol;
-            from.Address.GetAddressBytes().CopyTo(ip, 12);
-            to.Address.GetAddressBytes().CopyTo(ip, 16);
-            tcp.CopyTo(ip, 20);
-        }
-        var header = new List<byte>(new byte[12]);
-        if (vlan is { } id) header.AddRange([0x81, 0x00, (byte)(id >> 8), (byte)id]);
-        header.AddRange(v6 ? [0x86, 0xDD] : [0x08, 0x00]);
-        var frame = header.Concat(ip).ToArray();
+        var frame = Ethernet(Ip(from, to, protocol, transport), from.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6, vlan);
         var ticks = (time - DateTimeOffset.UnixEpoch).Ticks;
         U32((uint)(ticks / TimeSpan.TicksPerSecond));
         U32((uint)(_nanoseconds ? ticks % TimeSpan.TicksPerSecond * 100 : ticks % TimeSpan.TicksPerSecond / 10));
@@ -125,6 +98,60 @@ internal sealed class PcapWriter
         U32((uint)frame.Length);
         _out.Write(frame);
     }
+
+    /// <summary>A TCP segment in an IP packet, no link header.</summary>
+    public static byte[] IpTcp(IPEndPoint from, IPEndPoint to, uint sequence, byte flags, string payload)
+    {
+        var data = System.Text.Encoding.ASCII.GetBytes(payload);
+        var tcp = new byte[20 + data.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(tcp, (ushort)from.Port);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), (ushort)to.Port);
+        BinaryPrimitives.WriteUInt32BigEndian(tcp.AsSpan(4), sequence);
+        tcp[12] = 5 << 4;
+        tcp[13] = flags;
+        data.CopyTo(tcp, 20);
+        return Ip(from, to, 6, tcp);
+    }
+
+    public static byte[] Ip(IPEndPoint from, IPEndPoint to, byte protocol, byte[] transport)
+    {
+        byte[] ip;
+        if (from.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            ip = new byte[40 + transport.Length];
+            ip[0] = 0x60;
+            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(4), (ushort)transport.Length);
+            ip[6] = protocol;
+            ip[7] = 64;
+            from.Address.GetAddressBytes().CopyTo(ip, 8);
+            to.Address.GetAddressBytes().CopyTo(ip, 24);
+            transport.CopyTo(ip, 40);
+            return ip;
+        }
+        ip = new byte[20 + transport.Length];
+        ip[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
+        ip[8] = 64;
+        ip[9] = protocol;
+        from.Address.GetAddressBytes().CopyTo(ip, 12);
+        to.Address.GetAddressBytes().CopyTo(ip, 16);
+        transport.CopyTo(ip, 20);
+        return ip;
+    }
+
+    public static byte[] Ethernet(byte[] ip, bool v6, ushort? vlan = null)
+    {
+        var header = new List<byte>(new byte[12]);
+        if (vlan is { } id) header.AddRange([0x81, 0x00, (byte)(id >> 8), (byte)id]);
+        header.AddRange(v6 ? [0x86, 0xDD] : [0x08, 0x00]);
+        return [.. header, .. ip];
+    }
+
+    /// <summary>Linux cooked capture v1: 16 bytes, the protocol in the last two.</summary>
+    public static byte[] Sll(byte[] ip) => [0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x08, 0x00, .. ip];
+
+    /// <summary>Linux cooked capture v2: 20 bytes, the protocol in the first two.</summary>
+    public static byte[] Sll2(byte[] ip) => [0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, .. ip];
 
     private void U32(uint v)
     {

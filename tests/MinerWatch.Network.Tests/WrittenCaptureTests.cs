@@ -223,4 +223,37 @@ public class WrittenCaptureTests
 
         Assert.Empty(Scan(w.Bytes).Findings);
     }
+
+    [Fact]
+    public void Pcapng_with_two_sections_in_both_byte_orders_and_several_interfaces_is_read_whole()
+    {
+        var miner = new IPEndPoint(IPAddress.Parse("10.9.0.5"), 45000);
+        var pool = new IPEndPoint(IPAddress.Parse("192.0.2.77"), 3333);
+        var w = new PcapNgWriter();
+        w.Section(bigEndian: false);
+        w.Interface(linkType: 1, resolution: 6);
+        w.Interface(linkType: 276, resolution: 9);
+        w.Unknown(type: 0x0BAD, length: 10);
+        var t0 = (ulong)(Start - DateTimeOffset.UnixEpoch).Ticks / 10; // microseconds
+        w.Enhanced(0, t0, PcapWriter.Ethernet(PcapWriter.IpTcp(miner, pool, 100, 0x18, "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n"), false));
+        w.Enhanced(1, (t0 + 1_000_000) * 1000, PcapWriter.Sll2(PcapWriter.IpTcp(pool, miner, 900, 0x18, "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[8]}\n")));
+        // A second section, written big-endian, whose interfaces replace the first section's.
+        w.Section(bigEndian: true);
+        w.Interface(linkType: 113, resolution: 6);
+        var authorize = "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"farm01.a7\",\"x\"]}\n";
+        w.Enhanced(0, t0 + 2_000_000, PcapWriter.Sll(PcapWriter.IpTcp(miner, pool, 100 + 49, 0x18, authorize)));
+        w.Simple(PcapWriter.Sll(PcapWriter.IpTcp(miner, pool, (uint)(100 + 49 + authorize.Length), 0x18, "{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"farm01.a7\",\"1\",\"0\",\"0\",\"0\"]}\n")));
+
+        var result = Scan(w.Bytes);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("10.9.0.5", finding.Host);
+        Assert.Equal("192.0.2.77:3333", finding.Peer);
+        Assert.Equal("farm01.a7", finding.Worker);
+        Assert.Null(finding.Wallet);
+        Assert.Equal(1, finding.SharesSubmitted);
+        Assert.Equal(Start, finding.FirstSeen);
+        Assert.Equal(4, result.Summary.Packets);
+        Assert.Equal(0, result.Summary.Malformed);
+    }
 }

@@ -19,6 +19,7 @@ internal sealed class PcapNgReader : CaptureReader
     private bool _bigEndian;
     private bool _ended;
     private bool _magicConsumed = true;
+    private DateTimeOffset _lastTime = DateTimeOffset.UnixEpoch;
 
     private readonly record struct Interface(LinkType LinkType, int SnapLength, long UnitsPerSecond, long OffsetSeconds);
 
@@ -145,7 +146,8 @@ internal sealed class PcapNgReader : CaptureReader
             Problem($"a packet block's captured length {captured} exceeds the block");
             return false;
         }
-        packet = new CapturePacket(iface.LinkType, Time(stamp, iface), Slice(20, (int)captured), (int)Math.Min(Math.Max(wire, captured), int.MaxValue));
+        _lastTime = Time(stamp, iface);
+        packet = new CapturePacket(iface.LinkType, _lastTime, Slice(20, (int)captured), (int)Math.Min(Math.Max(wire, captured), int.MaxValue));
         return true;
     }
 
@@ -160,7 +162,8 @@ internal sealed class PcapNgReader : CaptureReader
         var iface = _interfaces[0];
         var wire = (int)Math.Min(U32(body), int.MaxValue);
         var captured = Math.Min(body.Length - 4, iface.SnapLength > 0 ? Math.Min(wire, iface.SnapLength) : wire);
-        packet = new CapturePacket(iface.LinkType, DateTimeOffset.UnixEpoch, Slice(4, captured), wire);
+        // A simple packet block carries no time: it takes the time of the packet before it.
+        packet = new CapturePacket(iface.LinkType, _lastTime, Slice(4, captured), wire);
         return true;
     }
 
