@@ -256,4 +256,83 @@ public class WrittenCaptureTests
         Assert.Equal(4, result.Summary.Packets);
         Assert.Equal(0, result.Summary.Malformed);
     }
+
+    private static byte[] Sv2Frame(byte type, byte[] payload, bool channel = false)
+    {
+        var frame = new byte[6 + payload.Length];
+        frame[1] = channel ? (byte)0x80 : (byte)0;
+        frame[2] = type;
+        frame[3] = (byte)payload.Length;
+        frame[4] = (byte)(payload.Length >> 8);
+        frame[5] = (byte)(payload.Length >> 16);
+        payload.CopyTo(frame, 6);
+        return frame;
+    }
+
+    private static byte[] Str(string s) => [(byte)s.Length, .. System.Text.Encoding.ASCII.GetBytes(s)];
+
+    [Fact]
+    public void Plaintext_stratum_v2_gives_the_user_identity_device_and_shares()
+    {
+        var miner = new IPEndPoint(IPAddress.Parse("10.50.0.9"), 33000);
+        var proxy = new IPEndPoint(IPAddress.Parse("10.50.0.1"), 34255);
+        byte[] setup = [0, 2, 0, 2, 0, 0, 0, 0, 0, .. Str("v2.pool.example.com"), 0x8E, 0x0D, .. Str("Bitmain"), .. Str("S19"), .. Str("braiins-os 23.01"), .. Str("dev-1")];
+        var nominal = BitConverter.GetBytes(110e12f);
+        byte[] open = [1, 0, 0, 0, .. Str("farm7.rack2"), .. nominal, .. new byte[32]];
+        var target = new byte[36];
+        target[4 + 30] = 0x01; // 2^240: a share is worth 2^16 hashes
+        var w = new PcapWriter(false, false);
+        w.Tcp(Start, miner, proxy, 1, 0x18, Sv2Frame(0x00, setup));
+        w.Tcp(Start.AddSeconds(0.1), proxy, miner, 1, 0x18, Sv2Frame(0x01, [2, 0, 0, 0, 0, 0]));
+        var seq = 1u + (uint)(6 + setup.Length);
+        var openFrame = Sv2Frame(0x10, open);
+        w.Tcp(Start.AddSeconds(0.2), miner, proxy, seq, 0x18, openFrame);
+        seq += (uint)openFrame.Length;
+        w.Tcp(Start.AddSeconds(0.3), proxy, miner, 13, 0x18, Sv2Frame(0x21, target, channel: true));
+        for (var i = 0; i < 3; i++)
+        {
+            var share = Sv2Frame(0x1a, new byte[24], channel: true);
+            w.Tcp(Start.AddSeconds(10 + 30 * i), miner, proxy, seq, 0x18, share);
+            seq += (uint)share.Length;
+        }
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("10.50.0.9", finding.Host);
+        Assert.Equal("10.50.0.1:34255", finding.Peer);
+        Assert.Equal("stratum-v2", finding.Protocol);
+        Assert.Equal("farm7.rack2", finding.Worker);
+        Assert.Equal("Bitmain S19 braiins-os 23.01", finding.Agent);
+        Assert.Equal("v2.pool.example.com", finding.Pool);
+        Assert.Equal(3, finding.SharesSubmitted);
+        // 3 shares of 2^16 hashes over 60 s, counted as 2 intervals.
+        Assert.Equal(65536.0 * 2 / 60, finding.EstHashrateHs!.Value, 1);
+    }
+
+    [Fact]
+    public void Encrypted_stratum_v2_is_told_by_its_noise_handshake()
+    {
+        var miner = new IPEndPoint(IPAddress.Parse("10.50.0.10"), 33001);
+        var pool = new IPEndPoint(IPAddress.Parse("203.0.113.99"), 3336);
+        var rng = new Random(5);
+        byte[] Random(int n)
+        {
+            var b = new byte[n];
+            rng.NextBytes(b);
+            return b;
+        }
+        var w = new PcapWriter(false, false);
+        w.Tcp(Start, miner, pool, 1, 0x02, "");
+        w.Tcp(Start.AddSeconds(0.01), miner, pool, 2, 0x18, Random(64));
+        w.Tcp(Start.AddSeconds(0.05), pool, miner, 1, 0x18, Random(234));
+        w.Tcp(Start.AddSeconds(0.10), miner, pool, 66, 0x18, Random(150));
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("10.50.0.10", finding.Host);
+        Assert.Equal("203.0.113.99:3336", finding.Peer);
+        Assert.Equal("stratum-v2", finding.Protocol);
+        Assert.Equal("medium", finding.Confidence);
+        Assert.Equal("stratum_v2_noise", Assert.Single(finding.Evidence).Signal);
+    }
 }

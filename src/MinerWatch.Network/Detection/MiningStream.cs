@@ -39,6 +39,12 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     public List<string> Alerts { get; } = [];
     public int MalformedLines { get; private set; }
     public bool WantsData => !_a.Ignored || !_b.Ignored;
+
+    /// <summary>The side that opened a Stratum v2 Noise handshake (64 bytes, answered by 170 or 234), or null.</summary>
+    public Endpoint? NoiseInitiator =>
+        _a.FirstChunk == StratumV2.NoiseInitiatorLength && StratumV2.IsNoiseResponderLength(_b.FirstChunk) ? _a.Endpoint
+        : _b.FirstChunk == StratumV2.NoiseInitiatorLength && StratumV2.IsNoiseResponderLength(_a.FirstChunk) ? _b.Endpoint
+        : null;
     private double? _hashesPerShare;
 
     public Side SideOf(Endpoint source) => source == _a.Endpoint ? _a : _b;
@@ -52,6 +58,11 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (side.Http)
         {
             HttpData(side, data, time);
+            return;
+        }
+        if (side.Sv2)
+        {
+            Sv2Data(side, data, time);
             return;
         }
         var rest = data;
@@ -108,7 +119,14 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
 
     private bool Classify(Side side, ReadOnlySpan<byte> data)
     {
+        if (side.Probed == 0) side.FirstChunk = data.Length;
         side.Probed += data.Length;
+        if (StratumV2.StartsConnection(data))
+        {
+            side.Classified = true;
+            side.Sv2 = true;
+            return true;
+        }
         if (NodeProtocol(data) is { } network)
         {
             NodeNetwork ??= network;
@@ -206,6 +224,33 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (Protocol == MiningProtocol.HttpGetwork && HttpUser is not null) Login ??= HttpUser;
     }
 
+    /// <summary>Stratum v2 frames, one after another; a frame that does not parse ends the reading of this side.</summary>
+    private void Sv2Data(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
+    {
+        if (side.Line.Count + data.Length > MaxHttp)
+        {
+            side.Ignored = true;
+            side.Line.Clear();
+            return;
+        }
+        side.Line.AddRange(data);
+        var consumed = 0;
+        var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Line);
+        while (buffer.Length - consumed >= StratumV2.HeaderLength)
+        {
+            if (!StratumV2.TryHeader(buffer[consumed..], out var type, out var length, out _))
+            {
+                side.Ignored = true;
+                break;
+            }
+            if (buffer.Length - consumed < StratumV2.HeaderLength + length) break;
+            if (StratumV2.Read(type, buffer.Slice(consumed + StratumV2.HeaderLength, length)) is { } message) Take(side, message, time);
+            consumed += StratumV2.HeaderLength + length;
+        }
+        side.Line.RemoveRange(0, Math.Min(consumed, side.Line.Count));
+        if (side.Ignored) side.Line.Clear();
+    }
+
     /// <summary>The user of Basic authorization or a wallet path, until the connection shows it is mining.</summary>
     public string? HttpUser { get; private set; }
 
@@ -218,6 +263,11 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
             if (line.IndexOfAnyExcept(" \t\r"u8) is var i && i >= 0 && line[i] == (byte)'{' && Protocol is not null) MalformedLines++;
             return;
         }
+        Take(side, message, time);
+    }
+
+    private void Take(Side side, MiningMessage message, DateTimeOffset time)
+    {
         Protocol = Protocol is null or MiningProtocol.Stratum ? message.Protocol : Protocol;
         Methods.Add(message.Method);
         var other = side == _a ? _b : _a;
@@ -260,6 +310,9 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         public List<byte> Line { get; } = [];
         public bool Classified { get; set; }
         public bool Http { get; set; }
+        public bool Sv2 { get; set; }
+        /// <summary>Length of the first data this side sent (a Noise handshake opens with fixed lengths).</summary>
+        public int FirstChunk { get; set; }
         public bool Ignored { get; set; }
         public int Probed { get; set; }
     }

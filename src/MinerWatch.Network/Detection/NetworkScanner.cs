@@ -175,6 +175,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     /// </summary>
     private (Endpoint Host, Endpoint Peer)? Unreadable(MiningStream s)
     {
+        if (s.NoiseInitiator is { } initiator) return (initiator, initiator == s.A ? s.B : s.A);
         var client = s.Client ?? (s.A.Port > s.B.Port ? s.A : s.B);
         var server = client == s.A ? s.B : s.A;
         if (PoolByName(server, s) is not null) return (client, server);
@@ -222,16 +223,18 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var shape = streams.Select(s => FlowShape(s, s.SideOf(s.A == peer ? s.B : s.A).Endpoint)).FirstOrDefault(d => d is not null);
         if (shape is not null) evidence.Add(new("flow_shape", shape));
         var tls = streams.Any(s => s.ServerName is not null);
+        var noise = streams.Any(s => s.NoiseInitiator is not null);
+        if (noise) evidence.Add(new("stratum_v2_noise", "a Stratum v2 Noise NX handshake: 64 bytes from the miner answered by the pool's key and certificate, then encrypted frames"));
         return new NetworkFinding
         {
             Host = host,
             Peer = peer.ToString(),
-            Protocol = tls ? "tls" : "unknown",
+            Protocol = noise ? "stratum-v2" : tls ? "tls" : "unknown",
             Pool = pool,
             FirstSeen = streams.Min(s => s.FirstSeen),
             LastSeen = streams.Max(s => s.LastSeen),
             // A listed pool name with a miner's flow shape is near certain; either alone is a lead to check.
-            Confidence = listed is not null && shape is not null ? "high" : listed is not null ? "medium" : "low",
+            Confidence = listed is not null && (shape is not null || noise) ? "high" : listed is not null || noise ? "medium" : "low",
             Evidence = evidence,
         };
     }
@@ -413,6 +416,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         MiningProtocol.EthProxy => "ethproxy",
         MiningProtocol.Xmrig => "xmrig-stratum",
         MiningProtocol.HttpGetwork => "getwork-http",
+        MiningProtocol.StratumV2 => "stratum-v2",
         _ => p.ToString(),
     };
 
@@ -425,6 +429,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         MiningProtocol.EthProxy => "EthProxy (eth_ JSON-RPC)",
         MiningProtocol.Xmrig => "Monero/xmrig stratum",
         MiningProtocol.HttpGetwork => "getwork over HTTP",
+        MiningProtocol.StratumV2 => "Stratum v2",
         _ => p.ToString(),
     };
 }

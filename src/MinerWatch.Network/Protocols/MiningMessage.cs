@@ -17,6 +17,8 @@ public enum MiningProtocol
     Xmrig,
     /// <summary>getwork, getblocktemplate or eth_getWork over HTTP (solo mining, or pools that still serve HTTP).</summary>
     HttpGetwork,
+    /// <summary>Stratum v2's binary mining protocol.</summary>
+    StratumV2,
 }
 
 /// <summary>
