@@ -335,4 +335,33 @@ public class WrittenCaptureTests
         Assert.Equal("medium", finding.Confidence);
         Assert.Equal("stratum_v2_noise", Assert.Single(finding.Evidence).Signal);
     }
+
+    [Fact]
+    public void Ended_connections_are_forgotten_so_memory_follows_the_live_ones()
+    {
+        var w = new PcapWriter(false, false);
+        var server = new IPEndPoint(IPAddress.Parse("93.184.216.34"), 443);
+        var miner = new IPEndPoint(IPAddress.Parse("10.7.0.2"), 41000);
+        var pool = new IPEndPoint(IPAddress.Parse("192.0.2.9"), 3333);
+        w.Tcp(Start, miner, pool, 1, 0x18, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"acct.w1\",\"x\"]}\n");
+        // 30,000 short connections a second apart, each opened, used and closed: 120,000 packets.
+        for (var i = 0; i < 30_000; i++)
+        {
+            var client = new IPEndPoint(new IPAddress(0x0A000000u + (uint)i + 1), 50000);
+            var t = Start.AddSeconds(i);
+            w.Tcp(t, client, server, 1, 0x02, "");
+            w.Tcp(t, client, server, 2, 0x18, "GET / HTTP/1.1\r\n\r\n");
+            w.Tcp(t, server, client, 1, 0x11, "");
+            w.Tcp(t, client, server, 21, 0x11, "");
+        }
+        var scanner = new NetworkScanner();
+        using var reader = CaptureReader.Open(new MemoryStream(w.Bytes), "test");
+        while (reader.TryRead(out var packet)) scanner.Add(packet);
+        var result = scanner.Result();
+
+        Assert.True(scanner.LiveFlows <= 4_096, $"{scanner.LiveFlows} flows held");
+        Assert.Equal(120_001, result.Summary.Packets);
+        Assert.Equal(30_001, result.Summary.Flows);
+        Assert.Equal("acct.w1", Assert.Single(result.Findings).Worker);
+    }
 }

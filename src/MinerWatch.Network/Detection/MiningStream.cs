@@ -39,6 +39,8 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     public List<string> Alerts { get; } = [];
     public int MalformedLines { get; private set; }
     public bool WantsData => !_a.Ignored || !_b.Ignored;
+    public bool Reset { get; set; }
+    public bool BothFinished => _a.Finished && _b.Finished;
 
     /// <summary>The side that opened a Stratum v2 Noise handshake (64 bytes, answered by 170 or 234), or null.</summary>
     public Endpoint? NoiseInitiator =>
@@ -310,6 +312,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         public List<byte> Line { get; } = [];
         public bool Classified { get; set; }
         public bool Http { get; set; }
+        public bool Finished { get; set; }
         public bool Sv2 { get; set; }
         /// <summary>Length of the first data this side sent (a Noise handshake opens with fixed lengths).</summary>
         public int FirstChunk { get; set; }

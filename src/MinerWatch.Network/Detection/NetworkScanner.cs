@@ -58,7 +58,11 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             if (c.Payload is { Length: > 0 } payload)
             {
                 var key = c.Client.CompareTo(c.Server) <= 0 ? (c.Client, c.Server) : (c.Server, c.Client);
-                if (!_streams.TryGetValue(key, out var stream)) _streams[key] = stream = new MiningStream(key.Item1, key.Item2);
+                if (!_streams.TryGetValue(key, out var stream))
+                {
+                    _streams[key] = stream = new MiningStream(key.Item1, key.Item2);
+                    _flows++;
+                }
                 if (c.Start < stream.FirstSeen) stream.FirstSeen = c.Start;
                 if (c.Start > stream.LastSeen) stream.LastSeen = c.Start;
                 var side = stream.SideOf(c.Client);
@@ -98,16 +102,59 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         {
             stream = new MiningStream(key.Item1, key.Item2);
             _streams[key] = stream;
+            _flows++;
         }
         if (segment.Time < stream.FirstSeen) stream.FirstSeen = segment.Time;
         if (segment.Time > stream.LastSeen) stream.LastSeen = segment.Time;
         if (segment.IsSyn && (segment.TcpFlags & Segment.Ack) == 0) stream.Client ??= segment.Source;
         var side = stream.SideOf(segment.Source);
         side.Count(segment.Payload.Length);
+        if (segment.IsFin) side.Finished = true;
+        if (segment.IsRst) stream.Reset = true;
+        if (++_sinceSweep >= SweepEvery || _streams.Count >= _sweepAt) Sweep(segment.Time);
         if (!stream.WantsData || side.Ignored) return;
+        Reassemble(stream, side, segment);
+    }
+
+    /// <summary>Apart from <see cref="Add"/> so the delegates are allocated only for the few streams still being read.</summary>
+    private static void Reassemble(MiningStream stream, MiningStream.Side side, in Segment segment)
+    {
         var time = segment.Time;
         side.Tcp.Stream.Add(segment.Sequence, segment.IsSyn, segment.IsFin, segment.Payload.Span,
             data => stream.Data(side, data, time), () => stream.Gap(side));
+    }
+
+    /// <summary>Connections held now: those alive in the capture, and those that could still become findings.</summary>
+    public int LiveFlows => _streams.Count;
+
+    private const int SweepEvery = 1 << 16;
+    private static readonly TimeSpan ClosedLinger = TimeSpan.FromMinutes(1), IdleTimeout = TimeSpan.FromMinutes(10);
+    private int _sinceSweep;
+    /// <summary>Also sweep when the table doubles since the last sweep, so a burst of short connections cannot pile up.</summary>
+    private int _sweepAt = MinSweepAt;
+    private const int MinSweepAt = 4096;
+    private long _flows;
+    private readonly List<NodeTraffic> _nodes = [];
+
+    /// <summary>
+    /// Forgets connections that have ended (closed a minute ago, or idle for ten) and showed nothing of mining, so
+    /// memory follows the connections alive in the capture, not its length. Node traffic is kept as a line of
+    /// inventory; anything that could still become a finding is kept whole.
+    /// </summary>
+    private void Sweep(DateTimeOffset now)
+    {
+        _sinceSweep = 0;
+        var ended = new List<(Endpoint, Endpoint)>();
+        foreach (var (key, s) in _streams)
+        {
+            var closed = s.Reset || s.BothFinished;
+            if (!(closed && s.LastSeen < now - ClosedLinger || s.LastSeen < now - IdleTimeout)) continue;
+            if (s.Protocol is not null || s.NoiseInitiator is not null || Unreadable(s) is not null) continue;
+            if (Node(s) is { } node) _nodes.Add(node);
+            ended.Add(key);
+        }
+        foreach (var key in ended) _streams.Remove(key);
+        _sweepAt = Math.Max(MinSweepAt, 2 * _streams.Count);
     }
 
     private void Dns(ReadOnlySpan<byte> payload)
@@ -144,12 +191,12 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             Files = _files,
             Packets = _packets,
             Bytes = _bytes,
-            Flows = _streams.Count,
+            Flows = _flows,
             Malformed = _malformed,
             Fragments = _fragments,
             Problems = _problems,
         };
-        var nodes = _streams.Values.Where(s => s.Protocol is null).Select(Node).OfType<NodeTraffic>()
+        var nodes = _nodes.Concat(_streams.Values.Where(s => s.Protocol is null).Select(Node).OfType<NodeTraffic>())
             .OrderBy(n => n.Network, StringComparer.Ordinal).ThenBy(n => n.FirstSeen).ToList();
         return new NetworkScanResult([.. findings.OrderBy(f => f.Host, StringComparer.Ordinal).ThenBy(f => f.Peer, StringComparer.Ordinal)], summary, nodes);
     }
