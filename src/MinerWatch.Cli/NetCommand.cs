@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MinerWatch.Network.Capture;
 using MinerWatch.Network.Detection;
+using MinerWatch.Network.Live;
 using MinerWatch.Network.Pools;
 using Spectre.Console;
 
@@ -58,7 +59,99 @@ public static class NetCommand
             Render(findings, result.Summary, result.NodeTraffic, parse.GetValue(format), writer);
             return Cli.Ok;
         });
-        return new Command("net", "Network analytics: mining hosts in packet captures") { scan };
+        return new Command("net", "Network analytics: mining hosts in packet captures and IDS logs") { scan, Live(console) };
+    }
+
+    private static Command Live(CliConsole console)
+    {
+        var device = new Option<string>("--interface") { Description = "The network interface to capture on (e.g. eth0; needs root or CAP_NET_RAW and libpcap)", Required = true };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until interrupted)" };
+        var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in these CIDR ranges", AllowMultipleArgumentsPerToken = true };
+        var eve = new Option<FileInfo?>("--eve") { Description = "Also append each finding as a Suricata eve.json alert line to this file" };
+        var format = CommonOptions.Format();
+        var command = new Command("live", "Watch an interface and print each mining finding as it appears (and again when its confidence or shares change)")
+        {
+            device, duration, internalRanges, eve, format,
+        };
+        command.SetAction(parse =>
+        {
+            var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
+            var seconds = parse.GetValue(duration);
+            if (seconds is <= 0) throw new UsageException($"--duration {seconds}: must be more than 0 seconds");
+            using var stop = new CancellationTokenSource();
+            if (seconds is { } s) stop.CancelAfter(TimeSpan.FromSeconds(s));
+            ConsoleCancelEventHandler interrupt = (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            Console.CancelKeyPress += interrupt;
+            try
+            {
+                LiveCapture live;
+                try
+                {
+                    live = LiveCapture.Start(parse.GetRequiredValue(device), new NetworkScanner());
+                }
+                catch (CaptureFormatException e)
+                {
+                    throw new UsageException(e.Message);
+                }
+                using (live)
+                {
+                    var output = parse.GetValue(format);
+                    var eveFile = parse.GetValue(eve);
+                    if (output == OutputFormat.Csv) console.Out.WriteLine(CsvHeader);
+                    while (!stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
+                        Print(live.Changes());
+                    Print(live.Changes());
+                    var result = live.Result();
+                    console.Error.WriteLine($"stopped: {result.Summary.Packets:N0} packets, {result.Summary.Flows:N0} TCP flows, {result.Findings.Count} findings");
+
+                    void Print(IReadOnlyList<NetworkFinding> changes)
+                    {
+                        var shown = ranges.Count == 0 ? changes
+                            : [.. changes.Where(f => IPAddress.TryParse(f.Host, out var ip) && ranges.Any(r => r.Contains(ip)))];
+                        foreach (var f in shown)
+                        {
+                            console.Out.WriteLine(output switch
+                            {
+                                OutputFormat.Json => JsonSerializer.Serialize(f, JsonLine),
+                                OutputFormat.Csv => CsvRow(f),
+                                _ => $"{f.LastSeen:yyyy-MM-dd HH:mm:ss} {f.Host} -> {f.Peer} {f.Protocol} {f.Confidence}"
+                                    + (f.Pool is not null ? $" pool {f.Pool}" : "") + (f.Wallet is not null ? $" wallet {f.Wallet}" : "")
+                                    + (f.Worker is not null ? $" worker {f.Worker}" : "") + $" shares {f.SharesSubmitted}",
+                            });
+                        }
+                        console.Out.Flush();
+                        if (eveFile is not null && shown.Count > 0)
+                        {
+                            using var writer = File.AppendText(eveFile.FullName);
+                            EveOutput.Write(shown, writer);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                Console.CancelKeyPress -= interrupt;
+            }
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions JsonLine = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private const string CsvHeader = "host,peer,protocol,pool,worker,wallet,algorithm,first_seen,last_seen,shares_submitted,est_hashrate_hs,est_power_kw,est_kwh_per_day,confidence,evidence";
+
+    private static string CsvRow(NetworkFinding f)
+    {
+        string[] cells = [f.Host, f.Peer, f.Protocol, f.Pool ?? "", f.Worker ?? "", f.Wallet ?? "", f.Algorithm ?? "",
+            f.FirstSeen.ToString("o"), f.LastSeen.ToString("o"), f.SharesSubmitted.ToString(), f.EstHashrateHs?.ToString("R") ?? "",
+            f.EstPowerKw?.ToString("R") ?? "", f.EstKwhPerDay?.ToString("R") ?? "", f.Confidence,
+            string.Join("; ", f.Evidence.Select(e => $"{e.Signal}: {e.Detail}"))];
+        return string.Join(',', cells.Select(Csv));
     }
 
     private static IPNetwork ParseRange(string text) =>
@@ -79,15 +172,8 @@ public static class NetCommand
                 writer.WriteLine(JsonSerializer.Serialize(new { findings, summary, node_traffic = nodes }, Json));
                 return;
             case OutputFormat.Csv:
-                writer.WriteLine("host,peer,protocol,pool,worker,wallet,algorithm,first_seen,last_seen,shares_submitted,est_hashrate_hs,est_power_kw,est_kwh_per_day,confidence,evidence");
-                foreach (var f in findings)
-                {
-                    string[] cells = [f.Host, f.Peer, f.Protocol, f.Pool ?? "", f.Worker ?? "", f.Wallet ?? "", f.Algorithm ?? "",
-                        f.FirstSeen.ToString("o"), f.LastSeen.ToString("o"), f.SharesSubmitted.ToString(), f.EstHashrateHs?.ToString("R") ?? "",
-                        f.EstPowerKw?.ToString("R") ?? "", f.EstKwhPerDay?.ToString("R") ?? "", f.Confidence,
-                        string.Join("; ", f.Evidence.Select(e => $"{e.Signal}: {e.Detail}"))];
-                    writer.WriteLine(string.Join(',', cells.Select(Csv)));
-                }
+                writer.WriteLine(CsvHeader);
+                foreach (var f in findings) writer.WriteLine(CsvRow(f));
                 return;
             default:
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });

@@ -91,4 +91,14 @@ public class NetCommandTests
             File.Delete(eve);
         }
     }
+
+    [Fact]
+    public void Live_on_an_interface_that_does_not_exist_names_the_ones_that_do()
+    {
+        var (code, _, err) = Run("net", "live", "--interface", "nosuch0", "--duration", "1");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: no interface 'nosuch0' (there are: ", err);
+        Assert.Contains("lo", err);
+    }
 }
