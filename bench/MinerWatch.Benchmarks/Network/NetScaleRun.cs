@@ -22,7 +22,7 @@ public static class NetScaleRun
                 var result = scanner.Result();
                 var seconds = clock.Elapsed.TotalSeconds;
                 var bytes = new FileInfo(args[1]).Length;
-                Console.WriteLine($"minerwatch\t{seconds:0.00}\t{result.Summary.Packets}\t{result.Summary.Packets / seconds:0}\t{bytes / 1e6 / seconds:0}\t{result.Findings.Count}");
+                Console.WriteLine($"minerwatch\t{seconds:0.00}\t{result.Summary.Packets}\t{result.Summary.Packets / seconds:0}\t{bytes / 1e6 / seconds:0}\t{result.Findings.Count}\t{result.Summary.Flows} flows, {scanner.LiveFlows} held at the end");
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown step {args[0]}");
