@@ -190,6 +190,7 @@ public static class NetCommand
                 }
                 writer.WriteLine($"{findings.Count} findings on {findings.Select(f => f.Host).Distinct().Count()} hosts; read {summary.Files} files, {summary.Packets:N0} packets, "
                     + $"{summary.Bytes:N0} bytes, {summary.Flows:N0} TCP flows; {summary.Malformed} malformed records or packets skipped"
+                    + (summary.MalformedMessages > 0 ? $", {summary.MalformedMessages} malformed mining messages skipped" : "")
                     + (summary.LogLines > 0 ? $", {summary.LogLines:N0} sensor log lines" : "")
                     + (summary.Problems.Count > 0 ? $" ({string.Join("; ", summary.Problems)})" : ""));
                 if (nodes.Count > 0)

@@ -364,4 +364,121 @@ public class WrittenCaptureTests
         Assert.Equal(30_001, result.Summary.Flows);
         Assert.Equal("acct.w1", Assert.Single(result.Findings).Worker);
     }
+
+    [Fact]
+    public void Malformed_json_inside_a_stratum_stream_is_skipped_and_counted_and_the_finding_kept()
+    {
+        var miner = new IPEndPoint(IPAddress.Parse("10.8.0.3"), 42000);
+        var pool = new IPEndPoint(IPAddress.Parse("192.0.2.200"), 3333);
+        var w = new PcapWriter(false, false);
+        var lines = new[]
+        {
+            "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"cpuminer/2.5\"]}\n",
+            "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"ops.box7\",\n",
+            "{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"ops.box7\",\"1\",\"0\",\"0\",\"0\"]}\n",
+            "{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"ops.box7\" \"2\"]}\n",
+            "{\"id\":5,\"method\":\"mining.authorize\",\"params\":[\"ops.box7\",\"x\"]}\n",
+        };
+        var seq = 1u;
+        foreach (var line in lines)
+        {
+            w.Tcp(Start, miner, pool, seq, 0x18, line);
+            seq += (uint)line.Length;
+        }
+
+        var result = Scan(w.Bytes);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("ops.box7", finding.Worker);
+        Assert.Equal(1, finding.SharesSubmitted);
+        Assert.Equal(2, result.Summary.MalformedMessages);
+    }
+
+    [Fact]
+    public void Snapshot_length_shorter_than_the_packet_keeps_the_headers_and_what_was_captured()
+    {
+        var miner = new IPEndPoint(IPAddress.Parse("10.8.0.4"), 42001);
+        var pool = new IPEndPoint(IPAddress.Parse("192.0.2.201"), 3333);
+        var full = PcapWriter.Ethernet(PcapWriter.IpTcp(miner, pool, 1, 0x18, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"snap.w1\",\"x\"]}\n" + new string(' ', 400)), false);
+        // A snaplen of 128 cut the frame: the record says 128 bytes captured of the whole frame on the wire.
+        var capture = new List<byte>();
+        capture.AddRange([0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 128, 0, 0, 0, 1, 0, 0, 0]);
+        capture.AddRange(BitConverter.GetBytes((uint)1767225600));
+        capture.AddRange(BitConverter.GetBytes(0u));
+        capture.AddRange(BitConverter.GetBytes(128u));
+        capture.AddRange(BitConverter.GetBytes((uint)full.Length));
+        capture.AddRange(full.Take(128));
+        // A zero-length record next: nothing to decode, counted as malformed, and the read goes on.
+        capture.AddRange(BitConverter.GetBytes((uint)1767225601));
+        capture.AddRange(BitConverter.GetBytes(0u));
+        capture.AddRange(BitConverter.GetBytes(0u));
+        capture.AddRange(BitConverter.GetBytes(0u));
+
+        var result = Scan([.. capture]);
+
+        Assert.Equal(2, result.Summary.Packets);
+        Assert.Equal(1, result.Summary.Malformed);
+        // 128 bytes hold the headers and the first 74 bytes of the payload, the whole authorize line.
+        Assert.Equal("snap.w1", Assert.Single(result.Findings).Worker);
+    }
+
+    [Fact]
+    public void Corrupt_record_length_ends_the_read_and_keeps_what_came_before()
+    {
+        var miner = new IPEndPoint(IPAddress.Parse("10.8.0.5"), 42002);
+        var pool = new IPEndPoint(IPAddress.Parse("192.0.2.202"), 3333);
+        var w = new PcapWriter(false, false);
+        w.Tcp(Start, miner, pool, 1, 0x18, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"keep.w1\",\"x\"]}\n");
+        var bytes = w.Bytes.ToList();
+        // A second record whose captured length claims 3 GB.
+        bytes.AddRange(BitConverter.GetBytes((uint)1767225601));
+        bytes.AddRange(BitConverter.GetBytes(0u));
+        bytes.AddRange(BitConverter.GetBytes(0xC0000000u));
+        bytes.AddRange(BitConverter.GetBytes(0xC0000000u));
+        bytes.AddRange(new byte[64]);
+
+        var scanner = new NetworkScanner();
+        using var reader = CaptureReader.Open(new MemoryStream([.. bytes]), "test");
+        while (reader.TryRead(out var packet)) scanner.Add(packet);
+
+        Assert.Equal(1, reader.Malformed);
+        Assert.Equal("a packet header is corrupt (captured length 3221225472, fraction 0)", reader.FirstProblem);
+        Assert.Equal("keep.w1", Assert.Single(scanner.Result().Findings).Worker);
+    }
+
+    [Fact]
+    public void Nicehash_ethereum_stratum_is_told_from_stratum_v1()
+    {
+        var rig = new IPEndPoint(IPAddress.Parse("10.8.0.6"), 42003);
+        var pool = new IPEndPoint(IPAddress.Parse("192.0.2.203"), 3353);
+        var w = new PcapWriter(false, false);
+        const string subscribe = "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"PhoenixMiner/5.5c\",\"EthereumStratum/1.0.0\"]}\n";
+        w.Tcp(Start, rig, pool, 1, 0x18, subscribe);
+        w.Tcp(Start, rig, pool, 1 + (uint)subscribe.Length, 0x18, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy.gpu4\",\"x\"]}\n");
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("ethereum-stratum", finding.Protocol);
+        Assert.Equal("Ethash", finding.Algorithm);
+        Assert.Equal("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", finding.Wallet);
+        Assert.Equal("gpu4", finding.Worker);
+        Assert.Equal("PhoenixMiner/5.5c", finding.Agent);
+    }
+
+    [Fact]
+    public void A_pool_answering_http_with_an_x_stratum_header_marks_the_client_as_the_miner()
+    {
+        var rig = new IPEndPoint(IPAddress.Parse("10.8.0.7"), 42004);
+        var pool = new IPEndPoint(IPAddress.Parse("192.0.2.204"), 8332);
+        var w = new PcapWriter(false, false);
+        w.Tcp(Start, rig, pool, 1, 0x18, "GET / HTTP/1.1\r\nHost: btc.pool.example\r\n\r\n");
+        w.Tcp(Start, pool, rig, 1, 0x18, "HTTP/1.1 200 OK\r\nX-Stratum: stratum+tcp://btc.pool.example:3333\r\nContent-Length: 0\r\n\r\n");
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("10.8.0.7", finding.Host);
+        Assert.Equal("getwork-http", finding.Protocol);
+        Assert.Equal("btc.pool.example", finding.Pool);
+        Assert.Contains("X-Stratum: stratum+tcp://btc.pool.example:3333", finding.Evidence[0].Detail);
+    }
 }

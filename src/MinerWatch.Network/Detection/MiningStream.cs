@@ -259,10 +259,10 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     private void Line(Side side, ReadOnlySpan<byte> line, DateTimeOffset time)
     {
         if (line.IsEmpty || line.IndexOfAnyExcept(" \t\r"u8) < 0) return;
-        var message = MiningMessage.Parse(line);
+        var message = MiningMessage.Parse(line, out var malformed);
         if (message is null)
         {
-            if (line.IndexOfAnyExcept(" \t\r"u8) is var i && i >= 0 && line[i] == (byte)'{' && Protocol is not null) MalformedLines++;
+            if (malformed) MalformedLines++;
             return;
         }
         Take(side, message, time);

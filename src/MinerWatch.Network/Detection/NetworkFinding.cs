@@ -34,6 +34,8 @@ public sealed record NetworkSummary
     public long Bytes { get; init; }
     public long Flows { get; init; }
     public long Malformed { get; init; }
+    /// <summary>Lines of mining streams that looked like JSON-RPC messages but were not valid JSON: skipped.</summary>
+    public long MalformedMessages { get; init; }
     public long Fragments { get; init; }
     public IReadOnlyList<string> Problems { get; init; } = [];
 }

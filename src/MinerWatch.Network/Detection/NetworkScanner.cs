@@ -193,6 +193,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             Bytes = _bytes,
             Flows = _flows,
             Malformed = _malformed,
+            MalformedMessages = _streams.Values.Where(s => s.Protocol is not null).Sum(s => (long)s.MalformedLines),
             Fragments = _fragments,
             Problems = _problems,
         };

@@ -56,8 +56,15 @@ public sealed record MiningMessage
     ];
 
     /// <summary>Parses one line; null when it is not JSON or not a mining message.</summary>
-    public static MiningMessage? Parse(ReadOnlySpan<byte> line)
+    public static MiningMessage? Parse(ReadOnlySpan<byte> line) => Parse(line, out _);
+
+    /// <summary>
+    /// Parses one line; null when it is not a mining message. <paramref name="malformed"/> is set when the line looks
+    /// like a JSON-RPC message (an object with a method or a job) but is not valid JSON.
+    /// </summary>
+    public static MiningMessage? Parse(ReadOnlySpan<byte> line, out bool malformed)
     {
+        malformed = false;
         // Cheap test first: nearly every line of ordinary traffic is rejected here without a JSON parse.
         var start = line.IndexOfAnyExcept(" \t\r"u8);
         if (start < 0 || line[start] != (byte)'{') return null;
@@ -70,6 +77,7 @@ public sealed record MiningMessage
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // Not JSON, or JSON whose strings are not valid UTF-8: not a message we can read.
+            malformed = true;
             return null;
         }
     }
