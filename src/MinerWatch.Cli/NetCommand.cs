@@ -185,7 +185,7 @@ public static class NetCommand
                     foreach (var f in host)
                         table.AddRow(Markup.Escape(f.Peer), f.Protocol, Markup.Escape(f.Pool ?? ""), Markup.Escape(f.Worker ?? ""), Markup.Escape(f.Wallet ?? ""),
                             Markup.Escape(f.Algorithm ?? ""), f.FirstSeen.ToString("yyyy-MM-dd HH:mm:ss"), f.LastSeen.ToString("yyyy-MM-dd HH:mm:ss"),
-                            f.SharesSubmitted.ToString(), f.EstHashrateHs is { } h ? Energy.Catalog.HashUnit.Format(h) : "", f.EstPowerKw?.ToString("0.###") ?? "");
+                            f.SharesSubmitted.ToString(), f.EstHashrateHs is { } h ? NetworkScanner.RateText(f.Algorithm, h) : "", f.EstPowerKw?.ToString("0.###") ?? "");
                     console.Write(table);
                 }
                 writer.WriteLine($"{findings.Count} findings on {findings.Select(f => f.Host).Distinct().Count()} hosts; read {summary.Files} files, {summary.Packets:N0} packets, "

@@ -43,6 +43,12 @@ public class NetworkScannerTests
         Assert.Equal(("t1fJuHWrfcWnYMYyP9VAF96vRnvND2NziMG", "c1", "cn1-zcash.flypool.org"), (zcash[0].Wallet, zcash[0].Worker, zcash[0].Pool));
         Assert.Equal(("t1fAhZF5aUJdY7CikGULHmeYk7id8qmvbAd", "rig4", "eu1-zcash.flypool.org"), (zcash[1].Wallet, zcash[1].Worker, zcash[1].Pool));
         Assert.Equal(46, zcash[1].SharesSubmitted);
+        // 46 shares at the set_target target (about 16,000 solutions each) over 1,018 s: a GPU's 700 Sol/s of 2017.
+        Assert.Equal(706.9, zcash[1].EstHashrateHs);
+        // 30 shares at target dc460300 (2^32 / 0x346dc, about 20,000 hashes each) over 1,142 s: a desktop CPU.
+        Assert.Equal(507.8, monero.EstHashrateHs);
+        // EthProxy miners report their own rate.
+        Assert.Equal(30451731, eth.EstHashrateHs);
         Assert.All(result.Findings, f => Assert.Equal("high", f.Confidence));
         Assert.Equal(673, result.Summary.Packets);
         Assert.Equal(0, result.Summary.Malformed);

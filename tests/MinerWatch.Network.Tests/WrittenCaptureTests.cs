@@ -481,4 +481,79 @@ public class WrittenCaptureTests
         Assert.Equal("btc.pool.example", finding.Pool);
         Assert.Contains("X-Stratum: stratum+tcp://btc.pool.example:3333", finding.Evidence[0].Detail);
     }
+
+    /// <summary>A WebSocket frame; a client's is masked with <paramref name="mask"/>.</summary>
+    private static byte[] WsFrame(string text, byte[]? mask, bool fin = true, int opcode = 1)
+    {
+        var payload = System.Text.Encoding.UTF8.GetBytes(text);
+        var frame = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
+        var maskBit = mask is null ? 0 : 0x80;
+        if (payload.Length < 126) frame.Add((byte)(maskBit | payload.Length));
+        else frame.AddRange([(byte)(maskBit | 126), (byte)(payload.Length >> 8), (byte)payload.Length]);
+        if (mask is not null)
+        {
+            frame.AddRange(mask);
+            for (var i = 0; i < payload.Length; i++) payload[i] ^= mask[i & 3];
+        }
+        frame.AddRange(payload);
+        return [.. frame];
+    }
+
+    [Fact]
+    public void Browser_miner_over_websocket_is_found_with_its_site_key()
+    {
+        var browser = new IPEndPoint(IPAddress.Parse("10.30.1.50"), 51234);
+        var proxy = new IPEndPoint(IPAddress.Parse("198.51.100.66"), 80);
+        var w = new PcapWriter(false, false);
+        var upgrade = "GET /proxy0 HTTP/1.1\r\nHost: ws.webminer.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        var switching = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+        byte[] mask = [0x12, 0x34, 0x56, 0x78];
+        var up = 1u;
+        var down = 1u;
+        void Up(byte[] bytes, double at)
+        {
+            w.Tcp(Start.AddSeconds(at), browser, proxy, up, 0x18, bytes);
+            up += (uint)bytes.Length;
+        }
+        void Down(byte[] bytes, double at)
+        {
+            w.Tcp(Start.AddSeconds(at), proxy, browser, down, 0x18, bytes);
+            down += (uint)bytes.Length;
+        }
+        Up(System.Text.Encoding.ASCII.GetBytes(upgrade), 0);
+        // The server's reply and its first frame arrive in one segment.
+        Down([.. System.Text.Encoding.ASCII.GetBytes(switching), .. WsFrame("{\"type\":\"authed\",\"params\":{\"token\":\"\",\"hashes\":0}}", null)], 0.1);
+        // The client's auth comes in two fragments.
+        Up(WsFrame("{\"type\":\"auth\",\"params\":{\"site_key\":\"Kq9Fz3sitekey0000000000000000000\",", mask, fin: false), 0.2);
+        Up(WsFrame("\"type\":\"anonymous\",\"user\":null,\"goal\":0}}", mask, fin: true, opcode: 0), 0.3);
+        Down(WsFrame("{\"type\":\"job\",\"params\":{\"job_id\":\"j1\",\"blob\":\"0707ab\",\"target\":\"ffffff00\"}}", null), 0.4);
+        Up(WsFrame("{\"type\":\"submit\",\"params\":{\"job_id\":\"j1\",\"nonce\":\"00000001\",\"result\":\"ab\"}}", mask), 30);
+        Down(WsFrame("{\"type\":\"hash_accepted\",\"params\":{\"hashes\":256}}", null), 30.1);
+        Up(WsFrame("{\"type\":\"submit\",\"params\":{\"job_id\":\"j1\",\"nonce\":\"00000002\",\"result\":\"cd\"}}", mask), 60);
+
+        var finding = Assert.Single(Scan(w.Bytes).Findings);
+
+        Assert.Equal("10.30.1.50", finding.Host);
+        Assert.Equal("198.51.100.66:80", finding.Peer);
+        Assert.Equal("webminer-websocket", finding.Protocol);
+        Assert.Equal("Kq9Fz3sitekey0000000000000000000", finding.Worker);
+        Assert.Equal("ws.webminer.example", finding.Pool);
+        Assert.Equal(2, finding.SharesSubmitted);
+        // Target ffffff00 is 0x00ffffff: a share is worth 2^32 / 0x00ffffff, about 256 hashes; 2 shares over 30 s.
+        Assert.Equal(Math.Pow(2, 32) / 0x00ffffff / 30, finding.EstHashrateHs!.Value, 1);
+    }
+
+    [Fact]
+    public void An_ordinary_websocket_chat_is_not_mining()
+    {
+        var browser = new IPEndPoint(IPAddress.Parse("10.30.1.51"), 51235);
+        var server = new IPEndPoint(IPAddress.Parse("198.51.100.67"), 443);
+        var w = new PcapWriter(false, false);
+        var upgrade = "GET /chat HTTP/1.1\r\nHost: chat.example\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+        w.Tcp(Start, browser, server, 1, 0x18, upgrade);
+        w.Tcp(Start, server, browser, 1, 0x18, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+        w.Tcp(Start, browser, server, 1 + (uint)upgrade.Length, 0x18, WsFrame("{\"type\":\"message\",\"params\":{\"text\":\"submit the job report\"}}", [1, 2, 3, 4]));
+
+        Assert.Empty(Scan(w.Bytes).Findings);
+    }
 }

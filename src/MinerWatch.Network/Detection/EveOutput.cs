@@ -52,6 +52,7 @@ public static class EveOutput
         "xmrig-stratum" => 1_900_004,
         "getwork-http" => 1_900_005,
         "stratum-v2" => 1_900_006,
+        "webminer-websocket" => 1_900_007,
         "tls" => 1_900_010,
         _ => 1_900_020,
     };

@@ -67,6 +67,11 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
             Sv2Data(side, data, time);
             return;
         }
+        if (side.WebSocket)
+        {
+            WebSocketData(side, data, time);
+            return;
+        }
         var rest = data;
         while (!rest.IsEmpty)
         {
@@ -200,6 +205,21 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
             HttpMessage(side, head, buffer.Slice(end + 4, head.ContentLength), time);
             side.Line.RemoveRange(0, total);
             if (side.Ignored) return;
+            if (head.Status == 101 && head.Upgrade?.Equals("websocket", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                // The connection now carries WebSocket frames both ways; what followed the reply already is the first.
+                var other = Other(side);
+                foreach (var s in new[] { side, other })
+                {
+                    s.Http = false;
+                    s.WebSocket = true;
+                    s.Classified = true;
+                }
+                var rest = side.Line.ToArray();
+                side.Line.Clear();
+                if (rest.Length > 0) WebSocketData(side, rest, time);
+                return;
+            }
         }
     }
 
@@ -224,6 +244,76 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (!wasMining && Protocol is not null) Protocol = MiningProtocol.HttpGetwork;
         if (Protocol == MiningProtocol.EthProxy) Protocol = MiningProtocol.HttpGetwork;
         if (Protocol == MiningProtocol.HttpGetwork && HttpUser is not null) Login ??= HttpUser;
+    }
+
+    /// <summary>
+    /// WebSocket frames (RFC 6455): the client's are masked; a text message may come in fragments. Each complete
+    /// text message is read as a line; binary, ping, pong and close frames are passed over.
+    /// </summary>
+    private void WebSocketData(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
+    {
+        if (side.Line.Count + data.Length > MaxHttp)
+        {
+            side.Ignored = true;
+            side.Line.Clear();
+            return;
+        }
+        side.Line.AddRange(data);
+        var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Line);
+        var consumed = 0;
+        while (true)
+        {
+            var frame = buffer[consumed..];
+            if (frame.Length < 2) break;
+            var fin = (frame[0] & 0x80) != 0;
+            var opcode = frame[0] & 0x0F;
+            var masked = (frame[1] & 0x80) != 0;
+            long length = frame[1] & 0x7F;
+            var at = 2;
+            if (length == 126)
+            {
+                if (frame.Length < 4) break;
+                length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame[2..]);
+                at = 4;
+            }
+            else if (length == 127)
+            {
+                if (frame.Length < 10) break;
+                length = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(frame[2..]);
+                at = 10;
+            }
+            if (length > MaxHttp || (frame[0] & 0x70) != 0 || opcode is > 2 and < 8 or > 10)
+            {
+                // Not WebSocket after all, or a message too large to be a miner's: stop reading this side.
+                side.Ignored = true;
+                side.Line.Clear();
+                side.Message.Clear();
+                return;
+            }
+            var maskAt = at;
+            if (masked) at += 4;
+            if (frame.Length < at + length) break;
+            var payload = frame.Slice(at, (int)length);
+            if (opcode is 0 or 1 && (opcode == 1 || side.Message.Count > 0))
+            {
+                var start = side.Message.Count;
+                side.Message.AddRange(payload);
+                if (masked)
+                {
+                    var key = frame.Slice(maskAt, 4);
+                    var message = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Message);
+                    for (var i = 0; i < payload.Length; i++) message[start + i] ^= key[i & 3];
+                }
+                if (fin)
+                {
+                    foreach (var line in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Message).Split((byte)'\n'))
+                        Line(side, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Message)[line], time);
+                    side.Message.Clear();
+                }
+            }
+            consumed += at + (int)length;
+        }
+        side.Line.RemoveRange(0, consumed);
     }
 
     /// <summary>Stratum v2 frames, one after another; a frame that does not parse ends the reading of this side.</summary>
@@ -312,6 +402,9 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         public List<byte> Line { get; } = [];
         public bool Classified { get; set; }
         public bool Http { get; set; }
+        public bool WebSocket { get; set; }
+        /// <summary>A WebSocket text message being put together from its fragments.</summary>
+        public List<byte> Message { get; } = [];
         public bool Finished { get; set; }
         public bool Sv2 { get; set; }
         /// <summary>Length of the first data this side sent (a Noise handshake opens with fixed lengths).</summary>

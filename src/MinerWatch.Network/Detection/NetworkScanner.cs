@@ -355,7 +355,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var protocol = streams.Select(s => s.Protocol!.Value).Max();
         var algorithm = streams.Select(s => s.Algorithm).FirstOrDefault(a => a is not null) ?? AlgorithmFrom(protocol, wallet, streams);
         var shares = streams.Sum(s => s.Shares);
-        var hashrate = Hashrate(streams, first, last);
+        var hashrate = Hashrate(streams, algorithm);
         var evidence = new List<NetworkEvidence>
         {
             new(ProtocolSignal(protocol), $"{Describe(protocol)} messages {string.Join(", ", streams.SelectMany(s => s.Methods).Distinct().Order(StringComparer.Ordinal))}"
@@ -421,7 +421,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     /// time from the first share to the last (with one share fewer, as the interval before the first is unseen). A
     /// rate the miner reports itself (eth_submitHashrate) is used when no difficulty was seen.
     /// </summary>
-    private static (double Rate, string How)? Hashrate(List<MiningStream> streams, DateTimeOffset first, DateTimeOffset last)
+    private static (double Rate, string How)? Hashrate(List<MiningStream> streams, string? algorithm)
     {
         var shares = streams.Sum(s => s.Shares);
         var hashes = streams.Sum(s => s.ShareHashes);
@@ -429,12 +429,18 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         if (shares >= 2 && hashes > 0 && span > 0)
         {
             var rate = hashes * (shares - 1) / shares / span;
-            return (rate, $"{shares} shares worth {hashes / shares:G4} hashes each over {span:0} s: {HashUnit.Format(rate)}");
+            return (rate, $"{shares} shares worth {hashes / shares:G4} {(IsEquihash(algorithm) ? "solutions" : "hashes")} each over {span:0} s: {RateText(algorithm, rate)}");
         }
         if (streams.Select(s => s.ReportedHashrate).LastOrDefault(r => r is not null) is { } reported)
-            return (reported, $"the miner reported {HashUnit.Format(reported)} (eth_submitHashrate)");
+            return (reported, $"the miner reported {RateText(algorithm, reported)} itself (eth_submitHashrate, or a Stratum v2 channel's nominal rate)");
         return null;
     }
+
+    private static bool IsEquihash(string? algorithm) => algorithm?.StartsWith("Equihash", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>A rate in the algorithm's unit: Equihash counts solutions (Sol/s), the others hashes (H/s).</summary>
+    public static string RateText(string? algorithm, double rate) =>
+        IsEquihash(algorithm) ? HashUnit.Format(rate).Replace("H/s", "Sol/s", StringComparison.Ordinal) : HashUnit.Format(rate);
 
     /// <summary>Power at the median efficiency of the catalog's machines for the algorithm; null when it has none.</summary>
     private (double? Kw, double? KwhPerDay) Power(string? algorithm, double? hashesPerSecond)
@@ -465,6 +471,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         MiningProtocol.Xmrig => "xmrig-stratum",
         MiningProtocol.HttpGetwork => "getwork-http",
         MiningProtocol.StratumV2 => "stratum-v2",
+        MiningProtocol.WebMiner => "webminer-websocket",
         _ => p.ToString(),
     };
 
@@ -478,6 +485,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         MiningProtocol.Xmrig => "Monero/xmrig stratum",
         MiningProtocol.HttpGetwork => "getwork over HTTP",
         MiningProtocol.StratumV2 => "Stratum v2",
+        MiningProtocol.WebMiner => "browser miner over WebSocket",
         _ => p.ToString(),
     };
 }

@@ -13,6 +13,9 @@ public sealed record HttpHead
     public string? User { get; init; }
     public string? MiningExtensions { get; init; }
     public string? Stratum { get; init; }
+    /// <summary>The status code of a response (101 when the connection switches to WebSocket).</summary>
+    public int Status { get; init; }
+    public string? Upgrade { get; init; }
 
     private const int MaxBody = 512 * 1024;
 
@@ -25,7 +28,12 @@ public sealed record HttpHead
         if (start.Length < 2) return null;
         var isRequest = !start[0].StartsWith("HTTP/1.", StringComparison.Ordinal);
         if (isRequest && (start.Length < 3 || !start[2].StartsWith("HTTP/1.", StringComparison.Ordinal))) return null;
-        var result = new HttpHead { IsRequest = isRequest, Target = isRequest ? start[1] : "" };
+        var result = new HttpHead
+        {
+            IsRequest = isRequest,
+            Target = isRequest ? start[1] : "",
+            Status = !isRequest && int.TryParse(start[1], out var status) ? status : 0,
+        };
         foreach (var line in lines.Skip(1))
         {
             var colon = line.IndexOf(':');
@@ -41,6 +49,7 @@ public sealed record HttpHead
             else if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) result = result with { User = BasicUser(value) };
             else if (name.Equals("X-Mining-Extensions", StringComparison.OrdinalIgnoreCase)) result = result with { MiningExtensions = value };
             else if (name.Equals("X-Stratum", StringComparison.OrdinalIgnoreCase)) result = result with { Stratum = value };
+            else if (name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)) result = result with { Upgrade = value };
         }
         return result;
     }

@@ -19,6 +19,11 @@ public enum MiningProtocol
     HttpGetwork,
     /// <summary>Stratum v2's binary mining protocol.</summary>
     StratumV2,
+    /// <summary>
+    /// A browser miner's protocol over WebSocket (the Coinhive family: auth with a site key, job, submit,
+    /// hash_accepted): cryptojacking in web pages.
+    /// </summary>
+    WebMiner,
 }
 
 /// <summary>
@@ -68,7 +73,7 @@ public sealed record MiningMessage
         // Cheap test first: nearly every line of ordinary traffic is rejected here without a JSON parse.
         var start = line.IndexOfAnyExcept(" \t\r"u8);
         if (start < 0 || line[start] != (byte)'{') return null;
-        if (line.IndexOf("\"method\""u8) < 0 && line.IndexOf("\"job\""u8) < 0) return null;
+        if (line.IndexOf("\"method\""u8) < 0 && line.IndexOf("\"job\""u8) < 0 && line.IndexOf("\"type\""u8) < 0) return null;
         try
         {
             using var document = JsonDocument.Parse(line.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
@@ -85,7 +90,7 @@ public sealed record MiningMessage
     private static MiningMessage? FromJson(JsonElement root)
     {
         if (!root.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
-            return LoginReply(root);
+            return root.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String ? WebMiner(kind.GetString()!, root) : LoginReply(root);
         var method = methodElement.GetString()!;
         root.TryGetProperty("params", out var parameters);
         if (StratumFromMiner.Contains(method) || StratumFromPool.Contains(method))
@@ -163,6 +168,30 @@ public sealed record MiningMessage
             default:
                 return message;
         }
+    }
+
+    /// <summary>The Coinhive family of browser miners: {"type": ..., "params": {...}}.</summary>
+    private static MiningMessage? WebMiner(string type, JsonElement root)
+    {
+        if (!root.TryGetProperty("params", out var p) || p.ValueKind != JsonValueKind.Object) return null;
+        return type switch
+        {
+            "auth" when p.TryGetProperty("site_key", out _) => new MiningMessage
+            {
+                Protocol = MiningProtocol.WebMiner,
+                Method = "auth",
+                FromMiner = true,
+                Login = String(p, "site_key"),
+                WorkerField = String(p, "user"),
+            },
+            "job" when p.TryGetProperty("job_id", out _) && p.TryGetProperty("blob", out _) =>
+                XmrigJob(p, "job", fromMiner: false)! with { Protocol = MiningProtocol.WebMiner },
+            "submit" when p.TryGetProperty("job_id", out _) && p.TryGetProperty("nonce", out _) =>
+                new MiningMessage { Protocol = MiningProtocol.WebMiner, Method = "submit", FromMiner = true, IsShare = true },
+            "hash_accepted" or "authed" when p.TryGetProperty("hashes", out _) =>
+                new MiningMessage { Protocol = MiningProtocol.WebMiner, Method = type, FromMiner = false },
+            _ => null,
+        };
     }
 
     private static MiningMessage XmrigLogin(JsonElement parameters)
