@@ -27,7 +27,7 @@ public static partial class Login
     /// <summary>Address shapes of the coins mined over these protocols: Bitcoin, Ethereum family, Monero, Zcash, Litecoin, Ravencoin.</summary>
     public static bool IsWallet(string s) => Wallet().IsMatch(s);
 
-    [GeneratedRegex(@"^(0x[0-9a-fA-F]{40}|[48][1-9A-HJ-NP-Za-km-z]{93,105}|(bc1|ltc1)[02-9ac-hj-np-z]{25,87}|[13LMR][1-9A-HJ-NP-Za-km-z]{25,34}|t[13][1-9A-HJ-NP-Za-km-z]{33}|zs1[02-9ac-hj-np-z]{60,80})$")]
+    [GeneratedRegex(@"^(0x[0-9a-fA-F]{40}|[48][1-9A-HJ-NP-Za-km-z]{94}|[48][1-9A-HJ-NP-Za-km-z]{105}|(bc1|ltc1)[02-9ac-hj-np-z]{25,87}|[13LMR][1-9A-HJ-NP-Za-km-z]{25,34}|t[13][1-9A-HJ-NP-Za-km-z]{33}|zs1[02-9ac-hj-np-z]{60,80})$")]
     private static partial Regex Wallet();
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$")]

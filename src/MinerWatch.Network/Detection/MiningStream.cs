@@ -56,7 +56,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     public void Data(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
     {
         if (side.Ignored) return;
-        if (!side.Classified && !Classify(side, data)) return;
+        if (!side.Classified && !Classify(side, data, time)) return;
         if (side.Http)
         {
             HttpData(side, data, time);
@@ -124,56 +124,91 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     /// <summary>Bytes were lost: the partial line cannot be completed.</summary>
     public void Gap(Side side) => side.Line.Clear();
 
-    private bool Classify(Side side, ReadOnlySpan<byte> data)
+    private bool Classify(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
     {
-        if (side.Probed == 0) side.FirstChunk = data.Length;
+        var first = side.Probed == 0;
+        if (first) side.FirstChunk = data.Length;
         side.Probed += data.Length;
-        if (StratumV2.StartsConnection(data))
+        if (side.Tls)
+        {
+            TlsData(side, data);
+            return false;
+        }
+        if (first && StratumV2.StartsConnection(data))
         {
             side.Classified = true;
             side.Sv2 = true;
             return true;
         }
-        if (NodeProtocol(data) is { } network)
+        if (first && NodeProtocol(data) is { } network)
         {
             NodeNetwork ??= network;
             side.Ignored = true;
             return false;
         }
-        if (TlsClientHello.LooksLikeTls(data))
+        if (first && TlsClientHello.LooksLikeTls(data))
         {
-            ServerName ??= TlsClientHello.ServerName(data);
-            side.Ignored = true;
+            side.Tls = true;
+            TlsData(side, data);
             return false;
         }
-        if (data.StartsWith("POST "u8) || data.StartsWith("GET "u8) || data.StartsWith("HTTP/1."u8))
+        if (first && (data.StartsWith("POST "u8) || data.StartsWith("GET "u8) || data.StartsWith("HTTP/1."u8)))
         {
             side.Classified = true;
             side.Http = true;
             return true;
         }
-        // A JSON line at the start, or (a capture begun mid-stream) after the first newline.
+        // A JSON line at the start, or (a capture begun mid-stream) at the start of a later line.
         var start = data.IndexOfAnyExcept(" \t\r\n"u8);
-        if (start >= 0 && data[start] == (byte)'{')
+        // The first data seen is taken as a line start; later data is one when the data before it ended a line.
+        if ((first || side.AtLineStart) && start >= 0 && data[start] == (byte)'{')
         {
             side.Classified = true;
             return true;
         }
-        var newline = data.IndexOf((byte)'\n');
-        if (newline >= 0 && newline + 1 < data.Length)
+        side.AtLineStart = data.Length > 0 && data[^1] == (byte)'\n';
+        if (!LooksTextual(data))
         {
-            var next = data[(newline + 1)..];
-            var at = next.IndexOfAnyExcept(" \t\r\n"u8);
-            if (at >= 0 && next[at] == (byte)'{')
+            side.Ignored = true;
+            return false;
+        }
+        var rest = data;
+        while (rest.IndexOf((byte)'\n') is var newline && newline >= 0)
+        {
+            rest = rest[(newline + 1)..];
+            var at = rest.IndexOfAnyExcept(" \t\r\n"u8);
+            if (at >= 0 && rest[at] == (byte)'{')
             {
                 side.Classified = true;
-                Data(side, next, FirstSeen);
+                Data(side, rest, time);
                 return false;
             }
         }
-        if (side.Probed >= ProbeBytes || start >= 0) side.Ignored = true;
+        if (side.Probed >= ProbeBytes) side.Ignored = true;
         return false;
     }
+
+    /// <summary>Text has no control bytes other than tabs and line ends; a binary or encrypted stream has many.</summary>
+    private static bool LooksTextual(ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data[..Math.Min(64, data.Length)])
+            if (b < 0x09 || b is > 0x0D and < 0x20 || b == 0x7F) return false;
+        return true;
+    }
+
+    /// <summary>A TLS ClientHello may span segments (large key shares): gather its first record, then read the server name.</summary>
+    private void TlsData(Side side, ReadOnlySpan<byte> data)
+    {
+        side.Line.AddRange(data[..Math.Min(data.Length, MaxTlsRecord - side.Line.Count)]);
+        var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Line);
+        var needed = buffer.Length >= 5 ? 5 + (buffer[3] << 8 | buffer[4]) : MaxTlsRecord;
+        if (buffer.Length < Math.Min(needed, MaxTlsRecord)) return;
+        ServerName ??= TlsClientHello.ServerName(buffer);
+        side.Ignored = true;
+        side.Line.Clear();
+    }
+
+    private const int MaxTlsRecord = 5 + 16384;
 
     /// <summary>
     /// HTTP/1.x messages, one after another on the connection: the headers (the worker in Basic authorization or the
@@ -239,10 +274,9 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
             PoolHost ??= head.Host;
             HttpUser ??= head.User ?? (head.Target.Trim('/') is { Length: > 0 } path && path.Split('/', '.').Any(Detection.Login.IsWallet) ? path : null);
         }
-        var wasMining = Protocol is not null;
-        if (body.Length > 0 && body.IndexOfAnyExcept(" \t\r\n"u8) is var at && at >= 0 && body[at] == (byte)'{') Line(side, body, time);
-        if (!wasMining && Protocol is not null) Protocol = MiningProtocol.HttpGetwork;
-        if (Protocol == MiningProtocol.EthProxy) Protocol = MiningProtocol.HttpGetwork;
+        // Over HTTP only the getwork family counts: a web API may well have a method called login or submit.
+        if (body.Length > 0 && MiningMessage.Parse(body) is { Protocol: MiningProtocol.HttpGetwork or MiningProtocol.EthProxy } message)
+            Take(side, message with { Protocol = MiningProtocol.HttpGetwork }, time);
         if (Protocol == MiningProtocol.HttpGetwork && HttpUser is not null) Login ??= HttpUser;
     }
 
@@ -282,7 +316,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
                 length = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(frame[2..]);
                 at = 10;
             }
-            if (length > MaxHttp || (frame[0] & 0x70) != 0 || opcode is > 2 and < 8 or > 10)
+            if (length is < 0 or > MaxHttp || (frame[0] & 0x70) != 0 || opcode is > 2 and < 8 or > 10 || side.Message.Count + length > MaxHttp)
             {
                 // Not WebSocket after all, or a message too large to be a miner's: stop reading this side.
                 side.Ignored = true;
@@ -402,6 +436,8 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         public List<byte> Line { get; } = [];
         public bool Classified { get; set; }
         public bool Http { get; set; }
+        public bool Tls { get; set; }
+        public bool AtLineStart { get; set; }
         public bool WebSocket { get; set; }
         /// <summary>A WebSocket text message being put together from its fragments.</summary>
         public List<byte> Message { get; } = [];

@@ -65,7 +65,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
                 }
                 if (c.Start < stream.FirstSeen) stream.FirstSeen = c.Start;
                 if (c.Start > stream.LastSeen) stream.LastSeen = c.Start;
-                var side = stream.SideOf(c.Client);
+                var side = stream.SideOf(c.PayloadFromServer ? c.Server : c.Client);
                 stream.Data(side, System.Text.Encoding.UTF8.GetBytes(payload.EndsWith('\n') ? payload : payload + "\n"), c.Start);
                 if (stream.Protocol is not null)
                 {
@@ -446,11 +446,21 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     private (double? Kw, double? KwhPerDay) Power(string? algorithm, double? hashesPerSecond)
     {
         if (algorithm is null || hashesPerSecond is not { } rate) return (null, null);
-        var models = catalog.Filter(algorithm).ToList();
+        var models = catalog.Filter(CatalogAlgorithm(algorithm)).ToList();
         if (models.Count == 0) return (null, null);
         var joulesPerHash = models.Select(m => m.JoulesPerHash).Order().ElementAt(models.Count / 2);
         var kw = rate * joulesPerHash / 1000;
         return (Math.Round(kw, 4), Math.Round(kw * 24, 3));
+    }
+
+    /// <summary>The catalog's name for an algorithm as miners announce it (xmrig's rx/0, cn/r; ethash, etchash; sha256d).</summary>
+    private static string CatalogAlgorithm(string algorithm)
+    {
+        var a = algorithm.ToLowerInvariant();
+        if (a.StartsWith("rx/", StringComparison.Ordinal) || a == "randomx") return "RandomX";
+        if (a is "ethash" or "etchash" or "daggerhashimoto") return "Ethash";
+        if (a is "sha256" or "sha256d" or "sha-256") return "SHA-256";
+        return algorithm;
     }
 
     private static string? AlgorithmFrom(MiningProtocol protocol, string? wallet, List<MiningStream> streams)

@@ -9,6 +9,7 @@ namespace MinerWatch.Network.Flows;
 internal sealed class TcpDirection
 {
     public const int MaxHeld = 256 * 1024;
+    private const int MaxAhead = 1 << 30;
     private uint _next;
     private bool _started;
     private SortedDictionary<uint, byte[]>? _held;
@@ -22,10 +23,12 @@ internal sealed class TcpDirection
     {
         if (syn)
         {
-            // The SYN takes one sequence number; data starts after it.
+            // The SYN takes one sequence number; data starts after it. A SYN in mid-stream (port reuse) starts over.
             _next = sequence + 1;
             _started = true;
             sequence++;
+            _held = null;
+            _heldBytes = 0;
         }
         if (payload.IsEmpty) return;
         if (!_started)
@@ -34,6 +37,9 @@ internal sealed class TcpDirection
             _started = true;
         }
         var ahead = (int)(sequence - _next);
+        // Far beyond any window: damage, or another connection on the same ports. Held data stays within 2^30 of
+        // the next byte, where the sequence order below is consistent.
+        if (ahead > MaxAhead) return;
         if (ahead > 0)
         {
             Hold(sequence, payload);
@@ -71,7 +77,13 @@ internal sealed class TcpDirection
             var (sequence, bytes) = First(_held);
             var ahead = (int)(sequence - _next);
             if (ahead > 0) return;
-            _held.Remove(sequence);
+            if (!_held.Remove(sequence))
+            {
+                // Cannot happen with a consistent order; never loop on it.
+                _held = null;
+                _heldBytes = 0;
+                return;
+            }
             _heldBytes -= bytes.Length;
             var skip = -(long)ahead;
             if (skip < bytes.Length) Emit(bytes.AsSpan((int)skip), deliver);

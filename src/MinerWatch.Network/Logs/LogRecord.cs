@@ -18,6 +18,8 @@ public sealed record LoggedConnection
     public string? Alert { get; init; }
     /// <summary>Printable payload the IDS logged with an alert, which may hold the mining messages themselves.</summary>
     public string? Payload { get; init; }
+    /// <summary>True when the alert's packet, and so its payload, went from the server to the client.</summary>
+    public bool PayloadFromServer { get; init; }
     /// <summary>The file and line it came from, for the evidence.</summary>
     public required string Source { get; init; }
 }

@@ -40,7 +40,10 @@ public sealed class SensorLogReader
                 if (line.StartsWith("#separator ", StringComparison.Ordinal))
                 {
                     var value = line["#separator ".Length..];
-                    separator = value.StartsWith("\\x", StringComparison.Ordinal) ? (char)Convert.ToInt32(value[2..], 16) : value[0];
+                    if (value.StartsWith("\\x", StringComparison.Ordinal) && value.Length == 4 && byte.TryParse(value[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
+                        separator = (char)code;
+                    else if (value.Length == 1) separator = value[0];
+                    else Problem(source, $"the #separator '{value}' is not one character or \\xNN");
                 }
                 else if (line.StartsWith("#fields", StringComparison.Ordinal)) fields = line.Split(separator)[1..];
                 continue;
@@ -109,7 +112,7 @@ public sealed class SensorLogReader
                 Client = client,
                 Server = server,
                 Start = start,
-                DurationSeconds = Number(get("duration")),
+                DurationSeconds = Duration(Number(get("duration"))),
                 ClientBytes = (long)Number(get("orig_bytes")),
                 ServerBytes = (long)Number(get("resp_bytes")),
                 ClientPackets = (long)Number(get("orig_pkts")),
@@ -121,8 +124,25 @@ public sealed class SensorLogReader
 
     private void Eve(JsonElement root, string? type, string source)
     {
+        // Only these events say anything here; stats and the rest carry no addresses and are passed over.
+        if (type is not ("dns" or "tls" or "flow" or "alert")) return;
         var client = Endpoint.From(IPAddress.Parse(root.GetProperty("src_ip").GetString()!), Port(root, "src_port"));
         var server = Endpoint.From(IPAddress.Parse(root.GetProperty("dest_ip").GetString()!), Port(root, "dest_port"));
+        // An alert's src_ip is the sender of the packet that matched; its flow object, when logged, names the client.
+        var payloadFromServer = false;
+        if (type == "alert" && root.TryGetProperty("flow", out var alertFlow) && alertFlow.ValueKind == JsonValueKind.Object
+            && alertFlow.TryGetProperty("src_ip", out var flowSource) && alertFlow.TryGetProperty("dest_ip", out var flowDestination))
+        {
+            var flowClient = Endpoint.From(IPAddress.Parse(flowSource.GetString()!), Port(alertFlow, "src_port"));
+            var flowServer = Endpoint.From(IPAddress.Parse(flowDestination.GetString()!), Port(alertFlow, "dest_port"));
+            payloadFromServer = client == flowServer;
+            (client, server) = (flowClient, flowServer);
+        }
+        else if (type == "alert" && root.TryGetProperty("direction", out var direction) && direction.GetString() == "to_client")
+        {
+            payloadFromServer = true;
+            (client, server) = (server, client);
+        }
         var time = DateTimeOffset.Parse(root.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture);
         switch (type)
         {
@@ -131,8 +151,10 @@ public sealed class SensorLogReader
                 // Version 2 answers come grouped under "answers"; version 1 logs each answer as its own event.
                 if (dns.TryGetProperty("answers", out var answers) && answers.ValueKind == JsonValueKind.Array)
                 {
+                    // The question's name is the one that names the pool; an answer's rrname may be the end of a CNAME chain.
+                    var query = dns.TryGetProperty("rrname", out var q) ? q.GetString() : null;
                     foreach (var a in answers.EnumerateArray())
-                        AddAnswer(a.TryGetProperty("rrname", out var n) ? n.GetString() : null, a.TryGetProperty("rdata", out var d) ? d.GetString() : null);
+                        AddAnswer(query ?? (a.TryGetProperty("rrname", out var n) ? n.GetString() : null), a.TryGetProperty("rdata", out var d) ? d.GetString() : null);
                 }
                 else if (dns.TryGetProperty("type", out var t) && t.GetString() == "answer")
                     AddAnswer(dns.TryGetProperty("rrname", out var n) ? n.GetString() : null, dns.TryGetProperty("rdata", out var d) ? d.GetString() : null);
@@ -158,7 +180,7 @@ public sealed class SensorLogReader
                     Server = server,
                     Start = start,
                     Source = source,
-                    DurationSeconds = (end - start).TotalSeconds,
+                    DurationSeconds = Duration((end - start).TotalSeconds),
                     ClientBytes = Long(flow, "bytes_toserver"),
                     ServerBytes = Long(flow, "bytes_toclient"),
                     ClientPackets = Long(flow, "pkts_toserver"),
@@ -178,6 +200,7 @@ public sealed class SensorLogReader
                     Source = source,
                     Alert = signature,
                     Payload = root.TryGetProperty("payload_printable", out var p) ? p.GetString() : null,
+                    PayloadFromServer = payloadFromServer,
                 });
                 return;
         }
@@ -198,6 +221,9 @@ public sealed class SensorLogReader
     private static ushort Port(JsonElement root, string name) => root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.Number ? p.GetUInt16() : (ushort)0;
 
     private static long Long(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+
+    /// <summary>A connection's duration, 0 when absurd (negative, infinite, or longer than ten years).</summary>
+    private static double Duration(double seconds) => double.IsFinite(seconds) && seconds is >= 0 and < 3.2e8 ? seconds : 0;
 
     private static double Number(string? text) => text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0;
 }

@@ -35,7 +35,8 @@ public sealed class PoolList
             if (entry.Length == 0 || entry.StartsWith('#')) continue;
             if (entry.StartsWith("*.", StringComparison.Ordinal)) entry = entry[2..];
             entry = entry.TrimStart('.').TrimEnd('.');
-            if (entry.Contains(':') && char.IsDigit(entry[0])) _endpoints.Add(entry);
+            // IPv4 endpoints are 1.2.3.4:3333, IPv6 ones [2001:db8::1]:3333, as findings write them.
+            if (entry.Contains(':') && (char.IsDigit(entry[0]) || entry[0] == '[')) _endpoints.Add(entry);
             else if (entry.Contains('.')) _domains.Add(entry);
         }
     }

@@ -159,12 +159,12 @@ public sealed record MiningMessage
                 return message with { Login = FirstString(parameters) };
             case "mining.set_difficulty":
                 var difficulty = parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > 0 && parameters[0].ValueKind == JsonValueKind.Number
-                    ? parameters[0].GetDouble() : double.NaN;
-                return difficulty > 0 ? message with { HashesPerShare = difficulty * 4294967296.0 } : message;
+                    && parameters[0].TryGetDouble(out var d) ? d : double.NaN;
+                return message with { HashesPerShare = Finite(difficulty * 4294967296.0) };
             case "mining.set_target":
                 // A 256-bit target (ZCash and Ethereum stratum): a share is worth 2^256 / target hashes.
                 var target = HexBig(FirstString(parameters));
-                return target > 0 ? message with { HashesPerShare = Math.Pow(2, 256) / (double)target } : message;
+                return target > 0 ? message with { HashesPerShare = Finite(Math.Pow(2, 256) / (double)target) } : message;
             default:
                 return message;
         }
@@ -184,8 +184,7 @@ public sealed record MiningMessage
                 Login = String(p, "site_key"),
                 WorkerField = String(p, "user"),
             },
-            "job" when p.TryGetProperty("job_id", out _) && p.TryGetProperty("blob", out _) =>
-                XmrigJob(p, "job", fromMiner: false)! with { Protocol = MiningProtocol.WebMiner },
+            "job" when XmrigJob(p, "job", fromMiner: false) is { } job => job with { Protocol = MiningProtocol.WebMiner },
             "submit" when p.TryGetProperty("job_id", out _) && p.TryGetProperty("nonce", out _) =>
                 new MiningMessage { Protocol = MiningProtocol.WebMiner, Method = "submit", FromMiner = true, IsShare = true },
             "hash_accepted" or "authed" when p.TryGetProperty("hashes", out _) =>
@@ -225,7 +224,7 @@ public sealed record MiningMessage
         {
             // Little-endian hex: 4 bytes are compared with the top 32 bits of the hash, 8 bytes with the top 64.
             var t = BinaryLittle(Convert.FromHexString(target));
-            if (t > 0) hashes = Math.Pow(2, 4 * target.Length) / t;
+            if (t > 0) hashes = Finite(Math.Pow(2, 4 * target.Length) / t);
         }
         return new MiningMessage
         {
@@ -254,8 +253,11 @@ public sealed record MiningMessage
     private static double? HexNumber(string? hex)
     {
         var big = HexBig(hex);
-        return big > 0 ? (double)big : null;
+        return big > 0 ? Finite((double)big) : null;
     }
+
+    /// <summary>A positive finite value, else null: absurd difficulties and rates from damaged or hostile input are dropped.</summary>
+    internal static double? Finite(double value) => double.IsFinite(value) && value > 0 ? value : null;
 
     private static BigInteger HexBig(string? hex)
     {

@@ -98,7 +98,7 @@ public static class StratumV2
                     Protocol = MiningProtocol.StratumV2,
                     Method = "SetTarget",
                     FromMiner = false,
-                    HashesPerShare = target > 0 ? Math.Pow(2, 256) / target : null,
+                    HashesPerShare = target > 0 ? MiningMessage.Finite(Math.Pow(2, 256) / target) : null,
                 };
             case SubmitSharesStandard:
             case SubmitSharesExtended:
