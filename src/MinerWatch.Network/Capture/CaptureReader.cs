@@ -66,6 +66,7 @@ public abstract class CaptureReader : IDisposable
     }
 
     /// <summary>Reads exactly <paramref name="count"/> bytes into the internal buffer; false at a clean or truncated end.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected bool Fill(int count, out Span<byte> bytes)
     {
         if (_buffer.Length < count) _buffer = new byte[Math.Max(count, _buffer.Length * 2)];
@@ -76,6 +77,7 @@ public abstract class CaptureReader : IDisposable
     }
 
     /// <summary>Like <see cref="Fill"/>, but reports how many bytes there were when the stream ended early.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     protected int FillPartial(int count, out Span<byte> bytes)
     {
         if (_buffer.Length < count) _buffer = new byte[Math.Max(count, _buffer.Length * 2)];

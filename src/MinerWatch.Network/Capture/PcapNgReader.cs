@@ -25,6 +25,7 @@ internal sealed class PcapNgReader : CaptureReader
 
     public PcapNgReader(Stream stream) : base(stream) { }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool TryRead(out CapturePacket packet)
     {
         packet = default;

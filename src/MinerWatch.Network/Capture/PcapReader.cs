@@ -27,6 +27,7 @@ internal sealed class PcapReader : CaptureReader
 
     public LinkType LinkType => _linkType;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool TryRead(out CapturePacket packet)
     {
         packet = default;

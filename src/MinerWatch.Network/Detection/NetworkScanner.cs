@@ -77,6 +77,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Add(in CapturePacket packet)
     {
         _packets++;
@@ -117,6 +118,8 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     }
 
     /// <summary>Apart from <see cref="Add"/> so the delegates are allocated only for the few streams still being read.</summary>
+    /// <remarks>The per-packet path is compiled fully optimised from its first call (as in the grid's meter series):
+    /// a capture is read in seconds, too short for the tiered JIT to reach its final code in time.</remarks>
     private static void Reassemble(MiningStream stream, MiningStream.Side side, in Segment segment)
     {
         var time = segment.Time;

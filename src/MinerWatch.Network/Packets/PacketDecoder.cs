@@ -42,6 +42,7 @@ public static class PacketDecoder
 {
     private const ushort EtherIpv4 = 0x0800, EtherIpv6 = 0x86DD, EtherVlan = 0x8100, EtherQinQ = 0x88A8, EtherQinQOld = 0x9100;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static DecodeResult Decode(in CapturePacket packet, out Segment segment)
     {
         segment = default;
@@ -99,6 +100,7 @@ public static class PacketDecoder
         };
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult Ipv4(in CapturePacket packet, int offset, out Segment segment)
     {
         segment = default;
@@ -116,6 +118,7 @@ public static class PacketDecoder
         return Transport(packet, ip[9], offset + headerLength, offset + end, source, destination, false, out segment);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult Ipv6(in CapturePacket packet, int offset, out Segment segment)
     {
         segment = default;
@@ -145,6 +148,7 @@ public static class PacketDecoder
         return Transport(packet, next, offset + at, offset + end, ip.Slice(8, 16), ip.Slice(24, 16), true, out segment);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult Transport(in CapturePacket packet, byte protocol, int start, int end,
         ReadOnlySpan<byte> sourceAddress, ReadOnlySpan<byte> destinationAddress, bool v6, out Segment segment)
     {
