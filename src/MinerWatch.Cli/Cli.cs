@@ -21,6 +21,7 @@ public static class Cli
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(EnergyCommand.Create(console));
         root.Subcommands.Add(NetCommand.Create(console));
+        root.Subcommands.Add(EvidenceCommand.Create(console));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -39,6 +40,11 @@ public static class Cli
             return BadInput;
         }
         catch (EnergyInputException e)
+        {
+            console.Error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+        catch (Exception e) when (e is MinerWatch.Evidence.Notes.NoteException or MinerWatch.Evidence.Log.EvidenceLogException)
         {
             console.Error.WriteLine($"error: {e.Message}");
             return BadInput;

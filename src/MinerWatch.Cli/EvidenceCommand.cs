@@ -1,0 +1,182 @@
+using System.CommandLine;
+using MinerWatch.Evidence.Log;
+using MinerWatch.Evidence.Notes;
+
+namespace MinerWatch.Cli;
+
+/// <summary>`minerwatch evidence ...`: the tamper-evident evidence log.</summary>
+public static class EvidenceCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var evidence = new Command("evidence", "An append-only Merkle log of findings and files, with signed checkpoints and proofs anyone can check offline");
+        evidence.Subcommands.Add(Keygen(console));
+        evidence.Subcommands.Add(Init(console));
+        evidence.Subcommands.Add(Add(console));
+        evidence.Subcommands.Add(CheckpointCommand(console));
+        evidence.Subcommands.Add(Prove(console));
+        evidence.Subcommands.Add(ConsistencyCommand(console));
+        evidence.Subcommands.Add(VerifyCommand(console));
+        evidence.Subcommands.Add(VerifyProof(console));
+        return evidence;
+    }
+
+    private static Option<string> LogOption() => new("--log") { Description = "The log's directory", Required = true };
+
+    private static Command Keygen(CliConsole console)
+    {
+        var name = new Option<string>("--name") { Description = "The key's name, e.g. inspection.example.org/log (a witness: its own name)", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the private key (created owner-only)", Required = true };
+        var witness = new Option<bool>("--witness") { Description = "A witness's cosigning key (signature type 0x04) rather than a log's (0x01)" };
+        var command = new Command("keygen", "Generate an Ed25519 key; writes the private key and prints the verifier key (name+hash+key)") { name, output, witness };
+        command.SetAction(parse =>
+        {
+            var file = parse.GetRequiredValue(output);
+            if (file.Exists) throw new UsageException($"{file.FullName} exists; refusing to overwrite a key");
+            using var key = SignerKey.Generate(parse.GetRequiredValue(name), parse.GetValue(witness) ? VerifierKey.Cosignature : VerifierKey.Ed25519);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var writer = new StreamWriter(file.FullName, options)) writer.WriteLine(key.ToString());
+            console.Out.WriteLine(key.Verifier.ToString());
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Init(CliConsole console)
+    {
+        var log = LogOption();
+        var origin = new Option<string>("--origin") { Description = "The log's origin line, e.g. inspection.example.org/log", Required = true };
+        var key = CommonOptions.ExistingFile("--key", "The log's private key (from keygen)");
+        var command = new Command("init", "Create an empty log and sign its first checkpoint") { log, origin, key };
+        command.SetAction(parse =>
+        {
+            var created = EvidenceLog.Init(parse.GetRequiredValue(log), parse.GetRequiredValue(origin), parse.GetRequiredValue(key).FullName);
+            console.Out.Write(created.Latest!.ToString());
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Add(CliConsole console)
+    {
+        var log = LogOption();
+        var files = new Argument<FileInfo[]>("FILE") { Description = "Files to record", Arity = ArgumentArity.OneOrMore };
+        files.AcceptExistingOnly();
+        var raw = new Option<bool>("--raw") { Description = "Log each file's bytes verbatim as the leaf, instead of a record of its name and SHA-256" };
+        var caseId = new Option<string?>("--case") { Description = "The case the files belong to (recorded in each record)" };
+        var by = new Option<string?>("--by") { Description = "Who adds them (recorded in each record; default: the user name)" };
+        var command = new Command("add", "Append files (or records of them) to the log; prints each entry's index, then the new signed checkpoint") { log, files, raw, caseId, by };
+        command.SetAction(parse =>
+        {
+            var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
+            var paths = parse.GetRequiredValue(files);
+            var now = DateTimeOffset.UtcNow;
+            // Every leaf is built before anything is written: one unreadable file means nothing is appended.
+            var leaves = paths.Select(f => parse.GetValue(raw)
+                ? File.ReadAllBytes(f.FullName)
+                : EvidenceRecord.For(f.FullName, now, parse.GetValue(caseId), parse.GetValue(by) ?? Environment.UserName).Canonical()).ToList();
+            var indices = opened.Append(leaves);
+            for (var i = 0; i < paths.Length; i++) console.Out.WriteLine($"{indices[i]}\t{paths[i].Name}");
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static Command CheckpointCommand(CliConsole console)
+    {
+        var log = LogOption();
+        var command = new Command("checkpoint", "Print the latest signed checkpoint exactly as stored") { log };
+        command.SetAction(parse =>
+        {
+            console.Out.Write(EvidenceLog.Open(parse.GetRequiredValue(log)).Latest!.ToString());
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Prove(CliConsole console)
+    {
+        var log = LogOption();
+        var index = new Option<long>("--index") { Description = "The entry's index", Required = true };
+        var output = CommonOptions.Out();
+        var command = new Command("prove", "Print a c2sp.org/tlog-proof@v1 for an entry against the latest checkpoint") { log, index, output };
+        command.SetAction(parse =>
+        {
+            var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
+            var i = parse.GetValue(index);
+            var checkpoint = Checkpoint.Parse(opened.Latest!.Text);
+            var path = opened.Inclusion(i, checkpoint.Size);
+            var leaf = opened.Entry(i);
+            // A record's leaf travels as the proof's extra data, so a verifier holding only the file can rebuild it.
+            var proof = new TlogProof(EvidenceRecord.FromLeaf(leaf) is not null ? leaf : null, i, path, opened.Latest);
+            using var writer = CommonOptions.OpenOutput(parse.GetValue(output), console);
+            writer.Write(proof.ToString());
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static Command ConsistencyCommand(CliConsole console)
+    {
+        var log = LogOption();
+        var from = new Option<long>("--from") { Description = "The earlier tree size", Required = true };
+        var to = new Option<long?>("--to") { Description = "The later tree size (default: the latest checkpoint's)" };
+        var command = new Command("consistency", "Print the consistency proof between two tree sizes, base64, one hash a line") { log, from, to };
+        command.SetAction(parse =>
+        {
+            var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
+            foreach (var h in opened.Consistency(parse.GetValue(from), parse.GetValue(to) ?? opened.Size)) console.Out.WriteLine(h.ToBase64());
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static Command VerifyCommand(CliConsole console)
+    {
+        var log = LogOption();
+        var command = new Command("verify", "Audit the whole log: recompute every hash, check every checkpoint's signature and consistency; exit 2 naming each problem") { log };
+        command.SetAction(parse =>
+        {
+            var problems = EvidenceLog.Verify(parse.GetRequiredValue(log));
+            if (problems.Count == 0)
+            {
+                var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
+                console.Out.WriteLine($"valid: {opened.Size} entries, every hash and checkpoint checks out; latest root {Checkpoint.Parse(opened.Latest!.Text).Root.ToBase64()}");
+                return Cli.Ok;
+            }
+            console.Out.WriteLine("NOT valid:");
+            foreach (var p in problems) console.Out.WriteLine($"  {p}");
+            return Cli.BadInput;
+        });
+        return command;
+    }
+
+    private static Command VerifyProof(CliConsole console)
+    {
+        var vkey = new Option<string>("--vkey") { Description = "The log's verifier key (name+hash+key)", Required = true };
+        var witness = new Option<string[]>("--witness") { Description = "A witness's verifier key; repeat for each", AllowMultipleArgumentsPerToken = true };
+        var min = new Option<int>("--min-witnesses") { Description = "How many of the witnesses must have cosigned (default 0)" };
+        var proofFile = new Argument<FileInfo>("PROOF") { Description = "The tlog-proof file" };
+        var file = new Argument<FileInfo>("FILE") { Description = "The file the entry is about (or, for a raw entry, its bytes)" };
+        proofFile.AcceptExistingOnly();
+        file.AcceptExistingOnly();
+        var command = new Command("verify-proof", "Check a proof offline, with no access to the log: says valid or why not (exit 2)") { vkey, witness, min, proofFile, file };
+        command.SetAction(parse =>
+        {
+            var proof = TlogProof.Parse(File.ReadAllText(parse.GetRequiredValue(proofFile).FullName));
+            var witnesses = (parse.GetValue(witness) ?? []).Select(VerifierKey.Parse).ToList();
+            var required = parse.GetValue(min);
+            if (required < 0 || required > witnesses.Count) throw new UsageException($"--min-witnesses {required}: must be between 0 and the {witnesses.Count} witnesses given");
+            var why = ProofVerifier.Verify(proof, VerifierKey.Parse(parse.GetRequiredValue(vkey)), File.ReadAllBytes(parse.GetRequiredValue(file).FullName), witnesses, required);
+            if (why is null)
+            {
+                console.Out.WriteLine($"valid: entry {proof.Index} is in the log's checkpoint of size {Checkpoint.Parse(proof.Checkpoint.Text).Size}");
+                return Cli.Ok;
+            }
+            console.Out.WriteLine($"NOT valid: {why}");
+            return Cli.BadInput;
+        });
+        return command;
+    }
+}
