@@ -18,6 +18,7 @@ public static class EvidenceCommand
         evidence.Subcommands.Add(ConsistencyCommand(console));
         evidence.Subcommands.Add(VerifyCommand(console));
         evidence.Subcommands.Add(VerifyProof(console));
+        evidence.Subcommands.Add(WitnessCommand(console));
         return evidence;
     }
 
@@ -148,6 +149,31 @@ public static class EvidenceCommand
             console.Out.WriteLine("NOT valid:");
             foreach (var p in problems) console.Out.WriteLine($"  {p}");
             return Cli.BadInput;
+        });
+        return command;
+    }
+
+    private static Command WitnessCommand(CliConsole console)
+    {
+        var log = LogOption();
+        var key = CommonOptions.ExistingFile("--key", "The witness's private key (from keygen --witness)");
+        var state = new Option<FileInfo>("--state") { Description = "The witness's state file: the last checkpoint it cosigned per log (created if missing)", Required = true };
+        var vkey = new Option<string?>("--log-vkey") { Description = "The log's verifier key; needed the first time the witness sees the log" };
+        var command = new Command("witness", "As a witness: check the log's latest checkpoint is signed and consistent with the last one this witness cosigned, then cosign it")
+        {
+            log, key, state, vkey,
+        };
+        command.SetAction(parse =>
+        {
+            var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
+            using var witnessKey = SignerKey.Parse(File.ReadAllText(parse.GetRequiredValue(key).FullName));
+            if (witnessKey.Type != VerifierKey.Cosignature) throw new UsageException("the witness key is a log key; make one with 'evidence keygen --witness'");
+            var witness = new Witness(witnessKey, parse.GetRequiredValue(state).FullName);
+            var logKey = parse.GetValue(vkey) is { } text ? VerifierKey.Parse(text) : null;
+            var cosignature = witness.Cosign(opened.Latest!, (from, to) => opened.Consistency(from, to), logKey, DateTimeOffset.UtcNow);
+            opened.AddCosignature(cosignature);
+            console.Out.Write(cosignature.Line);
+            return Cli.Ok;
         });
         return command;
     }

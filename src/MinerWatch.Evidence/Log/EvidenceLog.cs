@@ -112,7 +112,18 @@ public sealed class EvidenceLog
         Truncate(HashesFile, StoredHashIndex.Count(size) * Hash.Size);
         Size = size;
         Latest = latest;
-        File.WriteAllText(PathOf(CheckpointFile), latest.ToString());
+        // The checkpoint file may carry witnesses' cosignatures on the same checkpoint: keep them.
+        SignedNote? current = null;
+        try
+        {
+            current = File.Exists(PathOf(CheckpointFile)) ? SignedNote.Parse(File.ReadAllText(PathOf(CheckpointFile))) : null;
+        }
+        catch (NoteException)
+        {
+            current = null;
+        }
+        if (current is not null && current.Text == latest.Text && current.IsSignedBy(Key)) Latest = current;
+        else File.WriteAllText(PathOf(CheckpointFile), latest.ToString());
         LoadRightEdge();
     }
 
@@ -221,6 +232,21 @@ public sealed class EvidenceLog
         File.Move(temp, PathOf(CheckpointFile), overwrite: true);
         Size = size;
         Latest = note;
+    }
+
+    /// <summary>
+    /// Adds a witness's cosignature to the latest checkpoint: the `checkpoint` file then carries it, and so does every
+    /// proof made from it. The signed checkpoint record itself is not changed.
+    /// </summary>
+    public void AddCosignature(NoteSignature cosignature)
+    {
+        var latest = SignedNote.Parse(File.ReadAllText(PathOf(CheckpointFile)));
+        if (latest.Text != Latest!.Text) throw new EvidenceLogException("the checkpoint file is not the log's latest checkpoint");
+        var updated = latest with { Signatures = [.. latest.Signatures.Where(s => s.Name != cosignature.Name || s.Id != cosignature.Id), cosignature] };
+        var temp = PathOf(CheckpointFile + ".tmp");
+        File.WriteAllText(temp, updated.ToString());
+        File.Move(temp, PathOf(CheckpointFile), overwrite: true);
+        Latest = updated;
     }
 
     public byte[] Entry(long index)

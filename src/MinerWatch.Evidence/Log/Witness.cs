@@ -1,0 +1,67 @@
+using System.Text.Json;
+using MinerWatch.Evidence.Merkle;
+using MinerWatch.Evidence.Notes;
+
+namespace MinerWatch.Evidence.Log;
+
+/// <summary>
+/// A witness (c2sp.org/tlog-witness semantics): a second party that remembers the last checkpoint it cosigned for a
+/// log, and cosigns a new one only when it is signed by the log's key and provably consistent with that one: never a
+/// smaller tree (a rollback), never another root for the same size (a fork). Its state file holds, per origin, the
+/// log's verifier key and the last size and root it cosigned.
+/// </summary>
+public sealed class Witness(SignerKey witnessKey, string stateFile)
+{
+    private sealed record LogState(string VerifierKey, long Size, string Root);
+
+    private Dictionary<string, LogState> Load()
+    {
+        if (!File.Exists(stateFile)) return [];
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, LogState>>(File.ReadAllText(stateFile)) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new EvidenceLogException($"witness state {stateFile} is not valid JSON: {e.Message}");
+        }
+    }
+
+    private void Save(Dictionary<string, LogState> state)
+    {
+        var temp = stateFile + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(state, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, stateFile, overwrite: true);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="note"/> (the log's latest checkpoint) against what this witness last cosigned, with the
+    /// consistency proof from that size; returns the cosignature line, or throws naming what is wrong. The first time
+    /// a log is seen its key must be given; afterwards the remembered key is used.
+    /// </summary>
+    public NoteSignature Cosign(SignedNote note, Func<long, long, IReadOnlyList<Hash>> consistency, VerifierKey? logKey, DateTimeOffset now)
+    {
+        var checkpoint = Checkpoint.Parse(note.Text);
+        var state = Load();
+        state.TryGetValue(checkpoint.Origin, out var last);
+        var key = last is not null ? VerifierKey.Parse(last.VerifierKey) : logKey
+            ?? throw new EvidenceLogException($"the witness has not seen {checkpoint.Origin} before: give the log's verifier key");
+        if (logKey is not null && last is not null && logKey.ToString() != last.VerifierKey)
+            throw new EvidenceLogException($"the witness knows {checkpoint.Origin} by the key {last.VerifierKey}, not {logKey}");
+        if (!note.IsSignedBy(key)) throw new EvidenceLogException($"the checkpoint is not signed by the log's key {key}");
+        if (last is not null)
+        {
+            Hash.TryParseBase64(last.Root, out var lastRoot);
+            if (checkpoint.Size < last.Size)
+                throw new EvidenceLogException($"the log was rolled back: its checkpoint has size {checkpoint.Size}, but the witness cosigned size {last.Size}");
+            if (checkpoint.Size == last.Size && checkpoint.Root != lastRoot)
+                throw new EvidenceLogException($"the log forked: a second root for size {last.Size} ({checkpoint.Root.ToBase64()} against the cosigned {last.Root})");
+            if (checkpoint.Size > last.Size && last.Size > 0
+                && Proofs.VerifyConsistency(last.Size, checkpoint.Size, lastRoot, checkpoint.Root, consistency(last.Size, checkpoint.Size)) is { } why)
+                throw new EvidenceLogException($"the checkpoint of size {checkpoint.Size} is not consistent with the cosigned size {last.Size}: {why}");
+        }
+        state[checkpoint.Origin] = new LogState(key.ToString(), checkpoint.Size, checkpoint.Root.ToBase64());
+        Save(state);
+        return ProofVerifier.Cosign(note, witnessKey, now);
+    }
+}
