@@ -181,7 +181,7 @@ public static class EvidenceCommand
     private static Command VerifyProof(CliConsole console)
     {
         var vkey = new Option<string>("--vkey") { Description = "The log's verifier key (name+hash+key)", Required = true };
-        var witness = new Option<string[]>("--witness") { Description = "A witness's verifier key; repeat for each", AllowMultipleArgumentsPerToken = true };
+        var witness = new Option<string[]>("--witness") { Description = "A witness's verifier key; repeat the option for each witness" };
         var min = new Option<int>("--min-witnesses") { Description = "How many of the witnesses must have cosigned (default 0)" };
         var proofFile = new Argument<FileInfo>("PROOF") { Description = "The tlog-proof file" };
         var file = new Argument<FileInfo>("FILE") { Description = "The file the entry is about (or, for a raw entry, its bytes)" };

@@ -18,7 +18,7 @@ public static class NetCommand
         var files = new Argument<FileInfo[]>("FILE") { Description = "Captures (pcap, pcapng) or sensor logs (Zeek conn/dns/ssl in TSV or JSON, Suricata eve.json), told by their content", Arity = ArgumentArity.OneOrMore };
         files.AcceptExistingOnly();
         var pools = CommonOptions.ExistingFile("--pools", "More pool domains or IP:port endpoints, one a line (added to the bundled lists)", required: false);
-        var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in these CIDR ranges (e.g. 10.0.0.0/8)", AllowMultipleArgumentsPerToken = true };
+        var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in this CIDR range (e.g. 10.0.0.0/8); repeat the option for more" };
         var eve = new Option<FileInfo?>("--eve") { Description = "Also write the findings as Suricata eve.json alert lines to this file (for a SOC's existing pipeline)" };
         var format = CommonOptions.Format();
         var output = CommonOptions.Out();
@@ -66,7 +66,7 @@ public static class NetCommand
     {
         var device = new Option<string>("--interface") { Description = "The network interface to capture on (e.g. eth0; needs root or CAP_NET_RAW and libpcap)", Required = true };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until interrupted)" };
-        var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in these CIDR ranges", AllowMultipleArgumentsPerToken = true };
+        var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in this CIDR range; repeat the option for more" };
         var eve = new Option<FileInfo?>("--eve") { Description = "Also append each finding as a Suricata eve.json alert line to this file" };
         var format = CommonOptions.Format();
         var command = new Command("live", "Watch an interface and print each mining finding as it appears (and again when its confidence or shares change)")

@@ -1,0 +1,101 @@
+namespace MinerWatch.Cli.Tests;
+
+public sealed class EvidenceCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"evidence-cli-{Guid.NewGuid():N}");
+
+    public EvidenceCommandTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string At(string name) => Path.Combine(_dir, name);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private string NewLog()
+    {
+        var (code, vkey, _) = Run("evidence", "keygen", "--name", "inspection.example.org/log", "--out", At("log.key"));
+        Assert.Equal(0, code);
+        Assert.Equal(0, Run("evidence", "init", "--log", At("log"), "--origin", "inspection.example.org/log", "--key", At("log.key")).Code);
+        return vkey.Trim();
+    }
+
+    [Fact]
+    public void Keygen_writes_an_owner_only_key_and_prints_the_verifier_key()
+    {
+        var vkey = NewLog();
+        Assert.Matches(@"^inspection\.example\.org/log\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$", vkey);
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(At("log.key")));
+        var (code, _, err) = Run("evidence", "keygen", "--name", "x", "--out", At("log.key"));
+        Assert.Equal(2, code);
+        Assert.Contains("exists; refusing to overwrite a key", err);
+    }
+
+    [Fact]
+    public void Add_prove_and_verify_proof_round_trip_and_a_changed_file_fails()
+    {
+        var vkey = NewLog();
+        File.WriteAllText(At("extract.csv"), "meter_id,timestamp,kwh\nM1,2026-01-01T00:00:00Z,1.5\n");
+        var (code, added, _) = Run("evidence", "add", "--log", At("log"), At("extract.csv"), "--case", "GD-1");
+        Assert.Equal(0, code);
+        Assert.Equal("0\textract.csv\n", added.ReplaceLineEndings("\n"));
+        Assert.Equal(0, Run("evidence", "prove", "--log", At("log"), "--index", "0", "--out", At("p.tlog-proof")).Code);
+        Assert.StartsWith("c2sp.org/tlog-proof@v1\nextra ", File.ReadAllText(At("p.tlog-proof")));
+
+        var (ok, valid, _) = Run("evidence", "verify-proof", "--vkey", vkey, At("p.tlog-proof"), At("extract.csv"));
+        Assert.Equal(0, ok);
+        Assert.Equal("valid: entry 0 is in the log's checkpoint of size 1", valid.Trim());
+
+        File.AppendAllText(At("extract.csv"), "M1,2026-01-01T01:00:00Z,0.1\n");
+        var (bad, message, _) = Run("evidence", "verify-proof", "--vkey", vkey, At("p.tlog-proof"), At("extract.csv"));
+        Assert.Equal(2, bad);
+        Assert.Contains("NOT valid: the file's SHA-256 is", message);
+        Assert.Contains("the file was changed", message);
+    }
+
+    [Fact]
+    public void Verify_names_an_edited_entry_and_exits_2()
+    {
+        NewLog();
+        File.WriteAllText(At("a.txt"), "finding A");
+        Run("evidence", "add", "--log", At("log"), "--raw", At("a.txt"));
+        var entries = At("log/entries");
+        File.WriteAllText(entries, File.ReadAllText(entries).Replace("finding A", "finding B"));
+
+        var (code, output, _) = Run("evidence", "verify", "--log", At("log"));
+        Assert.Equal(2, code);
+        Assert.Contains("entry 0: its content does not match its stored leaf hash (edited, reordered or replaced)", output);
+    }
+
+    [Theory]
+    [InlineData("not a proof\n", "error: a proof starts with the line c2sp.org/tlog-proof@v1")]
+    [InlineData("c2sp.org/tlog-proof@v1\nindex 01\n\nx\n", "error: the proof's index '01' is not a decimal number without leading zeros")]
+    [InlineData("c2sp.org/tlog-proof@v1\nindex 0\nnot-base64\n\nx\n", "error: proof line 3 is not a 32-byte base64 hash")]
+    public void Malformed_proofs_are_refused_naming_what_is_wrong(string proof, string message)
+    {
+        var vkey = NewLog();
+        File.WriteAllText(At("bad.tlog-proof"), proof);
+        File.WriteAllText(At("f.txt"), "x");
+        var (code, _, err) = Run("evidence", "verify-proof", "--vkey", vkey, At("bad.tlog-proof"), At("f.txt"));
+        Assert.Equal(2, code);
+        Assert.Equal(message, err.Trim());
+    }
+
+    [Fact]
+    public void A_malformed_verifier_key_is_refused()
+    {
+        NewLog();
+        File.WriteAllText(At("f.txt"), "x");
+        Run("evidence", "add", "--log", At("log"), At("f.txt"));
+        Run("evidence", "prove", "--log", At("log"), "--index", "0", "--out", At("p.tlog-proof"));
+        var (code, _, err) = Run("evidence", "verify-proof", "--vkey", "inspection.example.org/log+zz+AAAA", At("p.tlog-proof"), At("f.txt"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: verifier key inspection.example.org/log: the key hash 'zz' is not 8 hex digits", err.Trim());
+    }
+}
