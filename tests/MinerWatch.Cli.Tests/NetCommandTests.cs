@@ -101,4 +101,32 @@ public class NetCommandTests
         Assert.StartsWith("error: no interface 'nosuch0' (there are: ", err);
         Assert.Contains("lo", err);
     }
+
+    [Fact]
+    public void Record_appends_the_capture_record_and_the_findings_to_an_evidence_log()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"net-record-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            Run("evidence", "keygen", "--name", "soc.example/log", "--out", Path.Combine(dir, "k"));
+            Run("evidence", "init", "--log", Path.Combine(dir, "log"), "--origin", "soc.example/log", "--key", Path.Combine(dir, "k"));
+
+            var (code, _, err) = Run("net", "scan", MiningCapture, "--format", "csv", "--record", Path.Combine(dir, "log"));
+
+            Assert.Equal(0, code);
+            Assert.Contains("1 input file record (entries 0-0) and the net scan result (entry 1); checkpoint size 2", err);
+            var log = MinerWatch.Evidence.Log.EvidenceLog.Open(Path.Combine(dir, "log"));
+            var record = MinerWatch.Evidence.Log.EvidenceRecord.FromLeaf(log.Entry(0))!;
+            Assert.Equal("ndpi-mining.pcapng", record.File);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(MiningCapture))), record.Sha256);
+            using var result = JsonDocument.Parse(log.Entry(1));
+            Assert.Equal(4, result.RootElement.GetProperty("findings").GetArrayLength());
+            Assert.Empty(MinerWatch.Evidence.Log.EvidenceLog.Verify(Path.Combine(dir, "log")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
