@@ -136,10 +136,12 @@ public static class EvidenceCommand
     private static Command VerifyCommand(CliConsole console)
     {
         var log = LogOption();
-        var command = new Command("verify", "Audit the whole log: recompute every hash, check every checkpoint's signature and consistency; exit 2 naming each problem") { log };
+        var since = CommonOptions.ExistingFile("--since", "A checkpoint saved earlier: the log must still hold that tree (catches a log restored from an older copy)", required: false);
+        var command = new Command("verify", "Audit the whole log: recompute every hash, check every checkpoint's signature and consistency; exit 2 naming each problem") { log, since };
         command.SetAction(parse =>
         {
-            var problems = EvidenceLog.Verify(parse.GetRequiredValue(log));
+            var earlier = parse.GetValue(since) is { } file ? SignedNote.Parse(File.ReadAllText(file.FullName)) : null;
+            var problems = EvidenceLog.Verify(parse.GetRequiredValue(log), earlier);
             if (problems.Count == 0)
             {
                 var opened = EvidenceLog.Open(parse.GetRequiredValue(log));

@@ -173,4 +173,32 @@ public sealed class EvidenceLogTests : IDisposable
         Assert.Equal($"{LogDir} already holds a log", Assert.Throws<EvidenceLogException>(() => EvidenceLog.Init(LogDir, "x", KeyFile)).Message);
         Assert.Equal($"{_dir} holds no log (no config.json); create one with 'evidence init'", Assert.Throws<EvidenceLogException>(() => EvidenceLog.Open(_dir)).Message);
     }
+
+    [Fact]
+    public void A_log_restored_from_an_older_copy_fails_against_a_checkpoint_saved_before()
+    {
+        var log = EvidenceLog.Init(LogDir, "inspection.example.org/log", KeyFile);
+        log.Append([Entry(0), Entry(1)]);
+        var backup = Path.Combine(_dir, "backup");
+        CopyDirectory(LogDir, backup);
+        log.Append([Entry(2)]);
+        var saved = log.Latest!;
+        Directory.Delete(LogDir, recursive: true);
+        CopyDirectory(backup, LogDir);
+
+        Assert.Empty(EvidenceLog.Verify(LogDir));
+        Assert.Equal(["the log was rolled back: it holds 2 entries, but an earlier checkpoint covered 3"], EvidenceLog.Verify(LogDir, saved));
+
+        // Rewritten instead: same size, other entries.
+        Directory.Delete(LogDir, recursive: true);
+        var rewritten = EvidenceLog.Init(LogDir, "inspection.example.org/log", KeyFile);
+        rewritten.Append([Entry(0), Entry(1), Entry(9)]);
+        Assert.Equal(["the log forked or was rewritten: its tree of 3 entries is not the one the earlier checkpoint signed"], EvidenceLog.Verify(LogDir, saved));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+    }
 }

@@ -291,7 +291,35 @@ public sealed class EvidenceLog
     /// checkpoint's signature, origin and root checked against the tree at its size, sizes never going back, no two
     /// checkpoints of one size with different roots. Returns the problems found, each naming what is wrong.
     /// </summary>
-    public static List<string> Verify(string dir)
+    public static List<string> Verify(string dir) => Verify(dir, null);
+
+    /// <summary>
+    /// The full audit, and also against a checkpoint the auditor holds from before (<paramref name="since"/>): the log
+    /// must still contain that tree. A log restored from an older copy, or rewritten, fails here even when it is
+    /// consistent in itself.
+    /// </summary>
+    public static List<string> Verify(string dir, SignedNote? since)
+    {
+        var problems = VerifyStored(dir);
+        if (since is null) return problems;
+        EvidenceLog log;
+        try
+        {
+            log = Open(dir);
+        }
+        catch (EvidenceLogException e)
+        {
+            problems.Add(e.Message);
+            return problems;
+        }
+        if (!since.IsSignedBy(log.Key)) problems.Add($"the earlier checkpoint is not signed by the log's key {log.Key}");
+        var earlier = Checkpoint.Parse(since.Text);
+        if (earlier.Size > log.Size) problems.Add($"the log was rolled back: it holds {log.Size} entries, but an earlier checkpoint covered {earlier.Size}");
+        else if (log.Root(earlier.Size) != earlier.Root) problems.Add($"the log forked or was rewritten: its tree of {earlier.Size} entries is not the one the earlier checkpoint signed");
+        return problems;
+    }
+
+    private static List<string> VerifyStored(string dir)
     {
         var problems = new List<string>();
         Dictionary<string, string>? config = null;
