@@ -125,6 +125,19 @@ public class CliTests
         Assert.True(evidence.TryGetProperty("detector", out _) && evidence.TryGetProperty("strength", out _) && evidence.TryGetProperty("detail", out _));
         Assert.Contains("<svg", File.ReadAllText(report));
 
+        // The same scan recorded in an evidence log: the four input files' records, then the result verbatim.
+        Run("evidence", "keygen", "--name", "grid.example/log", "--out", Path.Combine(dir, "log.key"));
+        Run("evidence", "init", "--log", Path.Combine(dir, "log"), "--origin", "grid.example/log", "--key", Path.Combine(dir, "log.key"));
+        string err;
+        (code, _, err) = Run("scan", "--readings", Path.Combine(dir, "readings.csv"), "--sites", Path.Combine(dir, "sites.csv"),
+            "--activity", Path.Combine(dir, "activity.csv"), "--feeders", Path.Combine(dir, "feeders.csv"), "--format", "json", "--out", scanJson,
+            "--record", Path.Combine(dir, "log"));
+        Assert.Equal(0, code);
+        Assert.Contains("4 input file records (entries 0-3) and the scan result (entry 4); checkpoint size 5", err);
+        var log = MinerWatch.Evidence.Log.EvidenceLog.Open(Path.Combine(dir, "log"));
+        Assert.Equal("readings.csv", MinerWatch.Evidence.Log.EvidenceRecord.FromLeaf(log.Entry(0))!.File);
+        Assert.Equal(File.ReadAllText(scanJson).TrimEnd(), System.Text.Encoding.UTF8.GetString(log.Entry(4)).TrimEnd());
+
         (code, output, _) = Run("scan", "--readings", Path.Combine(dir, "readings.csv"), "--sites", Path.Combine(dir, "sites.csv"), "--format", "csv");
         Assert.Equal(0, code);
         var csv = output.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -61,3 +61,27 @@ public class SignedNoteTests
         Assert.True(SignedNote.Parse(note.ToString()).IsSignedBy(VerifierKey.Parse(key.Verifier.ToString())));
     }
 }
+
+public class CheckpointTests
+{
+    [Theory]
+    [InlineData("example.org/log\n12\n", "a checkpoint is an origin line, a tree size line and a root hash line, each ending in a newline")]
+    [InlineData("\n12\nAAAA\n", "the checkpoint's origin line is empty")]
+    [InlineData("example.org/log\n012\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n", "the checkpoint's tree size '012' is not a decimal number without leading zeros")]
+    [InlineData("example.org/log\n-1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n", "the checkpoint's tree size '-1' is not a decimal number without leading zeros")]
+    [InlineData("example.org/log\n12\nAAAA\n", "the checkpoint's root hash 'AAAA' is not 32 bytes of base64")]
+    public void Malformed_checkpoints_are_refused_naming_the_line(string body, string message)
+    {
+        Assert.Equal(message, Assert.Throws<NoteException>(() => Checkpoint.Parse(body)).Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_with_extension_lines_round_trips()
+    {
+        var body = "example.org/log\n12\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nrecorded 2026-12-03\n";
+        var checkpoint = Checkpoint.Parse(body);
+        Assert.Equal(12, checkpoint.Size);
+        Assert.Equal(["recorded 2026-12-03"], checkpoint.Extensions);
+        Assert.Equal(body, checkpoint.Body);
+    }
+}
