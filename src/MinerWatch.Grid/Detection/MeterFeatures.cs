@@ -77,6 +77,7 @@ public sealed record MeterFeatures
     /// <summary>Log of the mean of the last 8 weeks over the first 8 weeks.</summary>
     public double Growth { get; init; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static MeterFeatures Compute(DailyProfile p)
     {
         var n = p.Days;
@@ -200,6 +201,7 @@ public sealed record MeterFeatures
     }
 
     /// <summary>Added load by hour of day: blocks wholly after the rise minus blocks wholly before it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static (double Plateau, double Kw) HourPlateau(DailyProfile p, Rise rise)
     {
         if (!p.HasIntraday) return (0, 0);
@@ -261,6 +263,7 @@ public sealed record MeterFeatures
         return byMin.Plateau > byMean.Plateau ? byMin : byMean;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static (double Plateau, double Kw) SwitchingOf(ReadOnlySpan<double> window, int minSwitches)
     {
         var floor = Robust.Quantile(window, 0.1);
@@ -294,6 +297,7 @@ public sealed record MeterFeatures
     /// hour-of-day profiles, and how little the night's level varies from night to night, either as a block above the
     /// day's minimum or as the floor of the load itself.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static (double Score, double Kw, bool Floor) NightMachineOf(DailyProfile p, int start)
     {
         if (!p.HasIntraday) return (0, 0, false);
@@ -324,6 +328,7 @@ public sealed record MeterFeatures
     }
 
     /// <summary>Mean coefficient of variation across the night hours in the 28-day hour-of-day profiles from <paramref name="start"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static double NightHourSpread(DailyProfile p, int start)
     {
         var firstBlock = (int)Math.Max(0, MeterSeries.FloorDiv(p.FirstDay + start, MeterSeries.BlockDays) - p.FirstBlock);
@@ -348,6 +353,7 @@ public sealed record MeterFeatures
     /// Machine-likeness of an added load: the values at or above half the 90th percentile are the on state; the score
     /// falls as the on state spreads (coefficient of variation beyond 5 %) and as the off state sits above zero.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static (double Plateau, double Kw) MachineLevel(ReadOnlySpan<double> added, int minOn)
     {
         var top = Robust.Quantile(added, 0.9);
@@ -396,6 +402,7 @@ public sealed record MeterFeatures
         return first > 0 && last > 0 ? Math.Log(last / first) : 0;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private MeterFeatures WithShape(DailyProfile p, int start)
     {
         double sum = 0, sumSq = 0, count = 0;
@@ -461,6 +468,7 @@ public sealed record MeterFeatures
         };
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static double DailyCycleOf(DailyProfile p, int start)
     {
         if (!p.HasIntraday) return double.NaN;

@@ -26,6 +26,7 @@ public static class RiseDetector
     private const int MinSide = 10;
     private const int Candidates = 6;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Rise? FindRise(ReadOnlySpan<double> x)
     {
         var n = x.Length;
@@ -75,6 +76,7 @@ public static class RiseDetector
         Math.Min(r.Z, 50) * Math.Min(1, r.Sharpness + 0.3) * (1 - r.SeenBefore) * (1 - r.SeenBefore) * Math.Log2(1 + r.Size / Math.Max(r.Before, 0.05));
 
     /// <summary>Measures a rise at day <paramref name="t"/> with medians, and refines the day to the first one at the new level.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Rise? Measure(ReadOnlySpan<double> x, int t, Span<double> scratch = default, bool withVariability = true)
     {
         var n = x.Length;
@@ -125,6 +127,7 @@ public static class RiseDetector
     }
 
     /// <summary>Robust coefficient of variation of the load added since the rise (1 when nothing was added).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static double Variability(ReadOnlySpan<double> x, Rise rise)
     {
         var added = new double[x.Length - rise.Day];
@@ -135,6 +138,7 @@ public static class RiseDetector
     }
 
     /// <summary>The rise of a series across a given day, medians of the windows either side (kW); NaN when a side is thin.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double RiseAt(ReadOnlySpan<double> x, int day, Span<double> scratch = default)
     {
         var n = x.Length;

@@ -6,6 +6,7 @@ public static class Robust
     /// <summary>Median of the finite values; NaN when there are none. Uses <paramref name="scratch"/> when big enough.</summary>
     public static double Median(ReadOnlySpan<double> values, Span<double> scratch = default) => Quantile(values, 0.5, scratch);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double Quantile(ReadOnlySpan<double> values, double q, Span<double> scratch = default)
     {
         var buffer = scratch.Length >= values.Length ? scratch : new double[values.Length];
@@ -29,6 +30,7 @@ public static class Robust
     /// median-of-three pivot). Written here because .NET has no selection algorithm and full sorts dominated the cost
     /// of the change-point search, which takes many medians per meter.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double Select(Span<double> values, int k)
     {
         int left = 0, right = values.Length - 1;
@@ -57,6 +59,7 @@ public static class Robust
     }
 
     /// <summary>Median absolute deviation scaled by 1.4826 to estimate a standard deviation.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double ScaledMad(ReadOnlySpan<double> values, double median, Span<double> scratch = default)
     {
         var buffer = scratch.Length >= values.Length ? scratch : new double[values.Length];
@@ -67,6 +70,7 @@ public static class Robust
         return 1.4826 * Median(buffer[..n], buffer[..n]);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static int CountFinite(ReadOnlySpan<double> values)
     {
         var n = 0;
@@ -74,6 +78,7 @@ public static class Robust
         return n;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double Mean(ReadOnlySpan<double> values)
     {
         double s = 0;

@@ -65,6 +65,7 @@ public sealed class DailyProfile
         return i < 0 || i >= Days ? double.NaN : MeanKw[i];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static DailyProfile From(MeterSeries series)
     {
         var interval = series.IntervalMinutes;
