@@ -293,6 +293,9 @@ public sealed class EvidenceLog
     /// </summary>
     public static List<string> Verify(string dir) => Verify(dir, null);
 
+    private static Stream OpenOrEmpty(string path) =>
+        File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan) : new MemoryStream();
+
     /// <summary>
     /// The full audit, and also against a checkpoint the auditor holds from before (<paramref name="since"/>): the log
     /// must still contain that tree. A log restored from an older copy, or rewritten, fails here even when it is
@@ -368,8 +371,11 @@ public sealed class EvidenceLog
             problems.Add($"two checkpoints of size {group.Key} have different roots: the log forked");
 
         // Recompute the tree from the entries and compare every stored hash.
-        var indexBytes = File.Exists(Path.Combine(dir, IndexFile)) ? File.ReadAllBytes(Path.Combine(dir, IndexFile)) : [];
-        var storedHashes = File.Exists(Path.Combine(dir, HashesFile)) ? File.ReadAllBytes(Path.Combine(dir, HashesFile)) : [];
+        // Offsets and stored hashes are read in step with the entries, so memory stays small whatever the log's size.
+        using var index = OpenOrEmpty(Path.Combine(dir, IndexFile));
+        using var storedHashes = OpenOrEmpty(Path.Combine(dir, HashesFile));
+        Span<byte> offsetBytes = stackalloc byte[8];
+        var hashBytes = new byte[Hash.Size];
         var latestSize = checkpoints.Count > 0 ? checkpoints.Max(c => c.Size) : 0;
         var bySize = checkpoints.GroupBy(c => c.Size).ToDictionary(g => g.Key, g => g.First().Root);
         var edge = new List<Hash>();
@@ -378,8 +384,8 @@ public sealed class EvidenceLog
         foreach (var (data, end) in Records.ReadAll(Path.Combine(dir, EntriesFile)))
         {
             var start = end - 4 - data.Length;
-            if ((count + 1) * 8 > indexBytes.Length) problems.Add($"entry {count}: missing from {IndexFile}");
-            else if ((long)BinaryPrimitives.ReadUInt64BigEndian(indexBytes.AsSpan((int)(count * 8))) != start) problems.Add($"entry {count}: {IndexFile} points elsewhere (entries reordered or removed?)");
+            if (index.ReadAtLeast(offsetBytes, 8, throwOnEndOfStream: false) < 8) problems.Add($"entry {count}: missing from {IndexFile}");
+            else if ((long)BinaryPrimitives.ReadUInt64BigEndian(offsetBytes) != start) problems.Add($"entry {count}: {IndexFile} points elsewhere (entries reordered or removed?)");
             var node = TreeHash.Leaf(data);
             Compare(node, $"entry {count}: its content does not match its stored leaf hash (edited, reordered or replaced)");
             for (var n = count; (n & 1) == 1; n >>= 1)
@@ -403,14 +409,13 @@ public sealed class EvidenceLog
 
         void Compare(Hash computed, string problem)
         {
-            var at = hashIndex * Hash.Size;
             hashIndex++;
-            if (at + Hash.Size > storedHashes.Length)
+            if (storedHashes.ReadAtLeast(hashBytes, Hash.Size, throwOnEndOfStream: false) < Hash.Size)
             {
                 if (count < latestSize) problems.Add($"{HashesFile}: ends before hash {hashIndex - 1} (truncated)");
                 return;
             }
-            if (Hash.From(storedHashes.AsSpan((int)at, Hash.Size)) != computed) problems.Add(problem);
+            if (Hash.From(hashBytes) != computed) problems.Add(problem);
         }
     }
 }
