@@ -25,7 +25,7 @@ public sealed class EvidenceLog
     private const string CheckpointsFile = "checkpoints", CheckpointFile = "checkpoint";
 
     private readonly string _dir;
-    private readonly List<Hash> _rightEdge = [];
+    private RightEdge _rightEdge = new();
 
     public string Origin { get; }
     public VerifierKey Key { get; }
@@ -129,6 +129,13 @@ public sealed class EvidenceLog
 
     private long EndOfEntry(long index)
     {
+        var (start, length) = Locate(index);
+        return start + 4 + length;
+    }
+
+    /// <summary>Where entry <paramref name="index"/>'s record starts in `entries`, and its data's length.</summary>
+    private (long Start, uint Length) Locate(long index)
+    {
         using var idx = File.OpenHandle(PathOf(IndexFile));
         Span<byte> offset = stackalloc byte[8];
         RandomAccess.Read(idx, offset, index * 8);
@@ -136,7 +143,7 @@ public sealed class EvidenceLog
         Span<byte> length = stackalloc byte[4];
         var start = (long)BinaryPrimitives.ReadUInt64BigEndian(offset);
         if (RandomAccess.Read(entries, length, start) < 4) throw new EvidenceLogException($"entry {index} is cut short in {PathOf(EntriesFile)}");
-        return start + 4 + BinaryPrimitives.ReadUInt32BigEndian(length);
+        return (start, BinaryPrimitives.ReadUInt32BigEndian(length));
     }
 
     private void Truncate(string name, long length)
@@ -145,19 +152,10 @@ public sealed class EvidenceLog
         if (file.Length > length) file.SetLength(length);
     }
 
-    /// <summary>The complete subtrees along the right edge of the tree (the binary decomposition of its size), largest first.</summary>
     private void LoadRightEdge()
     {
-        _rightEdge.Clear();
         using var handle = File.OpenHandle(PathOf(HashesFile));
-        var hashes = new FileHashes(handle);
-        long start = 0;
-        for (var level = 62; level >= 0; level--)
-        {
-            if ((Size & (1L << level)) == 0) continue;
-            _rightEdge.Add(hashes.Read(level, start >> level));
-            start += 1L << level;
-        }
+        _rightEdge = RightEdge.Of(new FileHashes(handle), Size);
     }
 
     private static SignerKey ReadSigner(string keyFile)
@@ -176,42 +174,32 @@ public sealed class EvidenceLog
         using var signer = ReadSigner(KeyFile);
         if (signer.Verifier.ToString() != Key.ToString()) throw new EvidenceLogException($"the key in {KeyFile} is not the log's key {Key}");
         var first = Size;
-        var edge = new List<Hash>(_rightEdge);
+        // Worked on a copy, adopted only once the checkpoint is written.
+        var edge = _rightEdge.Clone();
         using (var data = new FileStream(PathOf(EntriesFile), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 20))
         using (var index = new FileStream(PathOf(IndexFile), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16))
         using (var hashes = new FileStream(PathOf(HashesFile), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16))
         {
             Span<byte> offset = stackalloc byte[8];
             Span<byte> hashBytes = stackalloc byte[Hash.Size];
-            var size = Size;
+            Span<Hash> stored = stackalloc Hash[RightEdge.MaxStored];
             foreach (var entry in entries)
             {
                 BinaryPrimitives.WriteUInt64BigEndian(offset, (ulong)data.Position);
                 index.Write(offset);
                 Records.Write(data, entry);
-                var node = TreeHash.Leaf(entry);
-                node.CopyTo(hashBytes);
-                hashes.Write(hashBytes);
-                // Leaf `size` completes one subtree per trailing one bit: fold the right edge.
-                for (var n = size; (n & 1) == 1; n >>= 1)
+                foreach (var node in stored[..edge.Push(TreeHash.Leaf(entry), stored)])
                 {
-                    node = TreeHash.Node(edge[^1], node);
-                    edge.RemoveAt(edge.Count - 1);
                     node.CopyTo(hashBytes);
                     hashes.Write(hashBytes);
                 }
-                edge.Add(node);
-                size++;
             }
             data.Flush(flushToDisk: true);
             index.Flush(flushToDisk: true);
             hashes.Flush(flushToDisk: true);
-            var root = edge[^1];
-            for (var i = edge.Count - 2; i >= 0; i--) root = TreeHash.Node(edge[i], root);
-            Commit(size, root, signer);
+            Commit(edge.Size, edge.Root(), signer);
         }
-        _rightEdge.Clear();
-        _rightEdge.AddRange(edge);
+        _rightEdge = edge;
         return [.. Enumerable.Range(0, entries.Count).Select(i => first + i)];
     }
 
@@ -252,14 +240,9 @@ public sealed class EvidenceLog
     public byte[] Entry(long index)
     {
         if (index < 0 || index >= Size) throw new EvidenceLogException($"entry {index} is not in the log (size {Size})");
-        using var idx = File.OpenHandle(PathOf(IndexFile));
-        Span<byte> offset = stackalloc byte[8];
-        RandomAccess.Read(idx, offset, index * 8);
+        var (start, length) = Locate(index);
+        var data = new byte[length];
         using var entries = File.OpenHandle(PathOf(EntriesFile));
-        Span<byte> length = stackalloc byte[4];
-        var start = (long)BinaryPrimitives.ReadUInt64BigEndian(offset);
-        RandomAccess.Read(entries, length, start);
-        var data = new byte[BinaryPrimitives.ReadUInt32BigEndian(length)];
         RandomAccess.Read(entries, data, start + 4);
         return data;
     }
@@ -378,7 +361,8 @@ public sealed class EvidenceLog
         var hashBytes = new byte[Hash.Size];
         var latestSize = checkpoints.Count > 0 ? checkpoints.Max(c => c.Size) : 0;
         var bySize = checkpoints.GroupBy(c => c.Size).ToDictionary(g => g.Key, g => g.First().Root);
-        var edge = new List<Hash>();
+        var edge = new RightEdge();
+        Span<Hash> stored = stackalloc Hash[RightEdge.MaxStored];
         long count = 0, hashIndex = 0;
         if (bySize.TryGetValue(0, out var emptyRoot) && emptyRoot != Hash.Empty) problems.Add("the checkpoint of size 0 does not have the empty tree's root");
         foreach (var (data, end) in Records.ReadAll(Path.Combine(dir, EntriesFile)))
@@ -386,21 +370,13 @@ public sealed class EvidenceLog
             var start = end - 4 - data.Length;
             if (index.ReadAtLeast(offsetBytes, 8, throwOnEndOfStream: false) < 8) problems.Add($"entry {count}: missing from {IndexFile}");
             else if ((long)BinaryPrimitives.ReadUInt64BigEndian(offsetBytes) != start) problems.Add($"entry {count}: {IndexFile} points elsewhere (entries reordered or removed?)");
-            var node = TreeHash.Leaf(data);
-            Compare(node, $"entry {count}: its content does not match its stored leaf hash (edited, reordered or replaced)");
-            for (var n = count; (n & 1) == 1; n >>= 1)
-            {
-                node = TreeHash.Node(edge[^1], node);
-                edge.RemoveAt(edge.Count - 1);
-                Compare(node, $"entry {count}: a stored subtree hash above it does not match");
-            }
-            edge.Add(node);
+            var added = edge.Push(TreeHash.Leaf(data), stored);
+            Compare(stored[0], $"entry {count}: its content does not match its stored leaf hash (edited, reordered or replaced)");
+            for (var i = 1; i < added; i++) Compare(stored[i], $"entry {count}: a stored subtree hash above it does not match");
             count++;
             if (bySize.TryGetValue(count, out var expected))
             {
-                var root = edge[^1];
-                for (var i = edge.Count - 2; i >= 0; i--) root = TreeHash.Node(edge[i], root);
-                if (root != expected) problems.Add($"the checkpoint of size {count} does not match the tree of the first {count} entries (an entry was edited, reordered or replaced)");
+                if (edge.Root() != expected) problems.Add($"the checkpoint of size {count} does not match the tree of the first {count} entries (an entry was edited, reordered or replaced)");
             }
         }
         if (count < latestSize) problems.Add($"the latest checkpoint covers {latestSize} entries but only {count} are stored: entries were deleted or the file truncated");

@@ -175,22 +175,14 @@ public static class Proofs
 public sealed class MemoryHashes : IHashReader
 {
     private readonly List<Hash> _stored = [];
+    private readonly RightEdge _edge = new();
 
-    public long Size { get; private set; }
+    public long Size => _edge.Size;
 
     public void Append(Hash leaf)
     {
-        _stored.Add(leaf);
-        // Leaf n completes one subtree per trailing one bit of n: combine the right edge upward.
-        var right = leaf;
-        var n = Size;
-        for (var level = 0; (n & 1) == 1; level++, n >>= 1)
-        {
-            var left = Read(level, (Size >> level) - 1);
-            right = TreeHash.Node(left, right);
-            _stored.Add(right);
-        }
-        Size++;
+        Span<Hash> stored = stackalloc Hash[RightEdge.MaxStored];
+        _stored.AddRange(stored[.._edge.Push(leaf, stored)]);
     }
 
     public Hash Read(int level, long index) => _stored[(int)StoredHashIndex.Of(level, index)];

@@ -67,14 +67,7 @@ public abstract class CaptureReader : IDisposable
 
     /// <summary>Reads exactly <paramref name="count"/> bytes into the internal buffer; false at a clean or truncated end.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    protected bool Fill(int count, out Span<byte> bytes)
-    {
-        if (_buffer.Length < count) _buffer = new byte[Math.Max(count, _buffer.Length * 2)];
-        var n = _stream.ReadAtLeast(_buffer.AsSpan(0, count), count, throwOnEndOfStream: false);
-        BytesRead += n;
-        bytes = _buffer.AsSpan(0, count);
-        return n == count;
-    }
+    protected bool Fill(int count, out Span<byte> bytes) => FillPartial(count, out bytes) == count;
 
     /// <summary>Like <see cref="Fill"/>, but reports how many bytes there were when the stream ended early.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -216,13 +216,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     /// </summary>
     private void HttpData(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
     {
-        if (side.Line.Count + data.Length > MaxHttp)
-        {
-            side.Ignored = true;
-            side.Line.Clear();
-            return;
-        }
-        side.Line.AddRange(data);
+        if (!Gather(side, data)) return;
         while (true)
         {
             var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Line);
@@ -260,6 +254,19 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
 
     private const int MaxHttp = 1 << 20;
 
+    /// <summary>Adds data to the side's buffer of unparsed bytes; beyond <see cref="MaxHttp"/> it is no protocol we read, and the side is dropped.</summary>
+    private static bool Gather(Side side, ReadOnlySpan<byte> data)
+    {
+        if (side.Line.Count + data.Length > MaxHttp)
+        {
+            side.Ignored = true;
+            side.Line.Clear();
+            return false;
+        }
+        side.Line.AddRange(data);
+        return true;
+    }
+
     private void HttpMessage(Side side, HttpHead head, ReadOnlySpan<byte> body, DateTimeOffset time)
     {
         var other = Other(side);
@@ -286,13 +293,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     /// </summary>
     private void WebSocketData(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
     {
-        if (side.Line.Count + data.Length > MaxHttp)
-        {
-            side.Ignored = true;
-            side.Line.Clear();
-            return;
-        }
-        side.Line.AddRange(data);
+        if (!Gather(side, data)) return;
         var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Line);
         var consumed = 0;
         while (true)
@@ -353,13 +354,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     /// <summary>Stratum v2 frames, one after another; a frame that does not parse ends the reading of this side.</summary>
     private void Sv2Data(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
     {
-        if (side.Line.Count + data.Length > MaxHttp)
-        {
-            side.Ignored = true;
-            side.Line.Clear();
-            return;
-        }
-        side.Line.AddRange(data);
+        if (!Gather(side, data)) return;
         var consumed = 0;
         var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.Line);
         while (buffer.Length - consumed >= StratumV2.HeaderLength)
