@@ -29,16 +29,29 @@ public class ChangePointDetectorTests
         2 + (h is >= 9 and < 19 ? 18 + 8 * Math.Sin((h - 9) / 10.0 * Math.PI) : 0) * (1 + 0.25 * Math.Sin(d * 1.7) * Math.Cos(d * 0.61));
 
     [Fact]
-    public void Machines_run_in_working_hours_show_in_the_daily_peak_at_one_level()
+    public void Machines_run_in_working_hours_show_in_the_daytime_mean_at_one_level()
     {
-        // From day 200, 20 kW of miners from 9:00 to 17:00: the mean moves by a fifth of the shop's swing, the peak doubles.
+        // From day 200, 20 kW of miners from 9:00 to 17:00: the mean moves by a fifth of the shop's swing, the middle of the day by half.
         var (f, r, p) = Run((d, h) => Shop(d, h) + (d >= 200 && h is >= 9 and < 17 ? 20 : 0));
+
+        Assert.NotNull(r);
+        Assert.Equal(AddedLoad.Switched, f.Added);
+        Assert.Equal("daytime mean", f.RiseSeries);
+        Assert.Equal(p.FirstDay + 200, r.OnsetDay);
+        Assert.Equal(20, f.PlateauKw, 1.5);
+        Assert.Contains("rise in the daytime mean on 2025-07-20", r.Evidence.Detail);
+    }
+
+    [Fact]
+    public void Machines_run_in_the_evening_show_in_the_daily_peak()
+    {
+        // From day 200, 25 kW of miners from 16:00 to 20:00, after the daytime hours: only the peak shows them whole.
+        var (f, r, p) = Run((d, h) => Shop(d, h) + (d >= 200 && h is >= 16 and < 20 ? 25 : 0));
 
         Assert.NotNull(r);
         Assert.Equal(AddedLoad.Switched, f.Added);
         Assert.Equal("daily peak", f.RiseSeries);
         Assert.Equal(p.FirstDay + 200, r.OnsetDay);
-        Assert.Equal(20, f.PlateauKw, 1.5);
         Assert.Contains("rise in the daily peak on 2025-07-20", r.Evidence.Detail);
     }
 

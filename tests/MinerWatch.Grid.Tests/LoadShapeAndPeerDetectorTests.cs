@@ -55,6 +55,22 @@ public class LoadShapeAndPeerDetectorTests
     }
 
     [Fact]
+    public void A_night_floor_that_never_moves_is_standby_not_a_machine()
+    {
+        // A restaurant: an 8 kW floor held exactly by its controls every night, busy and noisy in the day.
+        var f = Features((d, h) => 8 + (h is >= 10 and < 22 ? 15 * (1 + 0.3 * Math.Sin(d * 1.9)) : 0));
+        Assert.True(f.NightMachineIsFloor);
+        Assert.Equal(1, f.NightMachine, 3);
+        Assert.True(f.BaseVariation < 1e-4, $"base variation {f.BaseVariation}");
+        // Large for its peers or not, the floor earns nothing; the same floor wandering like a machine's does.
+        Assert.Null(LoadShapeDetector.Evaluate(f, constancyZ: 0, nightZ: 0, steadinessZ: 0, utilizationZ: 6, peerSwitching: 0, peerNightMachine: 0, "commercial"));
+        var machine = Features((d, h) => 8 * (1 + 0.01 * Noise(d, h)) + (h is >= 10 and < 22 ? 15 * (1 + 0.3 * Math.Sin(d * 1.9)) : 0));
+        var r = LoadShapeDetector.Evaluate(machine, constancyZ: 0, nightZ: 0, steadinessZ: 0, utilizationZ: 6, peerSwitching: 0, peerNightMachine: 0, "commercial");
+        Assert.NotNull(r);
+        Assert.StartsWith("nights hold one level", r.Evidence.Detail);
+    }
+
+    [Fact]
     public void Stuck_meter_readings_are_not_a_flat_load()
     {
         var f = Features((_, _) => 1.5);

@@ -102,8 +102,10 @@ public static class LoadShapeDetector
         var typical = double.IsFinite(peerSwitching) ? peerSwitching : 0;
         var switchPoints = 2 * Math.Clamp((f.DaySwitching - typical) / Math.Max(0.2, 1 - typical), 0, 1);
         var typicalNight = double.IsFinite(peerNightMachine) ? peerNightMachine : 0;
-        // A still night floor, like a flat load, matters only when it is large for the site.
-        var nightMachinePoints = 2 * Math.Clamp((f.NightMachine - typicalNight) / Math.Max(0.2, 1 - typicalNight), 0, 1) * (f.NightMachineIsFloor ? material : 1);
+        // A still night floor, like a flat load, matters only when it is large for the site, and, like the daily
+        // minimum, not when it never moves at all.
+        var floorWeight = f.NightMachineIsFloor ? (f.BaseVariation >= 1e-4 ? material : 0) : 1;
+        var nightMachinePoints = 2 * Math.Clamp((f.NightMachine - typicalNight) / Math.Max(0.2, 1 - typicalNight), 0, 1) * floorWeight;
         var points = flatPoints + steadyPoints + nightPoints + switchPoints + nightMachinePoints;
         if (points <= 0) return null;
         // The findings that earned points come first, the strongest leading, so the headline names why the meter counts.

@@ -86,7 +86,8 @@ public sealed record MeterFeatures
         if (valid < 14) return features;
 
         var withRise = PickRise(p, features) with { Growth = GrowthOf(p.MeanKw) };
-        var rising = ChangePointDetector.IsCandidate(withRise);
+        // Only a rise that counts as evidence starts the window the shape is read on: a faint one is a site's own swing.
+        var rising = ChangePointDetector.IsCandidate(withRise) && ChangePointDetector.Points(withRise) >= 0.5;
         var start = rising ? withRise.Rise!.Day : 0;
         // A window of only a few days after a late rise describes too little; fall back to the whole period.
         if (n - start < 21) start = 0;
@@ -121,6 +122,8 @@ public sealed record MeterFeatures
             Consider(RiseDetector.FindRise(p.NightKw), "night mean", scratch);
             // Machines switched on for working hours double a shop's peak while its daily mean moves little.
             Consider(RiseDetector.FindRise(p.MaxKw), "daily peak", scratch);
+            // A restaurant's own peaks come and go with meals; machines run through the middle of the day.
+            Consider(RiseDetector.FindRise(p.DaytimeKw), "daytime mean", scratch);
         }
         // An office or a factory closed at weekends has two levels a week, and the spread between them hides a step
         // that only working days show: look at working days on their own too.
