@@ -125,4 +125,33 @@ public class ChangePointDetectorTests
         Assert.NotNull(miner);
         Assert.True(heating is null || heating.Evidence.Points < miner.Evidence.Points / 3, $"{heating?.Evidence.Points} vs {miner.Evidence.Points}");
     }
+
+    private static MeterFeatures WithRise(AddedLoad added, double variability) => new()
+    {
+        ValidDays = 300,
+        Added = added,
+        Rise = new Rise(Day: 150, Before: 1, Size: 2, Z: 20, Sharpness: 1, SeenBefore: 0, Persistence: 0.9, Variability: variability),
+    };
+
+    [Theory]
+    [InlineData(AddedLoad.NightOnly, 0.5, 1.5, 0.4)]
+    [InlineData(AddedLoad.AroundTheClock, 0.5, 1.5, 0.5)]
+    [InlineData(AddedLoad.Switched, 0.5, 2.5, 0.5)]
+    public void Added_load_that_varies_far_more_than_machines_weighs_less(AddedLoad added, double steady, double erratic, double ratio)
+    {
+        // The same rise; only how much the added load varies from day to day differs (heating on a timer, not machines).
+        Assert.Equal(ratio, ChangePointDetector.Points(WithRise(added, erratic)) / ChangePointDetector.Points(WithRise(added, steady)), 6);
+    }
+
+    [Fact]
+    public void A_rise_in_the_first_days_read_weighs_less()
+    {
+        // 2 kW around the clock from day 7: only a week shows what came before.
+        var (_, early, _) = Run((d, h) => TestData.Home(d, h) + (d >= 7 ? 2 : 0));
+        var (_, later, _) = Run((d, h) => TestData.Home(d, h) + (d >= 100 ? 2 : 0));
+        Assert.NotNull(early);
+        Assert.NotNull(later);
+        Assert.Equal(7, early.OnsetDay - TestData.Profile(1, (_, _) => 1).FirstDay);
+        Assert.Equal(0.35, early.Evidence.Points / later.Evidence.Points, 2);
+    }
 }

@@ -160,6 +160,24 @@ public class GridScannerTests
     }
 
     [Fact]
+    public void A_data_centre_whose_billed_it_load_rose_with_its_meter_is_discounted()
+    {
+        var region = Build();
+        // Both add 120 kW around the clock on day 150; only DC2's billed IT load rose with it (at its usual 1.4 ratio).
+        region.Add("DC2", CustomerClass.DataCenter, "F4", 1500, (d, h) => 600 + (d >= 150 ? 120 : 0) + 4 * Math.Sin(h + d));
+        region.Declared["DC2"] = d => (600 + (d >= 150 ? 120 : 0)) * 24 / 1.4;
+        region.Add("DC3", CustomerClass.DataCenter, "F4", 1500, (d, h) => 600 + (d >= 150 ? 120 : 0) + 4 * Math.Sin(h + d));
+        region.Declared["DC3"] = _ => 600 * 24 / 1.4;
+        var meters = region.Scan().Meters;
+
+        var explained = meters.Single(m => m.MeterId == "DC2").Evidence.Single(e => e.Detector == "change_point");
+        var unexplained = meters.Single(m => m.MeterId == "DC3").Evidence.Single(e => e.Detector == "change_point");
+        Assert.EndsWith("discounted: the declared business activity rose with it and accounts for 100 % of the rise", explained.Detail);
+        Assert.DoesNotContain("discounted", unexplained.Detail);
+        Assert.Equal(0.25, explained.Points / unexplained.Points, 2);
+    }
+
+    [Fact]
     public void Ranks_are_dense_and_follow_the_score()
     {
         var meters = Result.Value.Meters;

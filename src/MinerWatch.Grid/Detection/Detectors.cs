@@ -35,7 +35,12 @@ public static class ChangePointDetector
         var sharp = r.Sharpness >= 0.6 ? 1 : r.Sharpness >= 0.35 ? 0.6 : 0.3;
         var novel = r.SeenBefore <= 0.05 ? 1 : r.SeenBefore >= 0.3 ? 0.15 : 1 - (r.SeenBefore - 0.05) / 0.25 * 0.85;
         var lasting = r.Persistence >= 0.8 ? 1 : r.Persistence >= 0.4 ? 0.8 : 0.5;
-        return (basis + character + steady) * sharp * novel * lasting;
+        // A night-only load that varies by more than its own size from night to night comes and goes with the weather
+        // (heating or cooling on a timer); machines switched on for the night draw the same every night.
+        var thermostatic = f.Added == AddedLoad.NightOnly ? Math.Clamp(1 - (r.Variability - 0.6) / 0.6 * 0.6, 0.4, 1) : 1;
+        var erratic = f.Added == AddedLoad.Switched ? Math.Clamp(1 - (r.Variability - 1) * 0.5, 0.5, 1)
+            : f.Added == AddedLoad.AroundTheClock ? Math.Clamp(1 - (r.Variability - 0.6) / 0.9 * 0.5, 0.5, 1) : 1;
+        return (basis + character + steady) * sharp * novel * lasting * thermostatic * erratic;
     }
 
     /// <summary>Discount for a rise that peers shared: 1 up to twice the chance rate, down to 0.3 at six times it.</summary>
@@ -52,7 +57,9 @@ public static class ChangePointDetector
         // Persistence and steadiness measured over a few days say little: a rise near the end of the data weighs less.
         var daysAfter = p.Days - r.Day;
         var late = Math.Clamp(daysAfter / 28.0, 0.35, 1);
-        var points = Points(f) * alone * late;
+        // Likewise a rise in the first weeks read: whether the level is new says little after a few days.
+        var early = Math.Clamp(r.Day / 28.0, 0.35, 1);
+        var points = Points(f) * alone * late * early;
         var kw = f.Added switch
         {
             AddedLoad.NightOnly => f.RiseNightKw,
@@ -199,6 +206,19 @@ public static class DeclaredActivityDetector
             + $"{excess:0.#} kW around the clock is not accounted for";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)),
             start > 0 ? p.FirstDay + start : null, excess);
+    }
+
+    /// <summary>
+    /// The share (0-1) of a rise in metered load that the declared business's own rise across the same day accounts
+    /// for, at the site's usual metered/declared ratio (a data centre's cooling grows with its IT load).
+    /// </summary>
+    public static double ExplainedShare(DailyProfile p, double[] excessKw, int day, double ratio, double riseKw)
+    {
+        if (!(riseKw > 0) || !double.IsFinite(ratio) || ratio <= 0) return 0;
+        var declared = new double[p.Days];
+        for (var i = 0; i < p.Days; i++) declared[i] = p.MeanKw[i] - excessKw[i];
+        var declaredRise = RiseDetector.RiseAt(declared, day);
+        return double.IsFinite(declaredRise) ? Math.Clamp(ratio * declaredRise / riseKw, 0, 1) : 0;
     }
 
     /// <summary>

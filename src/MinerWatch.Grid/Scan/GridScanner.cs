@@ -139,6 +139,12 @@ public sealed class GridScanner
             var f = features[i];
             if (f.ValidDays < 14) continue;
             var cp = ChangePointDetector.Evaluate(profiles[i], f, synchrony[i]);
+            if (cp is not null && excess[i] is { } declared && cp.OnsetDay is { } onset)
+            {
+                // A data centre adding racks rises as a farm does, but its billed IT load rises with it.
+                var share = DeclaredActivityDetector.ExplainedShare(profiles[i], declared, (int)(onset - profiles[i].FirstDay), ownRatio[i], f.RiseMeanKw);
+                if (share >= 0.2) cp = Discount(cp, 1 - 0.75 * share, $"the declared business activity rose with it and accounts for {share:P0} of the rise");
+            }
             if (cp is not null) results[i].Add(cp);
             var g = groups.GroupOf(i);
             if (g < 0) continue;
@@ -248,7 +254,7 @@ public sealed class GridScanner
         }
     }
 
-    private static DetectorResult Discount(DetectorResult r, double factor)
+    private static DetectorResult Discount(DetectorResult r, double factor, string why = "the declared business activity accounts for the energy")
     {
         if (factor >= 1) return r;
         var points = Math.Round(r.Evidence.Points * factor, 3);
@@ -258,7 +264,7 @@ public sealed class GridScanner
             {
                 Points = points,
                 Strength = ScoreModel.Strength(points),
-                Detail = r.Evidence.Detail + "; discounted: the declared business activity accounts for the energy",
+                Detail = r.Evidence.Detail + "; discounted: " + why,
             },
         };
     }
