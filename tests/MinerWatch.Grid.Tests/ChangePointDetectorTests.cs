@@ -154,4 +154,15 @@ public class ChangePointDetectorTests
         Assert.Equal(7, early.OnsetDay - TestData.Profile(1, (_, _) => 1).FirstDay);
         Assert.Equal(0.35, early.Evidence.Points / later.Evidence.Points, 2);
     }
+
+    [Fact]
+    public void A_rise_worth_under_half_a_point_is_no_evidence()
+    {
+        // The same 1 kW ran from the first day, stopped, came back for a while and stopped again: a level seen before,
+        // not kept to the end, is no new load.
+        var (f, r, _) = Run((d, h) => TestData.Home(d, h) + (d is < 100 or (>= 180 and < 240) ? 1 : 0));
+        Assert.True(ChangePointDetector.IsCandidate(f));
+        Assert.True(ChangePointDetector.Points(f) < ChangePointDetector.MinPoints, $"points {ChangePointDetector.Points(f)}");
+        Assert.Null(r);
+    }
 }

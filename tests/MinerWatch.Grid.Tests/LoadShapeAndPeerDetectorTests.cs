@@ -92,6 +92,17 @@ public class LoadShapeAndPeerDetectorTests
     }
 
     [Fact]
+    public void A_night_load_that_follows_the_weather_earns_less_than_half_the_ratio_points()
+    {
+        // Storage heating on a night tariff: 3 kW at night in the cold weeks, little in the mild ones.
+        var f = Features((d, h) => TestData.Home(d, h) + (h < 7 ? 3 * Math.Max(0.05, Math.Sin(d / 9.0)) : 0));
+        Assert.True(f.NightMachine < 0.2, $"night machine {f.NightMachine}");
+        var r = LoadShapeDetector.Evaluate(f, constancyZ: 0, nightZ: 6.5, steadinessZ: 0, utilizationZ: 0, peerSwitching: 0, peerNightMachine: 0, "residential");
+        Assert.NotNull(r);
+        Assert.Equal(0.7 * (6.5 - 2.5) * (0.4 + 0.6 * f.NightMachine), r.Evidence.Points, 3);
+    }
+
+    [Fact]
     public void Machine_left_on_for_days_at_a_time_switches_the_daily_minimum()
     {
         // A busy restaurant (noisy days) whose floor jumps by 4 kW while a miner runs, on and off in blocks of days.

@@ -12,6 +12,8 @@ public sealed record DetectorResult(Evidence Evidence, long? OnsetDay = null, do
 public static class ChangePointDetector
 {
     public const string Name = "change_point";
+    /// <summary>The least a rise must earn to count as evidence (and to start the window the load shape is read on).</summary>
+    public const double MinPoints = 0.5;
 
     /// <summary>Whether a rise is large and clear enough to weigh at all (also used to count peers rising together).</summary>
     public static bool IsCandidate(MeterFeatures f) =>
@@ -60,6 +62,8 @@ public static class ChangePointDetector
         // Likewise a rise in the first weeks read: whether the level is new says little after a few days.
         var early = Math.Clamp(r.Day / 28.0, 0.35, 1);
         var points = Points(f) * alone * late * early;
+        // Under half a point a rise is the ordinary swing of a site: most meters have one that small.
+        if (points < MinPoints) return null;
         var kw = f.Added switch
         {
             AddedLoad.NightOnly => f.RiseNightKw,
@@ -105,7 +109,9 @@ public static class LoadShapeDetector
         var flatPoints = Math.Clamp(0.5 * (constancyZ - 2), 0, 3) * material;
         // A floor that never moves at all is a standby level held by a controller, or a stuck channel; a machine's draw varies a little.
         var steadyPoints = f.BaseVariation >= 1e-4 ? Math.Clamp(0.5 * (steadinessZ - 1.5), 0, 2.5) * material : 0;
-        var nightPoints = Math.Clamp(0.7 * (nightZ - 2.5), 0, 4);
+        // Night storage heating and water heating on a night tariff run at night too, but follow the weather from night to
+        // night; machines hold one level. A night load that does not hold still counts for less than half.
+        var nightPoints = Math.Clamp(0.7 * (nightZ - 2.5), 0, 4) * (0.4 + 0.6 * f.NightMachine);
         var typical = double.IsFinite(peerSwitching) ? peerSwitching : 0;
         var switchPoints = 2 * Math.Clamp((f.DaySwitching - typical) / Math.Max(0.2, 1 - typical), 0, 1);
         var typicalNight = double.IsFinite(peerNightMachine) ? peerNightMachine : 0;
