@@ -165,4 +165,17 @@ public class ChangePointDetectorTests
         Assert.True(ChangePointDetector.Points(f) < ChangePointDetector.MinPoints, $"points {ChangePointDetector.Points(f)}");
         Assert.Null(r);
     }
+
+    [Fact]
+    public void A_rise_many_peers_shared_weighs_less_even_when_steady()
+    {
+        var p = TestData.Profile(300, (d, h) => TestData.Home(d, h) + (d >= 200 ? 3.25 : 0));
+        var f = MeterFeatures.Compute(p);
+        var alone = ChangePointDetector.Evaluate(p, f, synchrony: 0)!.Evidence.Points;
+        // Twice the chance rate: no discount. Four times: 0.65, above the 0.6 a steady load keeps. Eight times: 0.3, the
+        // floor no longer holds (heaters on timers switched on for the winter are steady too).
+        Assert.Equal(alone, ChangePointDetector.Evaluate(p, f, synchrony: 2)!.Evidence.Points, 3);
+        Assert.Equal(0.65 * alone, ChangePointDetector.Evaluate(p, f, synchrony: 4)!.Evidence.Points, 2);
+        Assert.Equal(0.3 * alone, ChangePointDetector.Evaluate(p, f, synchrony: 8)!.Evidence.Points, 2);
+    }
 }

@@ -54,8 +54,9 @@ public static class ChangePointDetector
     {
         var r = f.Rise;
         if (r is null || !IsCandidate(f)) return null;
-        // Weather moves many meters at once but rarely steadily: a steady added load keeps some weight however many peers rose.
-        var alone = Math.Max(Alone(synchrony), r.Variability <= 0.15 ? 0.6 : 0);
+        // Weather moves many meters at once but rarely steadily: a steady added load keeps some weight when a few peers rose
+        // with it; not when six times as many as chance did (heaters on timers switched on for the winter).
+        var alone = Math.Max(Alone(synchrony), r.Variability <= 0.15 && synchrony < 6 ? 0.6 : 0);
         // Persistence and steadiness measured over a few days say little: a rise near the end of the data weighs less.
         var daysAfter = p.Days - r.Day;
         var late = Math.Clamp(daysAfter / 28.0, 0.35, 1);
