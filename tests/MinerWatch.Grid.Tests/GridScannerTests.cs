@@ -178,6 +178,25 @@ public class GridScannerTests
     }
 
     [Fact]
+    public void A_farm_added_after_a_holiday_every_school_returns_from_is_dated_by_the_farm()
+    {
+        // Twelve schools closed until day 40 (the winter break: their servers, pumps and heating back on around the clock
+        // from then); S00 also runs 6 kW of miners from day 150, a smaller rise than the return every school shares.
+        var region = new Region();
+        for (var i = 0; i < 12; i++)
+        {
+            var seed = i;
+            region.Add($"S{i:D2}", CustomerClass.Public, "F1", 120, (d, h) =>
+                (d < 40 ? 4 : 30 + (h is >= 8 and < 17 ? 40 : 0)) * (1 + 0.03 * Math.Sin(d * 0.9 + seed)) + (seed == 0 && d >= 150 ? 6 : 0));
+        }
+        var farm = region.Scan().Meters.Single(m => m.MeterId == "S00");
+
+        var rise = farm.Evidence.Single(e => e.Detector == "change_point");
+        Assert.Contains("rise in the daily minimum on 2025-05-31", rise.Detail);
+        Assert.Contains("so the new load runs around the clock", rise.Detail);
+    }
+
+    [Fact]
     public void Ranks_are_dense_and_follow_the_score()
     {
         var meters = Result.Value.Meters;

@@ -31,6 +31,12 @@ public sealed record MeterFeatures
     public double RiseDaytimeKw { get; init; }
     public double RisePeakKw { get; init; }
     /// <summary>
+    /// Other rises worth evidence, at least four weeks from <see cref="Rise"/> and from each other, strongest first:
+    /// the strongest rise may be one that many peers share (a school or a factory back from a holiday), and the farm
+    /// added later is then the telling one. Each carries only its rise fields.
+    /// </summary>
+    public IReadOnlyList<MeterFeatures> OtherRises { get; init; } = [];
+    /// <summary>
     /// For a load switched on and off: how machine-like its on state is, 0 to 1 (1 when the added load sits at one
     /// level while on and near zero while off, by hour of day or by day; a household's or a shift's added load has
     /// peaks and shoulders). 0 for other loads.
@@ -105,6 +111,8 @@ public sealed record MeterFeatures
         };
     }
 
+    private const int RisesPerSeries = 3;
+
     /// <summary>
     /// The rise with the strongest evidence of a new load among those found in the mean, base and night series.
     /// Each series shows a different load best: the base shows a small farm under a busy factory, the night a
@@ -115,28 +123,43 @@ public sealed record MeterFeatures
         Span<double> scratch = stackalloc double[2 * RiseDetector.Window + 16];
         var best = features;
         var bestPoints = double.NegativeInfinity;
-        Consider(RiseDetector.FindRise(p.MeanKw), "daily mean", scratch);
+        var worthy = new List<(MeterFeatures Candidate, double Points)>();
+        Consider(RiseDetector.FindRises(p.MeanKw, RisesPerSeries), "daily mean", scratch);
         if (p.HasIntraday)
         {
-            Consider(RiseDetector.FindRise(p.MinKw), "daily minimum", scratch);
-            Consider(RiseDetector.FindRise(p.NightKw), "night mean", scratch);
+            Consider(RiseDetector.FindRises(p.MinKw, RisesPerSeries), "daily minimum", scratch);
+            Consider(RiseDetector.FindRises(p.NightKw, RisesPerSeries), "night mean", scratch);
             // Machines switched on for working hours double a shop's peak while its daily mean moves little.
-            Consider(RiseDetector.FindRise(p.MaxKw), "daily peak", scratch);
+            Consider(RiseDetector.FindRises(p.MaxKw, RisesPerSeries), "daily peak", scratch);
             // A restaurant's own peaks come and go with meals; machines run through the middle of the day.
-            Consider(RiseDetector.FindRise(p.DaytimeKw), "daytime mean", scratch);
+            Consider(RiseDetector.FindRises(p.DaytimeKw, RisesPerSeries), "daytime mean", scratch);
         }
         // An office or a factory closed at weekends has two levels a week, and the spread between them hides a step
         // that only working days show: look at working days on their own too.
         if (HasWeekendPattern(p))
         {
-            Consider(RiseDetector.FindRise(Workdays(p, p.MeanKw)), "working-day mean", scratch);
-            if (p.HasIntraday) Consider(RiseDetector.FindRise(Workdays(p, p.MaxKw)), "working-day peak", scratch);
+            Consider(RiseDetector.FindRises(Workdays(p, p.MeanKw), RisesPerSeries), "working-day mean", scratch);
+            if (p.HasIntraday) Consider(RiseDetector.FindRises(Workdays(p, p.MaxKw), RisesPerSeries), "working-day peak", scratch);
         }
-        return best;
-
-        void Consider(Rise? rise, string series, Span<double> scratch)
+        if (best.Rise is not { } chosen) return best;
+        var others = new List<MeterFeatures>();
+        var days = new List<int> { chosen.Day };
+        foreach (var (candidate, _) in worthy.OrderByDescending(w => w.Points))
         {
-            if (rise is null) return;
+            if (others.Count == 2) break;
+            if (days.Any(d => Math.Abs(d - candidate.Rise!.Day) < 28)) continue;
+            others.Add(candidate);
+            days.Add(candidate.Rise!.Day);
+        }
+        return others.Count == 0 ? best : best with { OtherRises = others };
+
+        void Consider(List<Rise> rises, string series, Span<double> scratch)
+        {
+            foreach (var rise in rises) ConsiderOne(rise, series, scratch);
+        }
+
+        void ConsiderOne(Rise rise, string series, Span<double> scratch)
+        {
             var riseMean = RiseOrZero(p.MeanKw, rise.Day, scratch);
             var riseBase = RiseOrZero(p.MinKw, rise.Day, scratch);
             var riseNight = RiseOrZero(p.NightKw, rise.Day, scratch);
@@ -159,6 +182,7 @@ public sealed record MeterFeatures
                 candidate = candidate with { Plateau = plateau, PlateauKw = level };
             }
             var points = ChangePointDetector.Points(candidate);
+            if (points >= ChangePointDetector.MinPoints) worthy.Add((candidate, points));
             if (points <= bestPoints) return;
             best = candidate;
             bestPoints = points;

@@ -26,11 +26,22 @@ public static class RiseDetector
     private const int MinSide = 10;
     private const int Candidates = 6;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Rise? FindRise(ReadOnlySpan<double> x)
     {
+        var rises = FindRises(x, 1);
+        return rises.Count == 0 ? null : rises[0];
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> rises four weeks or more apart, strongest first. The strongest is not always the
+    /// telling one: a school back from its winter break rises far more than when a farm is added in its rooms later.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static List<Rise> FindRises(ReadOnlySpan<double> x, int count)
+    {
+        var result = new List<Rise>(Candidates);
         var n = x.Length;
-        if (n < 2 * MinSide + 2) return null;
+        if (n < 2 * MinSide + 2) return result;
         Span<double> prefix = n <= 2048 ? stackalloc double[n + 1] : new double[n + 1];
         Span<int> counts = n <= 2048 ? stackalloc int[n + 1] : new int[n + 1];
         for (var i = 0; i < n; i++)
@@ -48,27 +59,23 @@ public static class RiseDetector
             if (cb < MinSide || ca < MinSide) continue;
             diffs[t] = (prefix[a1] - prefix[t]) / ca - (prefix[t] - prefix[a0]) / cb;
         }
-        // The strongest few rises, at least two weeks apart.
-        Span<int> best = stackalloc int[Candidates];
+        // The largest few moving differences, each re-measured with medians. The difference of 28-day means is raised
+        // for 28 days either side of a step, so the neighbourhood of each pick is cleared that far: its shoulders are
+        // the same step again, and would crowd out a second one.
+        Span<double> scratch = stackalloc double[2 * Window + 16];
         for (var k = 0; k < Candidates; k++)
         {
             var arg = -1;
             for (var t = 0; t < n; t++)
                 if (diffs[t] > 0 && (arg < 0 || diffs[t] > diffs[arg])) arg = t;
-            best[k] = arg;
-            if (arg < 0) continue;
-            diffs[Math.Max(0, arg - 14)..Math.Min(n, arg + 15)].Clear();
+            if (arg < 0) break;
+            diffs[Math.Max(0, arg - SearchWindow)..Math.Min(n, arg + SearchWindow + 1)].Clear();
+            if (Measure(x, arg, scratch, withVariability: false) is { } step) result.Add(step);
         }
-        Rise? result = null;
-        Span<double> scratch = stackalloc double[2 * Window + 16];
-        foreach (var t in best)
-        {
-            if (t < 0) continue;
-            var step = Measure(x, t, scratch, withVariability: false);
-            if (step is not null && (result is null || Strength(step) > Strength(result)))
-                result = step;
-        }
-        return result is null ? null : result with { Variability = Variability(x, result) };
+        result.Sort((a, b) => Strength(b).CompareTo(Strength(a)));
+        if (result.Count > count) result.RemoveRange(count, result.Count - count);
+        for (var i = 0; i < result.Count; i++) result[i] = result[i] with { Variability = Variability(x, result[i]) };
+        return result;
     }
 
     /// <summary>How strongly a rise reads as a new load: clear, sudden and to a level not seen before (a return from a holiday is not new).</summary>

@@ -138,7 +138,14 @@ public sealed class GridScanner
         {
             var f = features[i];
             if (f.ValidDays < 14) continue;
-            var cp = ChangePointDetector.Evaluate(profiles[i], f, synchrony[i]);
+            // The rise that weighs most once peers are taken into account: the strongest may be one many peers share.
+            var cp = ChangePointDetector.Evaluate(profiles[i], f, synchrony.Rise[i]);
+            for (var k = 0; k < f.OtherRises.Count; k++)
+            {
+                if (ChangePointDetector.Evaluate(profiles[i], f.OtherRises[k], synchrony.Others[i]?[k] ?? 0) is { } other
+                    && other.Evidence.Points > (cp?.Evidence.Points ?? 0))
+                    cp = other;
+            }
             if (cp is not null && excess[i] is { } declared && cp.OnsetDay is { } onset)
             {
                 // A data centre adding racks rises as a farm does, but its billed IT load rises with it.
@@ -207,10 +214,15 @@ public sealed class GridScanner
     /// it than rises spread evenly over the period would give: a common cause (the cooling season, a tariff, the start
     /// of storage heating) bunches rises together, even among a few percent of meters; new farms come at any time.
     /// </summary>
-    private static double[] Synchrony(PeerGroups groups, DailyProfile[] profiles, MeterFeatures[] features)
+    /// <summary>
+    /// For each meter, how many times more peers rose alike within three weeks of its rise than chance would give, for
+    /// its rise and for each of its <see cref="MeterFeatures.OtherRises"/> (peers counted by their own rise).
+    /// </summary>
+    private static (double[] Rise, double[][] Others) Synchrony(PeerGroups groups, DailyProfile[] profiles, MeterFeatures[] features)
     {
         const int window = 21;
         var result = new double[profiles.Length];
+        var others = new double[profiles.Length][];
         var first = profiles.Where(p => p.Days > 0).Select(p => p.FirstDay).DefaultIfEmpty(0).Min();
         var last = profiles.Where(p => p.Days > 0).Select(p => p.FirstDay + p.Days).DefaultIfEmpty(1).Max();
         var span = Math.Max(2 * window + 1, last - first);
@@ -224,11 +236,17 @@ public sealed class GridScanner
             var days = rises.Select(r => r.Day).ToArray();
             foreach (var m in members)
             {
-                if (groups.GroupOf(m) != g || !ChangePointDetector.IsCandidate(features[m])) continue;
-                var day = profiles[m].FirstDay + features[m].Rise!.Day;
-                var size = features[m].Rise!.Size;
-                var added = features[m].Added;
-                var steady = features[m].Rise!.Variability <= 0.3;
+                if (groups.GroupOf(m) != g) continue;
+                if (ChangePointDetector.IsCandidate(features[m])) result[m] = Of(features[m], profiles[m].FirstDay, own: true);
+                others[m] = [.. features[m].OtherRises.Select(o => Of(o, profiles[m].FirstDay, own: false))];
+            }
+
+            double Of(MeterFeatures f, long firstDay, bool own)
+            {
+                var day = firstDay + f.Rise!.Day;
+                var size = f.Rise.Size;
+                var added = f.Added;
+                var steady = f.Rise.Variability <= 0.3;
                 // Alike: as large, the same kind of load, and as steady: air conditioning switched on with the summer does
                 // not explain a steady night load in the same weeks; pond aerators all starting in spring do.
                 bool Alike((long Day, double Size, AddedLoad Added, bool Steady) r) => r.Size >= size / 3 && r.Added == added && r.Steady == steady;
@@ -237,13 +255,15 @@ public sealed class GridScanner
                 int alike = 0, alikeAnywhere = 0;
                 for (var k = lo; k < hi; k++) if (Alike(rises[k])) alike++;
                 foreach (var r in rises) if (Alike(r)) alikeAnywhere++;
-                // Others like it, near this day and anywhere; the expected count near it if they came at random times.
-                var near = Math.Max(0, alike - 1);
-                var expected = Math.Max(0, alikeAnywhere - 1) * (2.0 * window + 1) / span;
-                result[m] = near < 2 ? 0 : near / Math.Max(expected, 0.5);
+                // Others like it, near this day and anywhere (less the meter's own rise when counted among them); the
+                // expected count near it if they came at random times.
+                var self = own ? 1 : 0;
+                var near = Math.Max(0, alike - self);
+                var expected = Math.Max(0, alikeAnywhere - self) * (2.0 * window + 1) / span;
+                return near < 2 ? 0 : near / Math.Max(expected, 0.5);
             }
         }
-        return result;
+        return (result, others);
 
         static int LowerBound(long[] sorted, long value)
         {
