@@ -16,8 +16,10 @@ public static class ChangePointDetector
     public const double MinPoints = 0.5;
 
     /// <summary>Whether a rise is large and clear enough to weigh at all (also used to count peers rising together).</summary>
-    public static bool IsCandidate(MeterFeatures f) =>
-        f.Rise is { } r && f.Added != AddedLoad.None && r.Z >= 4 && r.Size >= 0.2 && r.Size / Math.Max(r.Before, 0.05) >= 0.15;
+    public static bool IsCandidate(MeterFeatures f) => f.Rise is { } r && f.Added != AddedLoad.None && IsClearRise(r);
+
+    /// <summary>The rise's own part of <see cref="IsCandidate"/>: clear against the spread, at least 0.2 kW and 15 % of the level before.</summary>
+    public static bool IsClearRise(Rise r) => r.Z >= 4 && r.Size >= 0.2 && r.Size / Math.Max(r.Before, 0.05) >= 0.15;
 
     /// <summary>The points a rise earns before comparing it with peers; 0 when it is no candidate.</summary>
     public static double Points(MeterFeatures f)

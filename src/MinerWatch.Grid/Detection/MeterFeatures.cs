@@ -160,6 +160,8 @@ public sealed record MeterFeatures
 
         void ConsiderOne(Rise rise, string series, Span<double> scratch)
         {
+            // A rise too small or unclear to be a candidate earns nothing; describe it only when there is nothing else.
+            if (bestPoints > double.NegativeInfinity && !ChangePointDetector.IsClearRise(rise)) return;
             var riseMean = RiseOrZero(p.MeanKw, rise.Day, scratch);
             var riseBase = RiseOrZero(p.MinKw, rise.Day, scratch);
             var riseNight = RiseOrZero(p.NightKw, rise.Day, scratch);

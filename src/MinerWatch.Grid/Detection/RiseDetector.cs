@@ -137,9 +137,10 @@ public static class RiseDetector
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static double Variability(ReadOnlySpan<double> x, Rise rise)
     {
-        var added = new double[x.Length - rise.Day];
+        var length = x.Length - rise.Day;
+        Span<double> added = length <= 1024 ? stackalloc double[length] : new double[length];
+        Span<double> scratch = length <= 1024 ? stackalloc double[length] : new double[length];
         for (var d = rise.Day; d < x.Length; d++) added[d - rise.Day] = x[d] - rise.Before;
-        var scratch = new double[added.Length];
         var median = Robust.Median(added, scratch);
         return median > 0 ? Robust.ScaledMad(added, median, scratch) / median : 1;
     }
