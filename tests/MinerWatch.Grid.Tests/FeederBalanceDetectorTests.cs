@@ -15,6 +15,22 @@ public class FeederBalanceDetectorTests
     }
 
     [Fact]
+    public void Street_lighting_is_not_read_as_a_loss_from_the_first_day_and_a_hidden_farm_is()
+    {
+        // Ten homes. On one feeder 2 kW of unmetered street lamps burn from 18:00 to 06:00; on the other 1 kW of miners
+        // runs around the clock behind a bypass. Both lose 1 kW a day on average.
+        var customers = Enumerable.Range(0, 10).Select(i => TestData.Profile(Days, (d, h) => Home(i, d, h))).ToList();
+        double Homes(int d, int h) => Enumerable.Range(0, 10).Sum(i => Home(i, d, h));
+        var lit = FeederBalanceDetector.Balance("F1", TestData.Profile(Days, (d, h) => Homes(d, h) + (h is >= 18 or < 6 ? 2 : 0)), customers);
+        var bypassed = FeederBalanceDetector.Balance("F2", TestData.Profile(Days, (d, h) => Homes(d, h) + 1), customers);
+
+        Assert.Equal(1, lit.LossKw.Average(), 2);
+        Assert.Equal(1, bypassed.LossKw.Average(), 2);
+        Assert.Equal(0, FeederBalanceDetector.EarlyLossShare(lit), 3);
+        Assert.Equal(1 / bypassed.DaytimeHeadKw.Take(56).Order().ElementAt(28), FeederBalanceDetector.EarlyLossShare(bypassed), 2);
+    }
+
+    [Fact]
     public void Disconnected_customer_is_not_counted_after_its_last_reading()
     {
         // Ten homes; H9 is disconnected on day 150: its readings stop and its load leaves the head meter too.

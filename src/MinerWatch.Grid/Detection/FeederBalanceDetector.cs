@@ -6,7 +6,9 @@ namespace MinerWatch.Grid.Detection;
 
 /// <summary>What a feeder's balance shows: its daily loss (head meter minus customers) and the rise in it, if any.</summary>
 /// <param name="HiddenKw">The rise in the loss beyond technical losses (0 without a rise).</param>
-public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double MeanHeadKw, Rise? LossRise, double HiddenKw);
+/// <param name="DaytimeLossKw">The loss over the daytime hours (10:00-15:59), when street lighting is off.</param>
+public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double MeanHeadKw, Rise? LossRise, double HiddenKw,
+    double[] DaytimeLossKw, double[] DaytimeHeadKw);
 
 /// <summary>
 /// Detector 5: energy into a feeder minus the sum of its customers' meters. A sudden, lasting rise in that loss
@@ -21,10 +23,23 @@ public static class FeederBalanceDetector
     {
         var typical = customers.Select(c => Robust.Median(c.MeanKw)).ToArray();
         var stillDrawing = StillDrawingAfterLastReading(head, customers, typical);
+        var loss = Loss(head, head.MeanKw, customers, p => p.MeanKw, typical, stillDrawing);
+        var typicalDaytime = customers.Select(c => Robust.Median(c.DaytimeKw)).ToArray();
+        var daytimeLoss = Loss(head, head.DaytimeKw, customers, p => p.DaytimeKw, typicalDaytime, stillDrawing);
+        var rise = TechnicalLossRise(loss, head.MeanKw);
+        return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, Robust.Mean(head.MeanKw), rise,
+            rise is null ? 0 : rise.Size, daytimeLoss, head.DaytimeKw);
+    }
+
+    /// <summary>The head meter's series less the sum of its customers' same series, day by day.</summary>
+    private static double[] Loss(DailyProfile head, double[] headSeries, IReadOnlyList<DailyProfile> customers, Func<DailyProfile, double[]> series,
+        double[] typical, bool[] stillDrawing)
+    {
         var loss = new double[head.Days];
+        var columns = customers.Select(series).ToArray();
         for (var i = 0; i < head.Days; i++)
         {
-            var h = head.MeanKw[i];
+            var h = headSeries[i];
             if (double.IsNaN(h))
             {
                 loss[i] = double.NaN;
@@ -40,14 +55,13 @@ public static class FeederBalanceDetector
                 // shows it still drawing (a meter that stopped reporting), not when it was disconnected.
                 if (day < p.FirstDay) continue;
                 if (day >= p.FirstDay + p.Days && !stillDrawing[c]) continue;
-                var v = p.MeanAt(day);
+                var k = day - p.FirstDay;
+                var v = k < p.Days ? columns[c][k] : double.NaN;
                 sum += double.IsNaN(v) ? (double.IsFinite(typical[c]) ? typical[c] : 0) : v;
             }
             loss[i] = h - sum;
         }
-        var rise = TechnicalLossRise(loss, head.MeanKw);
-        return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, Robust.Mean(head.MeanKw), rise,
-            rise is null ? 0 : rise.Size);
+        return loss;
     }
 
     /// <summary>
@@ -165,12 +179,16 @@ public static class FeederBalanceDetector
         b.LossRise is { } r && r.Z >= 4 && b.HiddenKw >= Math.Max(0.5, 0.0025 * b.MeanHeadKw)
         && r.Sharpness >= 0.25 && r.Persistence >= 0.6 && r.SeenBefore <= 0.2;
 
-    /// <summary>Unexplained loss as a share of the energy into the feeder, over its first eight weeks.</summary>
+    /// <summary>
+    /// Unexplained loss as a share of the energy into the feeder, over its first eight weeks, read in the daytime hours:
+    /// street lighting, unmetered on many low-voltage feeders, is off then, and a hidden farm is not.
+    /// </summary>
     public static double EarlyLossShare(FeederBalance b)
     {
-        var n = Math.Min(56, b.LossKw.Length);
-        var loss = Robust.Median(b.LossKw.AsSpan(0, n));
-        return b.MeanHeadKw > 0 && double.IsFinite(loss) ? loss / b.MeanHeadKw : double.NaN;
+        var n = Math.Min(56, b.DaytimeLossKw.Length);
+        var loss = Robust.Median(b.DaytimeLossKw.AsSpan(0, n));
+        var head = Robust.Median(b.DaytimeHeadKw.AsSpan(0, n));
+        return head > 0 && double.IsFinite(loss) ? loss / head : double.NaN;
     }
 
     /// <summary>How much more likely a customer hosts the hidden load when its own meter dropped sharply that week.</summary>
@@ -196,7 +214,9 @@ public static class FeederBalanceDetector
         var rise = IsSignificant(b) ? b.LossRise : null;
         if (rise is null && !(lossShareZ >= 3.5)) return result;
         var start = rise?.Day ?? 0;
-        var hiddenKw = rise is not null ? b.HiddenKw : Robust.Median(b.LossKw);
+        // Without a rise the hidden load is the daytime loss: street lighting adds to the loss only at night.
+        var daytimeLoss = Robust.Median(b.DaytimeLossKw);
+        var hiddenKw = rise is not null ? b.HiddenKw : double.IsFinite(daytimeLoss) ? daytimeLoss : Robust.Median(b.LossKw);
         var day = b.FirstDay + start;
         var confidence = rise is not null ? 0.9 : Math.Min(0.9, (lossShareZ - 2) / 4);
         var echoes = Echoes(b, customers, start);
@@ -225,7 +245,7 @@ public static class FeederBalanceDetector
         var total = weights.Sum();
         var what = rise is not null
             ? $"loss rose {hiddenKw:0.##} kW beyond the technical losses of the feeder's load on {ChangePointDetector.Day(day)} (from {rise.Before:0.##} kW, z {rise.Z:0.#}) and stayed on {rise.Persistence:P0} of later days"
-            : $"unexplained loss of {hiddenKw:0.##} kW ({EarlyLossShare(b):P1} of the energy in) from the first day read, z {lossShareZ:0.#} against other feeders";
+            : $"unexplained loss of {hiddenKw:0.##} kW ({EarlyLossShare(b):P1} of the energy in over the daytime hours) from the first day read, z {lossShareZ:0.#} against other feeders";
         for (var c = 0; c < customers.Count; c++)
         {
             var share = weights[c] / total;
