@@ -197,6 +197,28 @@ public class GridScannerTests
     }
 
     [Fact]
+    public void Every_rise_peers_show_counts_as_shared_not_only_their_strongest()
+    {
+        // Twelve fish ponds: night aerators from day 90 (each pond's strongest rise) and day aerators from day 166.
+        var region = new Region();
+        for (var i = 0; i < 12; i++)
+        {
+            var seed = i;
+            region.Add($"P{i:D2}", CustomerClass.Agricultural, "F1", 30, (d, h) =>
+                (1 + (d >= 90 && h is < 6 or >= 20 ? 6 : 0) + (d >= 166 && h is >= 9 and < 17 ? 3 : 0)) * (1 + 0.05 * Math.Sin(d * 0.7 + seed + h)));
+        }
+        var ponds = region.Scan().Meters;
+
+        Assert.Equal(12, ponds.Count);
+        Assert.All(ponds, p =>
+        {
+            var rise = p.Evidence.SingleOrDefault(e => e.Detector == "change_point");
+            Assert.True(rise is null || rise.Points < 2, p.MeterId + ": " + rise?.Detail);
+            Assert.Equal("clear", p.Verdict);
+        });
+    }
+
+    [Fact]
     public void Ranks_are_dense_and_follow_the_score()
     {
         var meters = Result.Value.Meters;

@@ -16,7 +16,14 @@ public sealed class PeerGroups
     private readonly List<int[]> _members = [];
     private readonly List<string> _names = [];
 
-    public PeerGroups(IReadOnlyList<Site?> sites)
+    public PeerGroups(IReadOnlyList<Site?> sites) : this(sites, firstLevel: 0)
+    {
+    }
+
+    /// <summary>Groups of the same class anywhere: for what moves a whole class at once (the weather of a season).</summary>
+    public static PeerGroups ByClass(IReadOnlyList<Site?> sites) => new(sites, firstLevel: 2);
+
+    private PeerGroups(IReadOnlyList<Site?> sites, int firstLevel)
     {
         _groupOf = new int[sites.Count];
         Array.Fill(_groupOf, -1);
@@ -26,7 +33,7 @@ public sealed class PeerGroups
             1 => $"{s.Class.ToName()} in {s.Region.Split('/')[0]}",
             _ => $"all {s.Class.ToName()}",
         };
-        for (var level = 0; level <= 2; level++)
+        for (var level = firstLevel; level <= 2; level++)
         {
             // Everyone of the key is counted (the statistics are the wider population's), but only meters not yet
             // placed at a narrower level join the group.

@@ -133,7 +133,8 @@ public sealed class GridScanner
         var nightMachine = groups.Stats(i => features[i].NightMachine);
         var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
         var growth = groups.Stats(i => features[i].Growth);
-        var synchrony = Synchrony(groups, profiles, features);
+        // Peers rising together in the region, or anywhere in the class: the weather of a season reaches every pond.
+        var synchrony = Widest(Synchrony(groups, profiles, features), Synchrony(PeerGroups.ByClass(_sites), profiles, features));
         for (var i = 0; i < n; i++)
         {
             var f = features[i];
@@ -230,18 +231,20 @@ public sealed class GridScanner
         {
             var members = groups.Members(g);
             if (members.Count < 2) continue;
-            var rises = members.Where(m => ChangePointDetector.IsCandidate(features[m]))
-                .Select(m => (Day: profiles[m].FirstDay + features[m].Rise!.Day, features[m].Rise!.Size, features[m].Added, Steady: features[m].Rise!.Variability <= 0.3))
+            // Every rise a peer shows counts, not only its strongest: a pond's spring aerators may be its strongest rise
+            // and its summer ones the next.
+            var rises = members.SelectMany(m => features[m].OtherRises.Prepend(features[m]).Where(ChangePointDetector.IsCandidate)
+                    .Select(f => (Day: profiles[m].FirstDay + f.Rise!.Day, f.Rise!.Size, f.Added, Steady: f.Rise!.Variability <= 0.3)))
                 .OrderBy(r => r.Day).ToArray();
             var days = rises.Select(r => r.Day).ToArray();
             foreach (var m in members)
             {
                 if (groups.GroupOf(m) != g) continue;
-                if (ChangePointDetector.IsCandidate(features[m])) result[m] = Of(features[m], profiles[m].FirstDay, own: true);
-                others[m] = [.. features[m].OtherRises.Select(o => Of(o, profiles[m].FirstDay, own: false))];
+                if (ChangePointDetector.IsCandidate(features[m])) result[m] = Of(features[m], profiles[m].FirstDay);
+                others[m] = [.. features[m].OtherRises.Select(o => Of(o, profiles[m].FirstDay))];
             }
 
-            double Of(MeterFeatures f, long firstDay, bool own)
+            double Of(MeterFeatures f, long firstDay)
             {
                 var day = firstDay + f.Rise!.Day;
                 var size = f.Rise.Size;
@@ -255,11 +258,10 @@ public sealed class GridScanner
                 int alike = 0, alikeAnywhere = 0;
                 for (var k = lo; k < hi; k++) if (Alike(rises[k])) alike++;
                 foreach (var r in rises) if (Alike(r)) alikeAnywhere++;
-                // Others like it, near this day and anywhere (less the meter's own rise when counted among them); the
-                // expected count near it if they came at random times.
-                var self = own ? 1 : 0;
-                var near = Math.Max(0, alike - self);
-                var expected = Math.Max(0, alikeAnywhere - self) * (2.0 * window + 1) / span;
+                // Others like it, near this day and anywhere (less this rise itself); the expected count near it if they
+                // came at random times.
+                var near = Math.Max(0, alike - 1);
+                var expected = Math.Max(0, alikeAnywhere - 1) * (2.0 * window + 1) / span;
                 return near < 2 ? 0 : near / Math.Max(expected, 0.5);
             }
         }
@@ -287,6 +289,15 @@ public sealed class GridScanner
                 Detail = r.Evidence.Detail + "; discounted: " + why,
             },
         };
+    }
+
+    private static (double[] Rise, double[][] Others) Widest((double[] Rise, double[][] Others) a, (double[] Rise, double[][] Others) b)
+    {
+        var rise = a.Rise.Zip(b.Rise, Math.Max).ToArray();
+        var others = new double[a.Others.Length][];
+        for (var i = 0; i < others.Length; i++)
+            others[i] = a.Others[i] is { } x && b.Others[i] is { } y ? [.. x.Zip(y, Math.Max)] : a.Others[i] ?? b.Others[i];
+        return (rise, others);
     }
 
     private List<(FeederBalance Balance, List<int> Members)> FeederBalances(DailyProfile[] profiles)
