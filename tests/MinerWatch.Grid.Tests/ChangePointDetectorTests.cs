@@ -178,4 +178,14 @@ public class ChangePointDetectorTests
         Assert.Equal(0.65 * alone, ChangePointDetector.Evaluate(p, f, synchrony: 4)!.Evidence.Points, 2);
         Assert.Equal(0.3 * alone, ChangePointDetector.Evaluate(p, f, synchrony: 8)!.Evidence.Points, 2);
     }
+
+    [Fact]
+    public void A_switched_load_with_a_households_peaks_weighs_half_of_one_at_one_level()
+    {
+        // A 2 kW rise on 1 kW: basis min(2, 1 + log2(3)) = 2. New tenants' peaks (no plateau) keep half of it; machines
+        // at one level keep all of it and add 1.5 for their character.
+        var tenants = WithRise(AddedLoad.Switched, 0.5);
+        Assert.Equal(1.0, ChangePointDetector.Points(tenants), 6);
+        Assert.Equal(3.5, ChangePointDetector.Points(tenants with { Plateau = 1 }), 6);
+    }
 }

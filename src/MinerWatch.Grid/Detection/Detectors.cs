@@ -28,6 +28,8 @@ public static class ChangePointDetector
         var relative = r.Size / Math.Max(r.Before, 0.05);
         // A load that switches on and off is also what a new tenant or a new shift looks like, so its rise alone says less.
         var basis = Math.Min(f.Added == AddedLoad.Switched ? 2 : 3, 1 + Math.Log2(1 + relative));
+        // A switched load with a household's peaks rather than one level is what new tenants moving in look like.
+        if (f.Added == AddedLoad.Switched) basis *= 0.5 + 0.5 * f.Plateau;
         var character = f.Added switch
         {
             AddedLoad.AroundTheClock => 1.5,
