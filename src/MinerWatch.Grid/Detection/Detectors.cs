@@ -44,7 +44,7 @@ public static class ChangePointDetector
         // A night-only load that varies by more than its own size from night to night comes and goes with the weather
         // (heating or cooling on a timer); machines switched on for the night draw the same every night.
         var thermostatic = f.Added == AddedLoad.NightOnly ? Math.Clamp(1 - (r.Variability - 0.6) / 0.6 * 0.6, 0.4, 1) : 1;
-        var erratic = f.Added == AddedLoad.Switched ? Math.Clamp(1 - (r.Variability - 1) * 0.5, 0.5, 1)
+        var erratic = f.Added == AddedLoad.Switched ? Math.Clamp(1 - (r.Variability - 0.8) / 0.7 * 0.5, 0.5, 1)
             : f.Added == AddedLoad.AroundTheClock ? Math.Clamp(1 - (r.Variability - 0.6) / 0.9 * 0.5, 0.5, 1) : 1;
         return (basis + character + steady) * sharp * novel * lasting * thermostatic * erratic;
     }
