@@ -75,4 +75,29 @@ public class FeederBalanceDetectorTests
         Assert.InRange(balance.LossRise!.Day, 149, 151);
         Assert.Equal(3, balance.HiddenKw, 0.4);
     }
+
+    [Fact]
+    public void A_peaky_customers_own_losses_do_not_echo_as_hidden_load()
+    {
+        // Nine homes and a print shop whose 300 kWh a day comes in 4 busy hours on some days and 10 quiet ones on others:
+        // its daily mean barely moves, but the feeder loses far more on its busy days (losses follow the squared power).
+        // Home H3 hides 2 kW of miners from day 150 and leaves no trace on its own meter.
+        double Shop(int d, int h) => Math.Sin(d * 2.3) > 0 ? (h is >= 10 and < 14 ? 75 : 0) : (h is >= 8 and < 18 ? 30 : 0);
+        var customers = Enumerable.Range(0, 9).Select(i => TestData.Profile(Days, (d, h) => Home(i, d, h)))
+            .Append(TestData.Profile(Days, Shop)).ToList();
+        double Load(int d, int h) => Enumerable.Range(0, 9).Sum(i => Home(i, d, h)) + Shop(d, h) + (d >= 150 ? 2 : 0);
+        var head = TestData.Profile(Days, (d, h) => Load(d, h) + 0.3 + 0.002 * Load(d, h) * Load(d, h));
+        var sites = Enumerable.Range(0, 9).Select(i => new Input.Site($"H{i}", CustomerClass.Residential, "CN-GD", "F1", 10))
+            .Append(new Input.Site("SHOP", CustomerClass.Commercial, "CN-GD", "F1", 100)).ToList();
+
+        var balance = FeederBalanceDetector.Balance("F1", head, customers);
+        var shares = FeederBalanceDetector.Attribute(balance, sites, customers, lossShareZ: 0);
+
+        Assert.True(FeederBalanceDetector.IsSignificant(balance), $"{balance.LossRise}");
+        var shop = shares[9]!.Evidence;
+        Assert.Contains("its daily use moves with the loss at t = ", shop.Detail);
+        var t = double.Parse(System.Text.RegularExpressions.Regex.Match(shop.Detail, @"at t = (-?[\d.]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(t < 5, shop.Detail);
+        Assert.Equal(shares[0]!.Evidence.Points, shop.Points, 3);
+    }
 }

@@ -7,8 +7,10 @@ namespace MinerWatch.Grid.Detection;
 /// <summary>What a feeder's balance shows: its daily loss (head meter minus customers) and the rise in it, if any.</summary>
 /// <param name="HiddenKw">The rise in the loss beyond technical losses (0 without a rise).</param>
 /// <param name="DaytimeLossKw">The loss over the daytime hours (10:00-15:59), when street lighting is off.</param>
+/// <param name="HeadSquareKw2">The day's mean of the squared interval power into the feeder: line and transformer losses
+/// follow it, and a peaky day loses more than a flat one of the same mean.</param>
 public sealed record FeederBalance(string FeederId, long FirstDay, double[] LossKw, double[] HeadKw, double MeanHeadKw, Rise? LossRise, double HiddenKw,
-    double[] DaytimeLossKw, double[] DaytimeHeadKw);
+    double[] DaytimeLossKw, double[] DaytimeHeadKw, double[] HeadSquareKw2);
 
 /// <summary>
 /// Detector 5: energy into a feeder minus the sum of its customers' meters. A sudden, lasting rise in that loss
@@ -26,9 +28,13 @@ public static class FeederBalanceDetector
         var loss = Loss(head, head.MeanKw, customers, p => p.MeanKw, typical, stillDrawing);
         var typicalDaytime = customers.Select(c => Robust.Median(c.DaytimeKw)).ToArray();
         var daytimeLoss = Loss(head, head.DaytimeKw, customers, p => p.DaytimeKw, typicalDaytime, stillDrawing);
-        var rise = TechnicalLossRise(loss, head.MeanKw);
+        var hours = head.IntervalMinutes / 60.0;
+        var square = new double[head.Days];
+        for (var i = 0; i < head.Days; i++)
+            square[i] = head.Count[i] > 0 && double.IsFinite(head.MeanKw[i]) ? head.SumSq[i] / head.Count[i] / (hours * hours) : double.NaN;
+        var rise = TechnicalLossRise(loss, head.MeanKw, square);
         return new FeederBalance(feederId, head.FirstDay, loss, head.MeanKw, Robust.Mean(head.MeanKw), rise,
-            rise is null ? 0 : rise.Size, daytimeLoss, head.DaytimeKw);
+            rise is null ? 0 : rise.Size, daytimeLoss, head.DaytimeKw, square);
     }
 
     /// <summary>The head meter's series less the sum of its customers' same series, day by day.</summary>
@@ -65,25 +71,26 @@ public static class FeederBalanceDetector
     }
 
     /// <summary>
-    /// The rise in the loss beyond technical losses. Line and transformer losses grow with the square of the load, so
-    /// the loss swings with the week and the season; a step that the feeder's load does not explain is load that no
-    /// meter records. For each candidate day the loss is fitted on the load (quadratic) together with a step on that
-    /// day, over the whole series, so neither the step bends the technical-loss fit nor a short stretch of days
-    /// before it has to carry the fit; the rise is then measured on the loss less its technical part. Its level
-    /// (<see cref="Rise.Before"/>) is the loss itself before the step.
+    /// The rise in the loss beyond technical losses. Line and transformer losses grow with the square of the power, so
+    /// the loss swings with the week and the season and is larger on a peaky day than on a flat one of the same mean;
+    /// a step that the feeder's load does not explain is load that no meter records. For each candidate day the loss is
+    /// fitted on the load (see <see cref="TechnicalFit"/>) together with a step on that day, over the whole series, so
+    /// neither the step bends the technical-loss fit nor a short stretch of days before it has to carry the fit; the
+    /// rise is then measured on the loss less its technical part. Its level (<see cref="Rise.Before"/>) is the loss
+    /// itself before the step.
     /// </summary>
-    private static Rise? TechnicalLossRise(double[] loss, double[] head)
+    private static Rise? TechnicalLossRise(double[] loss, double[] mean, double[] square)
     {
-        var technical = TechnicalFit(loss, head, stepDay: -1);
+        var technical = TechnicalFit(loss, mean, square, stepDay: -1, from: 0);
         if (technical is null) return null;
         Rise? best = null;
         // Candidate days come from the raw loss (on a small feeder a bypass is a large part of the load, and a fit
         // without a step would take the step for technical losses) and from the loss less a fit without a step.
-        foreach (var candidate in new[] { RiseDetector.FindRise(loss), RiseDetector.FindRise(Less(loss, head, technical)) })
+        foreach (var candidate in new[] { RiseDetector.FindRise(loss), RiseDetector.FindRise(Less(loss, technical)) })
         {
             if (candidate is null) continue;
-            var withStep = TechnicalFit(loss, head, candidate.Day);
-            if (withStep is null || RiseDetector.Measure(Less(loss, head, withStep), candidate.Day) is not { } rise) continue;
+            var withStep = TechnicalFit(loss, mean, square, candidate.Day, from: 0);
+            if (withStep is null || RiseDetector.Measure(Less(loss, withStep), candidate.Day) is not { } rise) continue;
             if (best is null || RiseDetector.Strength(rise) > RiseDetector.Strength(best)) best = rise;
         }
         if (best is null) return null;
@@ -91,35 +98,37 @@ public static class FeederBalanceDetector
         return best with { Before = double.IsFinite(before) ? before : best.Before };
     }
 
-    /// <summary>The loss less its technical part (NaN where either series is missing).</summary>
-    private static double[] Less(double[] loss, double[] head, Func<double, double> technical)
+    /// <summary>The loss less its technical part (NaN where either is missing).</summary>
+    private static double[] Less(double[] loss, double[] technical)
     {
         var result = new double[loss.Length];
-        for (var i = 0; i < loss.Length; i++)
-            result[i] = double.IsFinite(loss[i]) && double.IsFinite(head[i]) ? loss[i] - technical(head[i]) : double.NaN;
+        for (var i = 0; i < loss.Length; i++) result[i] = loss[i] - technical[i];
         return result;
     }
 
     /// <summary>
-    /// Least squares of loss = a + b u + c u^2 (+ s from <paramref name="stepDay"/> on), u the head load centred and
-    /// scaled for stability; returns the technical part a + b u + c u^2, or null with fewer than 28 usable days.
+    /// Least squares of loss = a + b u + c v (+ s from <paramref name="stepDay"/> on) over the days from
+    /// <paramref name="from"/>, u the day's mean power into the feeder and v its mean squared power (each centred and
+    /// scaled for stability; the mean's square where the squares are missing); returns the technical part a + b u + c v
+    /// for every day (NaN where the loss or the load is missing), or null with fewer than 28 usable days.
     /// </summary>
-    private static Func<double, double>? TechnicalFit(double[] loss, double[] head, int stepDay)
+    private static double[]? TechnicalFit(double[] loss, double[] mean, double[] square, int stepDay, int from)
     {
+        var v = new double[mean.Length];
+        for (var i = 0; i < mean.Length; i++) v[i] = double.IsFinite(square[i]) ? square[i] : mean[i] * mean[i];
         var days = new List<int>();
-        for (var i = 0; i < loss.Length; i++) if (double.IsFinite(loss[i]) && double.IsFinite(head[i])) days.Add(i);
+        for (var i = from; i < loss.Length; i++) if (double.IsFinite(loss[i]) && double.IsFinite(mean[i])) days.Add(i);
         if (days.Count < 28) return null;
-        var mean = days.Average(i => head[i]);
-        var scale = Math.Max(1e-9, days.Max(i => Math.Abs(head[i] - mean)));
+        var (uc, us) = CentreScale(mean, days);
+        var (vc, vs) = CentreScale(v, days);
         var k = stepDay >= 0 ? 4 : 3;
         var m = new double[k, k + 1];
         Span<double> f = stackalloc double[4];
         foreach (var i in days)
         {
-            var u = (head[i] - mean) / scale;
             f[0] = 1;
-            f[1] = u;
-            f[2] = u * u;
+            f[1] = (mean[i] - uc) / us;
+            f[2] = (v[i] - vc) / vs;
             f[3] = i >= stepDay ? 1 : 0;
             for (var r = 0; r < k; r++)
             {
@@ -128,11 +137,18 @@ public static class FeederBalanceDetector
             }
         }
         var coef = Solve(m);
-        return x =>
+        var technical = new double[loss.Length];
+        for (var i = 0; i < loss.Length; i++)
+            technical[i] = double.IsFinite(loss[i]) && double.IsFinite(mean[i])
+                ? coef[0] + coef[1] * (mean[i] - uc) / us + coef[2] * (v[i] - vc) / vs
+                : double.NaN;
+        return technical;
+
+        static (double Centre, double Scale) CentreScale(double[] x, List<int> days)
         {
-            var u = (x - mean) / scale;
-            return coef[0] + coef[1] * u + coef[2] * u * u;
-        };
+            var centre = days.Average(i => x[i]);
+            return (centre, Math.Max(1e-9, days.Max(i => Math.Abs(x[i] - centre))));
+        }
     }
 
     /// <summary>
@@ -262,9 +278,10 @@ public static class FeederBalanceDetector
     }
 
     /// <summary>
-    /// For each customer, the t-statistic of the correlation between its daily mean and the loss left over after a
-    /// quadratic fit of the loss on the feeder's own load (technical losses grow with load squared), over the days
-    /// from <paramref name="start"/>. Load moved off a meter leaves its owner's day-to-day pattern in the loss.
+    /// For each customer, the t-statistic of the correlation between its daily mean and the loss left over after the
+    /// technical-loss fit on the feeder's own load (<see cref="TechnicalFit"/>: technical losses follow the squared
+    /// power, so a peaky customer's busy days lose more without hiding anything), over the days from
+    /// <paramref name="start"/>. Load moved off a meter leaves its owner's day-to-day pattern in the loss.
     /// </summary>
     private static double[] Echoes(FeederBalance b, IReadOnlyList<DailyProfile> customers, int start)
     {
@@ -274,7 +291,8 @@ public static class FeederBalanceDetector
         if (days.Count < 28) return echoes;
         // Day-to-day changes, not levels: the season moves every customer and the loss together, a single day's
         // ups and downs belong to one customer.
-        var residual = Changes(QuadraticResidual([.. days.Select(i => b.HeadKw[i])], [.. days.Select(i => b.LossKw[i])]), days);
+        var technical = TechnicalFit(b.LossKw, b.HeadKw, b.HeadSquareKw2, stepDay: -1, from: start)!;
+        var residual = Changes([.. days.Select(i => b.LossKw[i] - technical[i])], days);
         var x = new double[days.Count];
         for (var c = 0; c < customers.Count; c++)
         {
@@ -296,36 +314,6 @@ public static class FeederBalanceDetector
         for (var k = 1; k < values.Length; k++)
             changes[k] = days[k] == days[k - 1] + 1 ? values[k] - values[k - 1] : double.NaN;
         return changes;
-    }
-
-    private static double[] QuadraticResidual(double[] x, double[] y)
-    {
-        var fit = QuadraticFit(x, y);
-        return [.. x.Zip(y, (xi, yi) => yi - fit(xi))];
-    }
-
-    /// <summary>Least squares for y = a + b x + c x^2 via the 3x3 normal equations, on centred and scaled x for stability.</summary>
-    private static Func<double, double> QuadraticFit(double[] x, double[] y)
-    {
-        var mean = x.Average();
-        var scale = Math.Max(1e-9, x.Max(v => Math.Abs(v - mean)));
-        var m = new double[3, 4];
-        foreach (var (xi, yi) in x.Zip(y))
-        {
-            var u = (xi - mean) / scale;
-            double[] f = [1, u, u * u];
-            for (var r = 0; r < 3; r++)
-            {
-                for (var c = 0; c < 3; c++) m[r, c] += f[r] * f[c];
-                m[r, 3] += f[r] * yi;
-            }
-        }
-        var coef = Solve(m);
-        return xi =>
-        {
-            var u = (xi - mean) / scale;
-            return coef[0] + coef[1] * u + coef[2] * u * u;
-        };
     }
 
     /// <summary>Gauss-Jordan elimination with partial pivoting on an n x (n+1) augmented matrix; zeros when singular.</summary>
