@@ -156,4 +156,18 @@ public class LoadShapeAndPeerDetectorTests
         Assert.Equal(f.BaseKw - 0.1, r.MiningKw!.Value, 6);
         Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential"));
     }
+
+    [Fact]
+    public void Growth_counts_only_with_a_base_load_above_the_peers()
+    {
+        var site = new Site("M1", CustomerClass.Residential, "CN-GD", "F1", 10);
+        var f = Features((d, h) => TestData.Home(d, h));
+        // Consumption grew far beyond the peers' (z 6.75: 0.4 x 3.75 = 1.5 points), with the floor at the peers' median
+        // (new habits or appliances) and with it well above (a machine that never switches off).
+        Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 0, peerUtil: 0.01, growthZ: 6.75, hasRise: false, "residential"));
+        var r = PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 6.75, hasRise: false, "residential");
+        Assert.NotNull(r);
+        Assert.Equal(1.5, r.Evidence.Points, 3);
+        Assert.Contains("consumption grew", r.Evidence.Detail);
+    }
 }

@@ -152,7 +152,9 @@ public static class PeerDetector
     {
         var util = f.BaseKw / site.ContractedKw;
         var utilPoints = Math.Clamp(0.5 * (utilZ - 2.5), 0, 2.5);
-        var growthPoints = hasRise ? 0 : Math.Clamp(0.4 * (growthZ - 3), 0, 1.5);
+        // Growth counts only with a base load above the peers': a household using more at its peaks with the same
+        // tiny floor has new habits or appliances, not a machine that never switches off.
+        var growthPoints = hasRise ? 0 : Math.Clamp(0.4 * (growthZ - 3), 0, 1.5) * Math.Clamp(utilZ / 2, 0, 1);
         var points = utilPoints + growthPoints;
         if (points <= 0) return null;
         var detail = $"base load {f.BaseKw:0.##} kW is {util:P1} of the contracted {site.ContractedKw:0.#} kW against a median of {peerUtil:P1} for {group} (robust z {utilZ:0.#})";
