@@ -41,12 +41,16 @@ public static class ChangePointDetector
         var sharp = r.Sharpness >= 0.6 ? 1 : r.Sharpness >= 0.35 ? 0.6 : 0.3;
         var novel = r.SeenBefore <= 0.05 ? 1 : r.SeenBefore >= 0.3 ? 0.15 : 1 - (r.SeenBefore - 0.05) / 0.25 * 0.85;
         var lasting = r.Persistence >= 0.8 ? 1 : r.Persistence >= 0.4 ? 0.8 : 0.5;
-        // A night-only load that varies by more than its own size from night to night comes and goes with the weather
-        // (heating or cooling on a timer); machines switched on for the night draw the same every night.
-        var thermostatic = f.Added == AddedLoad.NightOnly ? Math.Clamp(1 - (r.Variability - 0.6) / 0.6 * 0.6, 0.4, 1) : 1;
-        var erratic = f.Added == AddedLoad.Switched ? Math.Clamp(1 - (r.Variability - 0.8) / 0.7 * 0.5, 0.5, 1)
-            : f.Added == AddedLoad.AroundTheClock ? Math.Clamp(1 - (r.Variability - 0.6) / 0.9 * 0.5, 0.5, 1) : 1;
-        return (basis + character + steady) * sharp * novel * lasting * thermostatic * erratic;
+        // Added load that varies far more from day to day than machines do comes and goes with the weather or with
+        // people: a night-only load varying by more than its own size is heating or cooling on a timer.
+        var erratic = f.Added switch
+        {
+            AddedLoad.NightOnly => Math.Clamp(1 - (r.Variability - 0.6) / 0.6 * 0.6, 0.4, 1),
+            AddedLoad.AroundTheClock => Math.Clamp(1 - (r.Variability - 0.6) / 0.9 * 0.5, 0.5, 1),
+            AddedLoad.Switched => Math.Clamp(1 - (r.Variability - 0.8) / 0.7 * 0.5, 0.5, 1),
+            _ => 1,
+        };
+        return (basis + character + steady) * sharp * novel * lasting * erratic;
     }
 
     /// <summary>Discount for a rise that peers shared: 1 up to twice the chance rate, down to 0.3 at six times it.</summary>

@@ -109,13 +109,11 @@ public static class FeederBalanceDetector
     /// <summary>
     /// Least squares of loss = a + b u + c v (+ s from <paramref name="stepDay"/> on) over the days from
     /// <paramref name="from"/>, u the day's mean power into the feeder and v its mean squared power (each centred and
-    /// scaled for stability; the mean's square where the squares are missing); returns the technical part a + b u + c v
-    /// for every day (NaN where the loss or the load is missing), or null with fewer than 28 usable days.
+    /// scaled for stability; a day has both or neither); returns the technical part a + b u + c v for every day (NaN
+    /// where the loss or the load is missing), or null with fewer than 28 usable days.
     /// </summary>
-    private static double[]? TechnicalFit(double[] loss, double[] mean, double[] square, int stepDay, int from)
+    private static double[]? TechnicalFit(double[] loss, double[] mean, double[] v, int stepDay, int from)
     {
-        var v = new double[mean.Length];
-        for (var i = 0; i < mean.Length; i++) v[i] = double.IsFinite(square[i]) ? square[i] : mean[i] * mean[i];
         var days = new List<int>();
         for (var i = from; i < loss.Length; i++) if (double.IsFinite(loss[i]) && double.IsFinite(mean[i])) days.Add(i);
         if (days.Count < 28) return null;

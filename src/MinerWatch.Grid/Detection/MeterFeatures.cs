@@ -93,7 +93,7 @@ public sealed record MeterFeatures
 
         var withRise = PickRise(p, features) with { Growth = GrowthOf(p.MeanKw) };
         // Only a rise that counts as evidence starts the window the shape is read on: a faint one is a site's own swing.
-        var rising = ChangePointDetector.IsCandidate(withRise) && ChangePointDetector.Points(withRise) >= ChangePointDetector.MinPoints;
+        var rising = ChangePointDetector.Points(withRise) >= ChangePointDetector.MinPoints;
         var start = rising ? withRise.Rise!.Day : 0;
         // A window of only a few days after a late rise describes too little; fall back to the whole period.
         if (n - start < 21) start = 0;

@@ -180,7 +180,7 @@ public static class ReadingsParquetReader
         public int Count;
         public int[] Entity = [];
         public readonly Dictionary<int, string> UnknownIds = [];
-        public string[] IdText = [];
+        private IdRegistry _ids = new(growable: false);
         public long[] Minutes = [];
         public bool[]? TimeNull;
         public MeterTime[] TextTime = [];
@@ -198,7 +198,7 @@ public static class ReadingsParquetReader
         private bool[] _timeNulls = [], _offsetNulls = [], _kwhNulls = [];
 
         /// <summary>The row's id, for a message about the row.</summary>
-        public string IdOf(int row) => Entity[row] >= 0 && Entity[row] < IdText.Length ? IdText[Entity[row]] : UnknownIds.GetValueOrDefault(row, "");
+        public string IdOf(int row) => Entity[row] >= 0 ? _ids[Entity[row]] : UnknownIds.GetValueOrDefault(row, "");
 
         private static T[] Sized<T>(ref T[] array, int count)
         {
@@ -212,7 +212,7 @@ public static class ReadingsParquetReader
             Count = count;
             Sized(ref Entity, count);
             UnknownIds.Clear();
-            if (IdText.Length != ids.Count) IdText = [.. ids.Ids];
+            _ids = ids;
             ReadIds(group, idIndex, idField.MaxDefinitionLevel, count, ids);
             var tsField = group.MetaData.Schema.Column(tsIndex);
             TimeProblem = null;
@@ -270,7 +270,6 @@ public static class ReadingsParquetReader
                 }
                 else lastLength = -1;
             });
-            if (ids.Count > IdText.Length) IdText = [.. ids.Ids];
         }
 
         private void ReadTextTimes(RowGroupReader group, int column, short maxDefinition, int count)

@@ -140,12 +140,12 @@ public sealed class GridScanner
             var f = features[i];
             if (f.ValidDays < 14) continue;
             // The rise that weighs most once peers are taken into account: the strongest may be one many peers share.
-            var cp = ChangePointDetector.Evaluate(profiles[i], f, synchrony.Rise[i]);
-            for (var k = 0; k < f.OtherRises.Count; k++)
+            DetectorResult? cp = null;
+            var k = 0;
+            foreach (var rise in Rises(f))
             {
-                if (ChangePointDetector.Evaluate(profiles[i], f.OtherRises[k], synchrony.Others[i]?[k] ?? 0) is { } other
-                    && other.Evidence.Points > (cp?.Evidence.Points ?? 0))
-                    cp = other;
+                if (ChangePointDetector.Evaluate(profiles[i], rise, synchrony[i]?[k++] ?? 0) is { } r && r.Evidence.Points > (cp?.Evidence.Points ?? 0))
+                    cp = r;
             }
             if (cp is not null && excess[i] is { } declared && cp.OnsetDay is { } onset)
             {
@@ -209,21 +209,19 @@ public sealed class GridScanner
         });
     }
 
+    /// <summary>The rises a meter shows that may be evidence: its strongest, then <see cref="MeterFeatures.OtherRises"/>.</summary>
+    private static IEnumerable<MeterFeatures> Rises(MeterFeatures f) => f.OtherRises.Prepend(f);
+
     /// <summary>
-    /// For each meter with a rise, how many times more of its peers had a rise like it (at least a third as large, the
-    /// same kind of load, as steady) within 21 days of
-    /// it than rises spread evenly over the period would give: a common cause (the cooling season, a tariff, the start
-    /// of storage heating) bunches rises together, even among a few percent of meters; new farms come at any time.
+    /// For each meter in a group and each of its <see cref="Rises"/>, how many times more of its peers had a rise like it
+    /// (at least a third as large, the same kind of load, as steady) within 21 days of it than rises spread evenly over
+    /// the period would give: a common cause (the cooling season, a tariff, the start of storage heating) bunches rises
+    /// together, even among a few percent of meters; new farms come at any time. Null for a meter without a group.
     /// </summary>
-    /// <summary>
-    /// For each meter, how many times more peers rose alike within three weeks of its rise than chance would give, for
-    /// its rise and for each of its <see cref="MeterFeatures.OtherRises"/> (peers counted by their own rise).
-    /// </summary>
-    private static (double[] Rise, double[][] Others) Synchrony(PeerGroups groups, DailyProfile[] profiles, MeterFeatures[] features)
+    private static double[]?[] Synchrony(PeerGroups groups, DailyProfile[] profiles, MeterFeatures[] features)
     {
         const int window = 21;
-        var result = new double[profiles.Length];
-        var others = new double[profiles.Length][];
+        var result = new double[profiles.Length][];
         var first = profiles.Where(p => p.Days > 0).Select(p => p.FirstDay).DefaultIfEmpty(0).Min();
         var last = profiles.Where(p => p.Days > 0).Select(p => p.FirstDay + p.Days).DefaultIfEmpty(1).Max();
         var span = Math.Max(2 * window + 1, last - first);
@@ -233,15 +231,14 @@ public sealed class GridScanner
             if (members.Count < 2) continue;
             // Every rise a peer shows counts, not only its strongest: a pond's spring aerators may be its strongest rise
             // and its summer ones the next.
-            var rises = members.SelectMany(m => features[m].OtherRises.Prepend(features[m]).Where(ChangePointDetector.IsCandidate)
+            var rises = members.SelectMany(m => Rises(features[m]).Where(ChangePointDetector.IsCandidate)
                     .Select(f => (Day: profiles[m].FirstDay + f.Rise!.Day, f.Rise!.Size, f.Added, Steady: f.Rise!.Variability <= 0.3)))
                 .OrderBy(r => r.Day).ToArray();
             var days = rises.Select(r => r.Day).ToArray();
             foreach (var m in members)
             {
                 if (groups.GroupOf(m) != g) continue;
-                if (ChangePointDetector.IsCandidate(features[m])) result[m] = Of(features[m], profiles[m].FirstDay);
-                others[m] = [.. features[m].OtherRises.Select(o => Of(o, profiles[m].FirstDay))];
+                result[m] = [.. Rises(features[m]).Select(f => ChangePointDetector.IsCandidate(f) ? Of(f, profiles[m].FirstDay) : 0)];
             }
 
             double Of(MeterFeatures f, long firstDay)
@@ -265,7 +262,7 @@ public sealed class GridScanner
                 return near < 2 ? 0 : near / Math.Max(expected, 0.5);
             }
         }
-        return (result, others);
+        return result;
 
         static int LowerBound(long[] sorted, long value)
         {
@@ -291,14 +288,8 @@ public sealed class GridScanner
         };
     }
 
-    private static (double[] Rise, double[][] Others) Widest((double[] Rise, double[][] Others) a, (double[] Rise, double[][] Others) b)
-    {
-        var rise = a.Rise.Zip(b.Rise, Math.Max).ToArray();
-        var others = new double[a.Others.Length][];
-        for (var i = 0; i < others.Length; i++)
-            others[i] = a.Others[i] is { } x && b.Others[i] is { } y ? [.. x.Zip(y, Math.Max)] : a.Others[i] ?? b.Others[i];
-        return (rise, others);
-    }
+    private static double[]?[] Widest(double[]?[] a, double[]?[] b) =>
+        [.. a.Zip(b, (x, y) => x is not null && y is not null ? [.. x.Zip(y, Math.Max)] : x ?? y)];
 
     private List<(FeederBalance Balance, List<int> Members)> FeederBalances(DailyProfile[] profiles)
     {
