@@ -76,7 +76,11 @@ internal sealed class PcapWriter
         return [.. record];
     }
 
-    public void Tcp(DateTimeOffset time, IPEndPoint from, IPEndPoint to, uint sequence, byte flags, byte[] data, ushort? vlan = null)
+    public void Tcp(DateTimeOffset time, IPEndPoint from, IPEndPoint to, uint sequence, byte flags, byte[] data, ushort? vlan = null) =>
+        Frame(time, from, to, 6, TcpSegment(from, to, sequence, flags, data), vlan);
+
+    /// <summary>A TCP header (20 bytes, no options) and its payload.</summary>
+    private static byte[] TcpSegment(IPEndPoint from, IPEndPoint to, uint sequence, byte flags, byte[] data)
     {
         var tcp = new byte[20 + data.Length];
         BinaryPrimitives.WriteUInt16BigEndian(tcp, (ushort)from.Port);
@@ -85,7 +89,7 @@ internal sealed class PcapWriter
         tcp[12] = 5 << 4;
         tcp[13] = flags;
         data.CopyTo(tcp, 20);
-        Frame(time, from, to, 6, tcp, vlan);
+        return tcp;
     }
 
     private void Frame(DateTimeOffset time, IPEndPoint from, IPEndPoint to, byte protocol, byte[] transport, ushort? vlan)
@@ -100,18 +104,8 @@ internal sealed class PcapWriter
     }
 
     /// <summary>A TCP segment in an IP packet, no link header.</summary>
-    public static byte[] IpTcp(IPEndPoint from, IPEndPoint to, uint sequence, byte flags, string payload)
-    {
-        var data = System.Text.Encoding.ASCII.GetBytes(payload);
-        var tcp = new byte[20 + data.Length];
-        BinaryPrimitives.WriteUInt16BigEndian(tcp, (ushort)from.Port);
-        BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), (ushort)to.Port);
-        BinaryPrimitives.WriteUInt32BigEndian(tcp.AsSpan(4), sequence);
-        tcp[12] = 5 << 4;
-        tcp[13] = flags;
-        data.CopyTo(tcp, 20);
-        return Ip(from, to, 6, tcp);
-    }
+    public static byte[] IpTcp(IPEndPoint from, IPEndPoint to, uint sequence, byte flags, string payload) =>
+        Ip(from, to, 6, TcpSegment(from, to, sequence, flags, System.Text.Encoding.ASCII.GetBytes(payload)));
 
     public static byte[] Ip(IPEndPoint from, IPEndPoint to, byte protocol, byte[] transport)
     {
