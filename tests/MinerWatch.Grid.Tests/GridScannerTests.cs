@@ -1,3 +1,4 @@
+using MinerWatch.Grid.Detection;
 using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Scan;
 
@@ -216,6 +217,64 @@ public class GridScannerTests
             Assert.True(rise is null || rise.Points < 2, p.MeterId + ": " + rise?.Detail);
             Assert.Equal("clear", p.Verdict);
         });
+    }
+
+    /// <summary>Public sites of one district: offices open in working hours, and <paramref name="waterWorks"/> pumping stations running flat all period.</summary>
+    private static IReadOnlyList<MeterFinding> District(int waterWorks)
+    {
+        var region = new Region();
+        for (var i = 0; i < 30; i++)
+        {
+            var seed = i;
+            if (i < waterWorks)
+                region.Add($"W{i:D2}", CustomerClass.Public, "F1", 200, (d, h) => 120 * (1 + 0.02 * Math.Sin(d * 0.7 + seed) + 0.01 * Math.Sin(h + seed)));
+            else
+                region.Add($"O{i:D2}", CustomerClass.Public, "F1", 200, (d, h) =>
+                    (4 + (h is >= 8 and < 18 && (d + seed) % 7 < 5 ? 40 : 0)) * (1 + 0.05 * Math.Sin(d * 0.9 + seed + h)));
+        }
+        return region.Scan().Meters;
+    }
+
+    [Fact]
+    public void A_flat_load_many_peers_share_from_the_first_day_is_a_kind_of_business()
+    {
+        var alone = District(waterWorks: 1).Single(m => m.MeterId == "W00").Evidence.Single(e => e.Detector == "load_shape");
+        var shared = District(waterWorks: 8).Where(m => m.MeterId.StartsWith('W')).ToList();
+
+        Assert.DoesNotContain("discounted", alone.Detail);
+        Assert.Equal(8, shared.Count);
+        Assert.All(shared, w =>
+        {
+            var shape = w.Evidence.Single(e => e.Detector == "load_shape");
+            // Seven of the 29 other sites (24 %) hold the same flat load with nothing to explain it.
+            Assert.Contains("discounted: 24 % of its peers have as flat a load with no rise or declared business to explain it", shape.Detail);
+            Assert.InRange(shape.Points, 0.35 * alone.Points, 0.5 * alone.Points);
+        });
+    }
+
+    [Theory]
+    [InlineData(0.0, 1.0)]
+    [InlineData(0.08, 1.0)]
+    [InlineData(0.165, 0.7)]
+    [InlineData(0.25, 0.4)]
+    [InlineData(0.9, 0.4)]
+    public void Kin_discount_starts_at_8_percent_of_peers_and_stops_at_0_4(double share, double factor) =>
+        Assert.Equal(factor, LoadShapeDetector.KinDiscount(share), 9);
+
+    [Fact]
+    public void Kin_share_counts_other_members_only_from_five_of_them()
+    {
+        var sites = Enumerable.Range(0, 20).Select(i => new Site($"M{i:D2}", CustomerClass.Public, "CN-GD/Guangzhou/Tianhe", "F1", 100)).ToList();
+        var groups = new PeerGroups(sites);
+        var four = new bool[20];
+        for (var i = 0; i < 4; i++) four[i] = true;
+        Assert.All(LoadShapeDetector.KinShares(groups, four), s => Assert.Equal(0, s));
+
+        var six = new bool[20];
+        for (var i = 0; i < 6; i++) six[i] = true;
+        var shares = LoadShapeDetector.KinShares(groups, six);
+        Assert.Equal(5 / 19.0, shares[0], 9); // a kin meter is not its own peer
+        Assert.Equal(6 / 19.0, shares[10], 9);
     }
 
     [Fact]

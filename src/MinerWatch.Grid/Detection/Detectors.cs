@@ -145,6 +145,46 @@ public static class LoadShapeDetector
             + $"; coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}";
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)));
     }
+
+    /// <summary>The points from which a shape counts as one a peer shares.</summary>
+    public const double KinPoints = 1.5;
+    /// <summary>Fewer peers than this with the shape are never a kind of business, whatever the share.</summary>
+    public const int MinKin = 5;
+
+    /// <summary>
+    /// Whether a meter's shape counts towards its peers' <see cref="KinShares"/>: flat enough to earn
+    /// <see cref="KinPoints"/>, with no rise and no declared business to explain it, so the flat load was there from the
+    /// first day read. A farm added in the period, or hidden in a business that declares its activity, does not count.
+    /// </summary>
+    public static bool IsKin(DetectorResult shape, bool explained) => !explained && shape.Evidence.Points >= KinPoints;
+
+    /// <summary>
+    /// For each meter, the share of the other members of its group that are <see cref="IsKin"/>; 0 when fewer than
+    /// <see cref="MinKin"/> are, or the meter has no group.
+    /// </summary>
+    public static double[] KinShares(PeerGroups groups, bool[] kin)
+    {
+        var shares = new double[kin.Length];
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var members = groups.Members(g);
+            var count = 0;
+            foreach (var m in members) if (kin[m]) count++;
+            foreach (var m in members)
+            {
+                if (groups.GroupOf(m) != g) continue;
+                var others = count - (kin[m] ? 1 : 0);
+                shares[m] = others < MinKin || members.Count < 2 ? 0 : (double)others / (members.Count - 1);
+            }
+        }
+        return shares;
+    }
+
+    /// <summary>
+    /// The factor on a shape's points when a share of peers has it unexplained: 1 up to 8 % (several times the rate at
+    /// which farms occur), falling to 0.4 at 25 % and beyond.
+    /// </summary>
+    public static double KinDiscount(double share) => share <= 0.08 ? 1 : share >= 0.25 ? 0.4 : 1 - (share - 0.08) / 0.17 * 0.6;
 }
 
 /// <summary>Detector 3: base load per contracted kW far above peers, or growth far above theirs.</summary>

@@ -134,7 +134,10 @@ public sealed class GridScanner
         var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
         var growth = groups.Stats(i => features[i].Growth);
         // Peers rising together in the region, or anywhere in the class: the weather of a season reaches every pond.
-        var synchrony = Widest(Synchrony(groups, profiles, features), Synchrony(PeerGroups.ByClass(_sites), profiles, features));
+        var classGroups = PeerGroups.ByClass(_sites);
+        var synchrony = Widest(Synchrony(groups, profiles, features), Synchrony(classGroups, profiles, features));
+        var shapes = new DetectorResult?[n];
+        var flatSinceFirstDay = new bool[n];
         for (var i = 0; i < n; i++)
         {
             var f = features[i];
@@ -163,7 +166,11 @@ public sealed class GridScanner
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
                 Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1),
                 Robust.Z(Steadiness(f), steadiness[g].Median, steadiness[g].Mad, 0.2), utilZ, switching[g].Median, nightMachine[g].Median, name);
-            if (shape is not null) results[i].Add(Discount(shape, discount));
+            if (shape is not null)
+            {
+                shapes[i] = Discount(shape, discount);
+                flatSinceFirstDay[i] = LoadShapeDetector.IsKin(shapes[i]!, cp is not null || results[i].Any(r => r.Evidence.Detector == DeclaredActivityDetector.Name));
+            }
             if (_sites[i] is { } site)
             {
                 var peer = PeerDetector.Evaluate(site, f, utilZ,
@@ -171,6 +178,18 @@ public sealed class GridScanner
                     Robust.Z(f.Growth, growth[g].Median, growth[g].Mad, 0.1), cp is not null, name);
                 if (peer is not null) results[i].Add(Discount(peer, discount));
             }
+        }
+
+        // A shape many peers share, with nothing to explain it in any of them, is the kind of business (water works,
+        // telecom sites, ventilated sheds), not a farm: farms are a few in a thousand meters.
+        var kinRegion = LoadShapeDetector.KinShares(groups, flatSinceFirstDay);
+        var kinClass = LoadShapeDetector.KinShares(classGroups, flatSinceFirstDay);
+        for (var i = 0; i < n; i++)
+        {
+            if (shapes[i] is not { } shape) continue;
+            var share = Math.Max(kinRegion[i], kinClass[i]);
+            var factor = LoadShapeDetector.KinDiscount(share);
+            results[i].Add(Discount(shape, factor, $"{share:P0} of its peers have as flat a load with no rise or declared business to explain it, so it is a kind of business"));
         }
 
         var feederBalances = FeederBalances(profiles);
