@@ -124,22 +124,22 @@ public sealed record MeterFeatures
         var best = features;
         var bestPoints = double.NegativeInfinity;
         var worthy = new List<(MeterFeatures Candidate, double Points)>();
-        Consider(RiseDetector.FindRises(p.MeanKw, RisesPerSeries), "daily mean", scratch);
+        Consider(p.MeanKw, "daily mean", scratch);
         if (p.HasIntraday)
         {
-            Consider(RiseDetector.FindRises(p.MinKw, RisesPerSeries), "daily minimum", scratch);
-            Consider(RiseDetector.FindRises(p.NightKw, RisesPerSeries), "night mean", scratch);
+            Consider(p.MinKw, "daily minimum", scratch);
+            Consider(p.NightKw, "night mean", scratch);
             // Machines switched on for working hours double a shop's peak while its daily mean moves little.
-            Consider(RiseDetector.FindRises(p.MaxKw, RisesPerSeries), "daily peak", scratch);
+            Consider(p.MaxKw, "daily peak", scratch);
             // A restaurant's own peaks come and go with meals; machines run through the middle of the day.
-            Consider(RiseDetector.FindRises(p.DaytimeKw, RisesPerSeries), "daytime mean", scratch);
+            Consider(p.DaytimeKw, "daytime mean", scratch);
         }
         // An office or a factory closed at weekends has two levels a week, and the spread between them hides a step
         // that only working days show: look at working days on their own too.
         if (HasWeekendPattern(p))
         {
-            Consider(RiseDetector.FindRises(Workdays(p, p.MeanKw), RisesPerSeries), "working-day mean", scratch);
-            if (p.HasIntraday) Consider(RiseDetector.FindRises(Workdays(p, p.MaxKw), RisesPerSeries), "working-day peak", scratch);
+            Consider(Workdays(p, p.MeanKw), "working-day mean", scratch);
+            if (p.HasIntraday) Consider(Workdays(p, p.MaxKw), "working-day peak", scratch);
         }
         if (best.Rise is not { } chosen) return best;
         var others = new List<MeterFeatures>();
@@ -153,15 +153,16 @@ public sealed record MeterFeatures
         }
         return others.Count == 0 ? best : best with { OtherRises = others };
 
-        void Consider(List<Rise> rises, string series, Span<double> scratch)
+        void Consider(double[] x, string series, Span<double> scratch)
         {
-            foreach (var rise in rises) ConsiderOne(rise, series, scratch);
+            foreach (var rise in RiseDetector.FindRises(x, RisesPerSeries, withVariability: false)) ConsiderOne(x, rise, series, scratch);
         }
 
-        void ConsiderOne(Rise rise, string series, Span<double> scratch)
+        void ConsiderOne(double[] x, Rise found, string series, Span<double> scratch)
         {
             // A rise too small or unclear to be a candidate earns nothing; describe it only when there is nothing else.
-            if (bestPoints > double.NegativeInfinity && !ChangePointDetector.IsClearRise(rise)) return;
+            if (bestPoints > double.NegativeInfinity && !ChangePointDetector.IsClearRise(found)) return;
+            var rise = RiseDetector.WithVariability(x, found);
             var riseMean = RiseOrZero(p.MeanKw, rise.Day, scratch);
             var riseBase = RiseOrZero(p.MinKw, rise.Day, scratch);
             var riseNight = RiseOrZero(p.NightKw, rise.Day, scratch);

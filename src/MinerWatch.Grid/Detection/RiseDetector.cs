@@ -36,8 +36,10 @@ public static class RiseDetector
     /// Up to <paramref name="count"/> rises four weeks or more apart, strongest first. The strongest is not always the
     /// telling one: a school back from its winter break rises far more than when a farm is added in its rooms later.
     /// </summary>
+    /// <param name="withVariability">False leaves <see cref="Rise.Variability"/> at 1 for the caller to measure with
+    /// <see cref="WithVariability"/> on the rises it keeps: two medians over every later day are the search's dearest part.</param>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static List<Rise> FindRises(ReadOnlySpan<double> x, int count)
+    public static List<Rise> FindRises(ReadOnlySpan<double> x, int count, bool withVariability = true)
     {
         var result = new List<Rise>(Candidates);
         var n = x.Length;
@@ -74,7 +76,8 @@ public static class RiseDetector
         }
         result.Sort((a, b) => Strength(b).CompareTo(Strength(a)));
         if (result.Count > count) result.RemoveRange(count, result.Count - count);
-        for (var i = 0; i < result.Count; i++) result[i] = result[i] with { Variability = Variability(x, result[i]) };
+        if (withVariability)
+            for (var i = 0; i < result.Count; i++) result[i] = WithVariability(x, result[i]);
         return result;
     }
 
@@ -132,6 +135,9 @@ public static class RiseDetector
         var rise = new Rise(onset, before, step, z, sharpness, earlier == 0 ? 0 : (double)seen / earlier, later == 0 ? 0 : (double)kept / later, 1);
         return withVariability ? rise with { Variability = Variability(x, rise) } : rise;
     }
+
+    /// <summary>The rise with its <see cref="Rise.Variability"/> measured on the series it was found in.</summary>
+    public static Rise WithVariability(ReadOnlySpan<double> x, Rise rise) => rise with { Variability = Variability(x, rise) };
 
     /// <summary>Robust coefficient of variation of the load added since the rise (1 when nothing was added).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
