@@ -1,3 +1,4 @@
+using CsCheck;
 using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Profiles;
 
@@ -34,6 +35,37 @@ public class MeterSeriesTests
         Assert.True(series.Add(Day0 * 1440 + 60, 420, 3));
         Assert.Equal(2, series.Readings);
     }
+
+    [Fact]
+    public void A_batch_added_run_by_run_equals_adding_reading_by_reading_with_the_same_duplicates() =>
+        // Rows of three meters in runs of any length, with repeated intervals (duplicates) inside and across runs.
+        Gen.Select(Gen.Int[0, 2], Gen.Int[0, 24 * 30], Gen.Double[0, 5]).Array[1, 400].Sample(rows =>
+        {
+            var entity = rows.Select(r => r.Item1).ToArray();
+            var local = rows.Select(r => Day0 * 1440 + r.Item2 * 60L).ToArray();
+            var offset = rows.Select(_ => (short)480).ToArray();
+            var kwh = rows.Select(r => r.Item3).ToArray();
+            MeterSeries[] one = [new(), new(), new()], batch = [new(), new(), new()];
+            var expected = new List<int>();
+            for (var i = 0; i < rows.Length; i++)
+                if (!one[entity[i]].Add(local[i], offset[i], kwh[i])) expected.Add(i);
+            var duplicates = new List<int>();
+            var added = MeterSeries.AddBatch(batch, entity, local, offset, kwh, duplicates.Add);
+
+            Assert.Equal(expected, duplicates);
+            Assert.Equal(rows.Length - expected.Count, added);
+            for (var m = 0; m < 3; m++)
+            {
+                Assert.Equal(one[m].Readings, batch[m].Readings);
+                if (one[m].Readings == 0) continue;
+                var (a, b) = (DailyProfile.From(one[m]), DailyProfile.From(batch[m]));
+                Assert.Equal(a.FirstDay, b.FirstDay);
+                Assert.Equal(a.IntervalMinutes, b.IntervalMinutes);
+                Assert.Equal(a.MeanKw, b.MeanKw);
+                Assert.Equal(a.MaxKw, b.MaxKw);
+                Assert.Equal(a.HourOfDayKw, b.HourOfDayKw);
+            }
+        }, iter: 200);
 
     [Fact]
     public void Daylight_saving_fall_back_keeps_both_hours_and_the_day_total()

@@ -61,7 +61,7 @@ public class IngestBenchmarks
     {
         var series = new MeterSeries[Meters];
         for (var i = 0; i < Meters; i++) series[i] = new MeterSeries();
-        for (var i = 0; i < _meter.Length; i++) series[_meter[i]].Add(_local[i], _offset[i], _kwh[i]);
+        MeterSeries.AddBatch(series, _meter, _local, _offset, _kwh, _ => { });
         return series[0].Readings;
     }
 

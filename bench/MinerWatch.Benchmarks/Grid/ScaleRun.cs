@@ -115,11 +115,8 @@ public static class ScaleRun
         Console.Error.WriteLine($"checksum {checksum:0.###}");
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate(MeterSeries[] series, int[] m, long[] l, short[] o, double[] k)
-    {
-        for (var i = 0; i < m.Length; i++) series[m[i]].Add(l[i], o[i], k[i]);
-    }
+    private static void Accumulate(MeterSeries[] series, int[] m, long[] l, short[] o, double[] k) =>
+        MeterSeries.AddBatch(series, m, l, o, k, _ => { });
 
     /// <summary>Our side of the DuckDB comparison: the same Parquet file to per-meter load-shape features.</summary>
     private static long OursLoadShape(string parquet, IReadOnlyList<Site> sites)
@@ -128,7 +125,7 @@ public static class ScaleRun
         for (var i = 0; i < series.Length; i++) series[i] = new MeterSeries();
         var rows = ReadParquet(parquet, sites, b =>
         {
-            for (var i = 0; i < b.Count; i++) series[b.Entity[i]].Add(b.LocalMinutes[i], b.OffsetMinutes[i], b.Kwh[i]);
+            MeterSeries.AddBatch(series, b.Entity.AsSpan(0, b.Count), b.LocalMinutes.AsSpan(0, b.Count), b.OffsetMinutes.AsSpan(0, b.Count), b.Kwh.AsSpan(0, b.Count), _ => { });
         });
         double checksum = 0;
         foreach (var s in series) checksum += MeterFeatures.Compute(DailyProfile.From(s)).Cv;

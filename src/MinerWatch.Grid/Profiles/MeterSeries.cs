@@ -52,82 +52,139 @@ public sealed class MeterSeries
     internal long FirstBlock => _firstBlock;
 
     /// <summary>Adds one reading; returns false, changing nothing, when this UTC interval was already read.</summary>
-    /// <remarks>Compiled fully optimised from the first call: a scan calls it hundreds of millions of times in one run,
-    /// so the first, unoptimised tier would cost more than it saves.</remarks>
+    public bool Add(long localMinutes, short offsetMinutes, double kwh) =>
+        AddRun(new ReadOnlySpan<long>(in localMinutes), new ReadOnlySpan<short>(in offsetMinutes), new ReadOnlySpan<double>(in kwh)) == 1;
+
+    /// <summary>
+    /// Adds readings in order until one whose UTC interval was already read; returns how many were added before it
+    /// (all of them when there is none). The duplicate itself changes nothing.
+    /// </summary>
+    /// <remarks>Input arrives meter by meter in long runs, so the day being filled and the arrays are held in locals across
+    /// a run rather than loaded and stored again for every reading. Compiled fully optimised from the first call: a scan
+    /// adds hundreds of millions of readings in one run, so the first, unoptimised tier would cost more than it saves.</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public bool Add(long localMinutes, short offsetMinutes, double kwh)
+    public int AddRun(ReadOnlySpan<long> local, ReadOnlySpan<short> offset, ReadOnlySpan<double> kwh)
     {
-        // Divisions by constants only: the JIT turns them into multiplications, which keeps this loop fast.
-        if (!MarkSeen(FloorDiv(localMinutes - offsetMinutes, SlotMinutes))) return false;
+        if (local.Length == 0) return 0;
+        if (Readings == 0) _firstLocal = local[0];
+        var seen = _seen;
+        var seenBase = _seenBase;
+        var days = _days;
+        var hourSums = _hourSums;
+        var hourCounts = _hourCounts;
+        var dayStart = _cachedDayStart;
+        var dayIndex = _cachedDayIndex;
+        var hourBase = _cachedHourBase;
+        var firstLocal = _firstLocal;
+        bool byDays = _spacedByDays, byHours = _spacedByHours, byHalfHours = _spacedByHalfHours;
+        var i = 0;
+        for (; i < local.Length; i++)
+        {
+            var localMinutes = local[i];
+            // Divisions by constants only: the JIT turns them into multiplications, which keeps this loop fast.
+            var slot = FloorDiv(localMinutes - offset[i], SlotMinutes) - seenBase;
+            if ((ulong)slot >= (ulong)seen.Length * 64)
+            {
+                GrowSeen(slot + seenBase);
+                seen = _seen;
+                seenBase = _seenBase;
+                slot = FloorDiv(localMinutes - offset[i], SlotMinutes) - seenBase;
+            }
+            ref var word = ref seen[(int)(slot >> 6)];
+            var bit = 1UL << (int)(slot & 63);
+            if ((word & bit) != 0) break;
+            word |= bit;
 
-        if (Readings == 0) _firstLocal = localMinutes;
-        else
-        {
-            var quarters = Math.Abs(localMinutes - _firstLocal) / SlotMinutes;
-            _spacedByDays &= quarters % 96 == 0;
-            _spacedByHours &= (quarters & 3) == 0;
-            _spacedByHalfHours &= (quarters & 1) == 0;
-        }
-        Readings++;
+            if (byHalfHours)
+            {
+                var quarters = Math.Abs(localMinutes - firstLocal) / SlotMinutes;
+                byDays &= quarters % 96 == 0;
+                byHours &= (quarters & 3) == 0;
+                byHalfHours &= (quarters & 1) == 0;
+            }
 
-        // Readings mostly arrive day by day: the day of the previous reading is kept, and its array positions, so the
-        // divisions and range checks run once a day rather than once a reading.
-        var minute = localMinutes - _cachedDayStart;
-        if ((ulong)minute >= 1440)
-        {
-            var day = FloorDiv(localMinutes, 1440);
-            if (day < MinDay) MinDay = day;
-            if (day > MaxDay) MaxDay = day;
-            _cachedDayIndex = DayIndex(day);
-            _cachedHourBase = BlockIndex(FloorDiv(day, BlockDays)) * 24;
-            _cachedDayStart = day * 1440;
-            minute = localMinutes - _cachedDayStart;
+            // The day of the previous reading is kept, and its array positions, so the divisions and range checks run
+            // once a day rather than once a reading.
+            var minute = localMinutes - dayStart;
+            if ((ulong)minute >= 1440)
+            {
+                var day = FloorDiv(localMinutes, 1440);
+                if (day < MinDay) MinDay = day;
+                if (day > MaxDay) MaxDay = day;
+                dayIndex = DayIndex(day);
+                hourBase = BlockIndex(FloorDiv(day, BlockDays)) * 24;
+                days = _days;
+                hourSums = _hourSums;
+                hourCounts = _hourCounts;
+                dayStart = day * 1440;
+                minute = localMinutes - dayStart;
+            }
+            ref var d = ref days[dayIndex];
+            var value = kwh[i];
+            var single = (float)value;
+            if (d.Count == 0)
+            {
+                d.Min = single;
+                d.Max = single;
+            }
+            else
+            {
+                if (single < d.Min) d.Min = single;
+                if (single > d.Max) d.Max = single;
+            }
+            d.Count++;
+            d.Sum += value;
+            d.SumSq += value * value;
+            if (minute < NightEndMinute)
+            {
+                d.NightSum += value;
+                d.NightCount++;
+            }
+            else if (minute >= DayStartMinute && minute < DayEndMinute)
+            {
+                d.DaySum += value;
+                d.DayCount++;
+            }
+            var hourIndex = hourBase + (int)minute / 60;
+            hourSums[hourIndex] += single;
+            hourCounts[hourIndex]++;
         }
-        ref var d = ref _days[_cachedDayIndex];
-        var value = (float)kwh;
-        if (d.Count == 0)
-        {
-            d.Min = value;
-            d.Max = value;
-        }
-        else
-        {
-            if (value < d.Min) d.Min = value;
-            if (value > d.Max) d.Max = value;
-        }
-        d.Count++;
-        d.Sum += kwh;
-        d.SumSq += kwh * kwh;
-        if (minute < NightEndMinute)
-        {
-            d.NightSum += kwh;
-            d.NightCount++;
-        }
-        else if (minute >= DayStartMinute && minute < DayEndMinute)
-        {
-            d.DaySum += kwh;
-            d.DayCount++;
-        }
-
-        var hourIndex = _cachedHourBase + (int)minute / 60;
-        _hourSums[hourIndex] += value;
-        _hourCounts[hourIndex]++;
-        return true;
+        _cachedDayStart = dayStart;
+        _cachedDayIndex = dayIndex;
+        _cachedHourBase = hourBase;
+        _spacedByDays = byDays;
+        _spacedByHours = byHours;
+        _spacedByHalfHours = byHalfHours;
+        Readings += i;
+        return i;
     }
 
-    private bool MarkSeen(long slot)
+    /// <summary>
+    /// Adds column batches of readings for many meters, each run of one meter's consecutive rows at once; calls
+    /// <paramref name="duplicate"/> with the row index of every reading whose interval its meter already had.
+    /// Returns the number of readings added.
+    /// </summary>
+    public static long AddBatch(IList<MeterSeries> series, ReadOnlySpan<int> entity, ReadOnlySpan<long> local, ReadOnlySpan<short> offset,
+        ReadOnlySpan<double> kwh, Action<int> duplicate)
     {
-        var offset = slot - _seenBase;
-        if (_seen.Length == 0 || offset < 0 || offset >= (long)_seen.Length * 64)
+        long added = 0;
+        var i = 0;
+        while (i < entity.Length)
         {
-            GrowSeen(slot);
-            offset = slot - _seenBase;
+            var end = i + 1;
+            while (end < entity.Length && entity[end] == entity[i]) end++;
+            var meter = series[entity[i]];
+            while (i < end)
+            {
+                var n = meter.AddRun(local[i..end], offset[i..end], kwh[i..end]);
+                added += n;
+                i += n;
+                if (i == end) break;
+                duplicate(i);
+                i++;
+            }
         }
-        var word = (int)(offset >> 6);
-        var bit = 1UL << (int)(offset & 63);
-        if ((_seen[word] & bit) != 0) return false;
-        _seen[word] |= bit;
-        return true;
+        return added;
     }
 
     private void GrowSeen(long slot)

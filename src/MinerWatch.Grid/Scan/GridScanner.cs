@@ -67,25 +67,14 @@ public sealed class GridScanner
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static long Add(ReadingBatch batch, List<MeterSeries> series, IdRegistry ids, string what, RowPolicy policy)
     {
-        long added = 0;
-        var entity = batch.Entity;
-        var local = batch.LocalMinutes;
-        var offset = batch.OffsetMinutes;
-        var kwh = batch.Kwh;
-        for (var i = 0; i < batch.Count; i++)
+        var n = batch.Count;
+        return MeterSeries.AddBatch(series, batch.Entity.AsSpan(0, n), batch.LocalMinutes.AsSpan(0, n), batch.OffsetMinutes.AsSpan(0, n), batch.Kwh.AsSpan(0, n), i =>
         {
-            if (series[entity[i]].Add(local[i], offset[i], kwh[i]))
-            {
-                added++;
-                continue;
-            }
-            var time = IsoTimestamp.Format(new MeterTime(local[i], offset[i]));
-            policy.Reject(batch.File, batch.Line[i], $"duplicate interval: {what} {ids[entity[i]]} already has a reading for {time}", "");
-        }
-        return added;
+            var time = IsoTimestamp.Format(new MeterTime(batch.LocalMinutes[i], batch.OffsetMinutes[i]));
+            policy.Reject(batch.File, batch.Line[i], $"duplicate interval: {what} {ids[batch.Entity[i]]} already has a reading for {time}", "");
+        });
     }
 
     public ScanResult Finish(long rejectedRows = 0)
