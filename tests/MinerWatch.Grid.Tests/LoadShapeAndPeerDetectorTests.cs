@@ -148,13 +148,26 @@ public class LoadShapeAndPeerDetectorTests
     {
         var site = new Site("M1", CustomerClass.Residential, "CN-GD", "F1", 10);
         var f = Features((d, h) => TestData.Home(d, h) + 4);
-        var r = PeerDetector.Evaluate(site, f, utilZ: 6.5, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential in CN-GD");
+        var r = PeerDetector.Evaluate(site, f, utilZ: 6.5, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential in CN-GD", intraday: true);
         Assert.NotNull(r);
         Assert.Equal(2.0, r.Evidence.Points, 3);
         Assert.StartsWith($"base load {f.BaseKw:0.##} kW is {f.BaseKw / 10:P1} of the contracted 10 kW against a median of 1.0 % for residential in CN-GD", r.Evidence.Detail);
         // The load above what a peer with the same contract draws at its floor.
         Assert.Equal(f.BaseKw - 0.1, r.MiningKw!.Value, 6);
-        Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential"));
+        Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential", intraday: true));
+    }
+
+    [Fact]
+    public void With_daily_readings_base_load_per_contracted_kw_counts_from_half_a_spread_above_the_peers()
+    {
+        var site = new Site("M1", CustomerClass.Residential, "CN-GD", "F1", 10);
+        var f = Features((d, h) => TestData.Home(d, h) + 1);
+        // z 2 earns nothing when the load shape can be read, and 0.5 x (2 - 0.5) = 0.75 points from daily totals.
+        Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential", intraday: true));
+        var daily = PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential", intraday: false);
+        Assert.NotNull(daily);
+        Assert.Equal(0.75, daily.Evidence.Points, 3);
+        Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 0.5, peerUtil: 0.01, growthZ: 0, hasRise: false, "residential", intraday: false));
     }
 
     [Fact]
@@ -164,8 +177,8 @@ public class LoadShapeAndPeerDetectorTests
         var f = Features((d, h) => TestData.Home(d, h));
         // Consumption grew far beyond the peers' (z 6.75: 0.4 x 3.75 = 1.5 points), with the floor at the peers' median
         // (new habits or appliances) and with it well above (a machine that never switches off).
-        Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 0, peerUtil: 0.01, growthZ: 6.75, hasRise: false, "residential"));
-        var r = PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 6.75, hasRise: false, "residential");
+        Assert.Null(PeerDetector.Evaluate(site, f, utilZ: 0, peerUtil: 0.01, growthZ: 6.75, hasRise: false, "residential", intraday: true));
+        var r = PeerDetector.Evaluate(site, f, utilZ: 2, peerUtil: 0.01, growthZ: 6.75, hasRise: false, "residential", intraday: true);
         Assert.NotNull(r);
         Assert.Equal(1.5, r.Evidence.Points, 3);
         Assert.Contains("consumption grew", r.Evidence.Detail);

@@ -192,10 +192,13 @@ public static class PeerDetector
 {
     public const string Name = "peers";
 
-    public static DetectorResult? Evaluate(Site site, MeterFeatures f, double utilZ, double peerUtil, double growthZ, bool hasRise, string group)
+    /// <param name="intraday">Whether the meter is read more often than daily. With daily readings no load shape can show
+    /// a constant load beneath the site's own, so base load per contracted kW is all that tells a farm: it counts from
+    /// half a spread above the peers' median rather than from 2.5 spreads.</param>
+    public static DetectorResult? Evaluate(Site site, MeterFeatures f, double utilZ, double peerUtil, double growthZ, bool hasRise, string group, bool intraday)
     {
         var util = f.BaseKw / site.ContractedKw;
-        var utilPoints = Math.Clamp(0.5 * (utilZ - 2.5), 0, 2.5);
+        var utilPoints = Math.Clamp(0.5 * (utilZ - (intraday ? 2.5 : 0.5)), 0, 2.5);
         // Growth counts only with a base load above the peers': a household using more at its peaks with the same
         // tiny floor has new habits or appliances, not a machine that never switches off.
         var growthPoints = hasRise ? 0 : Math.Clamp(0.4 * (growthZ - 3), 0, 1.5) * Math.Clamp(utilZ / 2, 0, 1);

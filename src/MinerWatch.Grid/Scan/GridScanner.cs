@@ -164,7 +164,7 @@ public sealed class GridScanner
             {
                 var peer = PeerDetector.Evaluate(site, f, utilZ,
                     Math.Exp(util[g].Median),
-                    Robust.Z(f.Growth, growth[g].Median, growth[g].Mad, 0.1), cp is not null, name);
+                    Robust.Z(f.Growth, growth[g].Median, growth[g].Mad, 0.1), cp is not null, name, profiles[i].HasIntraday);
                 if (peer is not null) results[i].Add(Discount(peer, discount));
             }
         }
