@@ -7,7 +7,7 @@ namespace MinerWatch.Grid.Tests;
 
 /// <summary>
 /// Ranking quality on a simulated region (a smaller cousin of the 20,000-meter acceptance run). The thresholds are
-/// the levels this version reaches with a margin, so a change that makes detection worse fails here.
+/// the levels this version reaches, most with a margin, so a change that makes detection worse fails here.
 /// </summary>
 public class DetectionQualityTests
 {
@@ -38,7 +38,8 @@ public class DetectionQualityTests
     {
         var all = For("all");
         Assert.Equal(100, all.Positives);
-        Assert.True(all.RocAuc >= 0.96, $"ROC AUC {all.RocAuc:0.000}");
+        // The acceptance bar of the 20,000-meter run, held here too (this region reaches 0.9702).
+        Assert.True(all.RocAuc >= 0.97, $"ROC AUC {all.RocAuc:0.0000}");
         Assert.True(all.PrecisionAt10 >= 0.9, $"P@10 {all.PrecisionAt10:0.00}");
         Assert.True(all.PrecisionAt50 >= 0.9, $"P@50 {all.PrecisionAt50:0.00}");
         Assert.True(all.RecallAt1PctFpr >= 0.74, $"recall at 1 % FPR {all.RecallAt1PctFpr:0.00}");
