@@ -91,11 +91,15 @@ public static class RiseDetector
     {
         var n = x.Length;
         if (scratch.Length < 2 * Window + 16) scratch = new double[2 * Window + 16];
-        var beforeSpan = x[Math.Max(0, t - Window)..t];
-        var afterSpan = x[t..Math.Min(n, t + Window)];
-        if (Robust.CountFinite(beforeSpan) < MinSide || Robust.CountFinite(afterSpan) < MinSide) return null;
-        var before = Robust.Median(beforeSpan, scratch);
-        var after = Robust.Median(afterSpan, scratch);
+        // Each window is copied once: its finite values give the median, and the days before also their spread.
+        var beforeDays = scratch[..Window];
+        var afterDays = scratch[Window..(2 * Window)];
+        var small = scratch[(2 * Window)..];
+        var nb = Robust.CopyFinite(x[Math.Max(0, t - Window)..t], beforeDays);
+        var na = Robust.CopyFinite(x[t..Math.Min(n, t + Window)], afterDays);
+        if (nb < MinSide || na < MinSide) return null;
+        var before = Robust.QuantileOfFinite(beforeDays[..nb], 0.5);
+        var after = Robust.QuantileOfFinite(afterDays[..na], 0.5);
         var step = after - before;
         if (!(step > 0)) return null;
         var mid = before + step / 2;
@@ -105,18 +109,18 @@ public static class RiseDetector
         {
             if (!(x[d] >= mid)) continue;
             var next = x[d..Math.Min(n, d + 5)];
-            if (Robust.Median(next, scratch) >= mid)
+            if (Robust.Median(next, small) >= mid)
             {
                 onset = d;
                 break;
             }
         }
-        var spread = Robust.ScaledMad(beforeSpan, before, scratch);
+        var spread = Robust.ScaledMadOfFinite(beforeDays[..nb], before);
         var floor = Math.Max(0.02 * Math.Abs(before), 0.01);
         var z = step / Math.Max(double.IsFinite(spread) ? spread : 0, floor);
         // Two weeks either side: a farm installed in batches over a fortnight is still sudden; a season takes months.
-        var shortBefore = Robust.Median(x[Math.Max(0, onset - 14)..onset], scratch);
-        var shortAfter = Robust.Median(x[onset..Math.Min(n, onset + 14)], scratch);
+        var shortBefore = Robust.Median(x[Math.Max(0, onset - 14)..onset], afterDays);
+        var shortAfter = Robust.Median(x[onset..Math.Min(n, onset + 14)], afterDays);
         var sharpness = double.IsFinite(shortBefore) && double.IsFinite(shortAfter) ? Math.Clamp((shortAfter - shortBefore) / step, 0, 1.5) : 0.5;
         int seen = 0, earlier = 0;
         for (var d = 0; d < Math.Max(0, onset - 3); d++)
@@ -145,10 +149,12 @@ public static class RiseDetector
     {
         var length = x.Length - rise.Day;
         Span<double> added = length <= 1024 ? stackalloc double[length] : new double[length];
-        Span<double> scratch = length <= 1024 ? stackalloc double[length] : new double[length];
-        for (var d = rise.Day; d < x.Length; d++) added[d - rise.Day] = x[d] - rise.Before;
-        var median = Robust.Median(added, scratch);
-        return median > 0 ? Robust.ScaledMad(added, median, scratch) / median : 1;
+        var n = 0;
+        for (var d = rise.Day; d < x.Length; d++)
+            if (double.IsFinite(x[d])) added[n++] = x[d] - rise.Before;
+        if (n == 0) return 1;
+        var median = Robust.QuantileOfFinite(added[..n], 0.5);
+        return median > 0 ? Robust.ScaledMadOfFinite(added[..n], median) / median : 1;
     }
 
     /// <summary>The rise of a series across a given day, medians of the windows either side (kW); NaN when a side is thin.</summary>
@@ -157,9 +163,12 @@ public static class RiseDetector
     {
         var n = x.Length;
         if (day <= 0 || day >= n) return double.NaN;
-        var b = x[Math.Max(0, day - Window)..day];
-        var a = x[day..Math.Min(n, day + Window)];
-        if (Robust.CountFinite(b) < MinSide / 2 || Robust.CountFinite(a) < MinSide / 2) return double.NaN;
-        return Robust.Median(a, scratch) - Robust.Median(b, scratch);
+        if (scratch.Length < 2 * Window) scratch = new double[2 * Window];
+        var beforeDays = scratch[..Window];
+        var afterDays = scratch[Window..(2 * Window)];
+        var nb = Robust.CopyFinite(x[Math.Max(0, day - Window)..day], beforeDays);
+        var na = Robust.CopyFinite(x[day..Math.Min(n, day + Window)], afterDays);
+        if (nb < MinSide / 2 || na < MinSide / 2) return double.NaN;
+        return Robust.QuantileOfFinite(afterDays[..na], 0.5) - Robust.QuantileOfFinite(beforeDays[..nb], 0.5);
     }
 }

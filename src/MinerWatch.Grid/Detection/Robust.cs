@@ -10,11 +10,28 @@ public static class Robust
     public static double Quantile(ReadOnlySpan<double> values, double q, Span<double> scratch = default)
     {
         var buffer = scratch.Length >= values.Length ? scratch : new double[values.Length];
+        var n = CopyFinite(values, buffer);
+        return n == 0 ? double.NaN : QuantileOfFinite(buffer[..n], q);
+    }
+
+    /// <summary>Copies the finite values into <paramref name="buffer"/> (at least as long as the values); returns how many.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static int CopyFinite(ReadOnlySpan<double> values, Span<double> buffer)
+    {
         var n = 0;
         foreach (var v in values)
             if (double.IsFinite(v)) buffer[n++] = v;
-        if (n == 0) return double.NaN;
-        var s = buffer[..n];
+        return n;
+    }
+
+    /// <summary>
+    /// <see cref="Quantile"/> of values that are all finite (at least one), reordering them in place: for callers that
+    /// take several statistics of one window and copy it once.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double QuantileOfFinite(Span<double> s, double q)
+    {
+        var n = s.Length;
         var pos = q * (n - 1);
         var lo = (int)Math.Floor(pos);
         var low = Select(s, lo);
@@ -63,11 +80,16 @@ public static class Robust
     public static double ScaledMad(ReadOnlySpan<double> values, double median, Span<double> scratch = default)
     {
         var buffer = scratch.Length >= values.Length ? scratch : new double[values.Length];
-        var n = 0;
-        foreach (var v in values)
-            if (double.IsFinite(v)) buffer[n++] = Math.Abs(v - median);
-        if (n == 0) return double.NaN;
-        return 1.4826 * Median(buffer[..n], buffer[..n]);
+        var n = CopyFinite(values, buffer);
+        return n == 0 ? double.NaN : ScaledMadOfFinite(buffer[..n], median);
+    }
+
+    /// <summary><see cref="ScaledMad"/> of values that are all finite (at least one), overwriting them with their deviations.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double ScaledMadOfFinite(Span<double> s, double median)
+    {
+        for (var i = 0; i < s.Length; i++) s[i] = Math.Abs(s[i] - median);
+        return 1.4826 * QuantileOfFinite(s, 0.5);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
