@@ -15,6 +15,8 @@ public class GridScannerTests
         public readonly Dictionary<string, Func<int, int, double>> Metered = [];
         public readonly Dictionary<string, Func<int, int, double>> Hidden = [];
         public readonly Dictionary<string, Func<int, double>> Declared = [];
+        /// <summary>Meters read once a day (the day's energy at midnight) rather than hourly.</summary>
+        public readonly HashSet<string> Daily = [];
 
         public void Add(string id, CustomerClass cls, string feeder, double contracted, Func<int, int, double> kw)
         {
@@ -30,9 +32,18 @@ public class GridScannerTests
             {
                 batch.Count = 0;
                 var index = scanner.Meters.Find(site.MeterId);
+                var kw = Metered[site.MeterId];
                 for (var d = 0; d < Days; d++)
+                {
+                    if (Daily.Contains(site.MeterId))
+                    {
+                        var day = d;
+                        batch.Add(index, new MeterTime((TestData.Jan1 + d) * 1440, 480), Enumerable.Range(0, 24).Sum(h => kw(day, h)), 0);
+                        continue;
+                    }
                     for (var h = 0; h < 24; h++)
-                        batch.Add(index, new MeterTime((TestData.Jan1 + d) * 1440 + h * 60, 480), Metered[site.MeterId](d, h), 0);
+                        batch.Add(index, new MeterTime((TestData.Jan1 + d) * 1440 + h * 60, 480), kw(d, h), 0);
+                }
                 scanner.AddReadings(batch, RowPolicy.Strict);
             }
             foreach (var feeder in Sites.Select(s => s.FeederId).Distinct())
@@ -247,9 +258,28 @@ public class GridScannerTests
         {
             var shape = w.Evidence.Single(e => e.Detector == "load_shape");
             // Seven of the 29 other sites (24 %) hold the same flat load with nothing to explain it.
-            Assert.Contains("discounted: 24 % of its peers have as flat a load with no rise or declared business to explain it", shape.Detail);
+            Assert.Contains("discounted: 24 % of its peers have a load shape as telling with no rise or declared business to explain it", shape.Detail);
             Assert.InRange(shape.Points, 0.35 * alone.Points, 0.5 * alone.Points);
         });
+    }
+
+    [Fact]
+    public void Daily_meters_are_compared_for_use_per_contracted_kw_with_daily_meters_only()
+    {
+        // Forty homes read hourly, and eight like them read daily: a daily meter's base load is its daily mean, far above
+        // an hourly floor, and must not read as a constant load against the hourly ones.
+        var region = new Region();
+        for (var i = 0; i < 48; i++)
+        {
+            var seed = i % 40;
+            var id = $"H{i:D2}";
+            region.Add(id, CustomerClass.Residential, "F1", 10, (d, h) => TestData.Home(d, h, seed) * (0.8 + 0.01 * seed));
+            if (i >= 40) region.Daily.Add(id);
+        }
+        var meters = region.Scan().Meters;
+
+        Assert.All(meters.Where(m => region.Daily.Contains(m.MeterId)), m =>
+            Assert.True(m.Evidence.Where(e => e.Detector == "peers").Sum(e => e.Points) < 1, m.MeterId + ": " + string.Join("; ", m.Evidence.Select(e => e.Detail))));
     }
 
     [Theory]
@@ -260,6 +290,17 @@ public class GridScannerTests
     [InlineData(0.9, 0.4)]
     public void Kin_discount_starts_at_8_percent_of_peers_and_stops_at_0_4(double share, double factor) =>
         Assert.Equal(factor, LoadShapeDetector.KinDiscount(share), 9);
+
+    [Theory]
+    [InlineData(2.0, false, true)]
+    [InlineData(1.5, false, true)]
+    [InlineData(1.4, false, false)]
+    [InlineData(4.0, true, false)]
+    public void A_peer_is_kin_with_a_telling_shape_that_no_rise_or_declared_business_explains(double points, bool explained, bool kin)
+    {
+        var shape = new DetectorResult(new Evidence(LoadShapeDetector.Name, ScoreModel.Strength(points), "flat", points));
+        Assert.Equal(kin, LoadShapeDetector.IsKin(shape, explained));
+    }
 
     [Fact]
     public void Kin_share_counts_other_members_only_from_five_of_them()

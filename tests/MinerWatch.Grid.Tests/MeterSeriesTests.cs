@@ -37,35 +37,54 @@ public class MeterSeriesTests
     }
 
     [Fact]
-    public void A_batch_added_run_by_run_equals_adding_reading_by_reading_with_the_same_duplicates() =>
-        // Rows of three meters in runs of any length, with repeated intervals (duplicates) inside and across runs.
-        Gen.Select(Gen.Int[0, 2], Gen.Int[0, 24 * 30], Gen.Double[0, 5]).Array[1, 400].Sample(rows =>
+    public void A_batch_adds_each_meter_s_days_and_reports_its_duplicates_as_a_plain_tally_does() =>
+        // Rows of three meters in runs of any length, quarter hours around three dates two years apart (so every array
+        // grows, backwards and forwards), at two UTC offsets, with repeated intervals inside and across runs.
+        Gen.Select(Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[0, 300], Gen.Bool, Gen.Double[0, 5]).Array[1, 400].Sample(rows =>
         {
             var entity = rows.Select(r => r.Item1).ToArray();
-            var local = rows.Select(r => Day0 * 1440 + r.Item2 * 60L).ToArray();
-            var offset = rows.Select(_ => (short)480).ToArray();
-            var kwh = rows.Select(r => r.Item3).ToArray();
-            MeterSeries[] one = [new(), new(), new()], batch = [new(), new(), new()];
-            var expected = new List<int>();
-            for (var i = 0; i < rows.Length; i++)
-                if (!one[entity[i]].Add(local[i], offset[i], kwh[i])) expected.Add(i);
-            var duplicates = new List<int>();
-            var added = MeterSeries.AddBatch(batch, entity, local, offset, kwh, duplicates.Add);
+            var local = rows.Select(r => (Day0 + (r.Item2 - 1) * 700L) * 1440 + r.Item3 * 15L).ToArray();
+            var offset = rows.Select(r => (short)(r.Item4 ? 480 : 420)).ToArray();
+            var kwh = rows.Select(r => r.Item5).ToArray();
 
-            Assert.Equal(expected, duplicates);
-            Assert.Equal(rows.Length - expected.Count, added);
+            // The reference: a plain tally by meter and UTC quarter hour (first reading wins) and by meter and local day.
+            var read = new HashSet<(int, long)>();
+            var expectedDuplicates = new List<int>();
+            var days = new Dictionary<(int Meter, long Day), (double Sum, int Count)>();
+            for (var i = 0; i < rows.Length; i++)
+            {
+                if (!read.Add((entity[i], MeterSeries.FloorDiv(local[i] - offset[i], 15))))
+                {
+                    expectedDuplicates.Add(i);
+                    continue;
+                }
+                var key = (entity[i], MeterSeries.FloorDiv(local[i], 1440));
+                var (sum, count) = days.GetValueOrDefault(key);
+                days[key] = (sum + kwh[i], count + 1);
+            }
+
+            MeterSeries[] series = [new(), new(), new()];
+            var duplicates = new List<int>();
+            var added = MeterSeries.AddBatch(series, entity, local, offset, kwh, duplicates.Add);
+
+            Assert.Equal(expectedDuplicates, duplicates);
+            Assert.Equal(rows.Length - expectedDuplicates.Count, added);
             for (var m = 0; m < 3; m++)
             {
-                Assert.Equal(one[m].Readings, batch[m].Readings);
-                if (one[m].Readings == 0) continue;
-                var (a, b) = (DailyProfile.From(one[m]), DailyProfile.From(batch[m]));
-                Assert.Equal(a.FirstDay, b.FirstDay);
-                Assert.Equal(a.IntervalMinutes, b.IntervalMinutes);
-                Assert.Equal(a.MeanKw, b.MeanKw);
-                Assert.Equal(a.MaxKw, b.MaxKw);
-                Assert.Equal(a.HourOfDayKw, b.HourOfDayKw);
+                var expected = days.Where(kv => kv.Key.Meter == m).ToDictionary(kv => kv.Key.Day, kv => kv.Value);
+                Assert.Equal(expected.Values.Sum(v => v.Count), series[m].Readings);
+                if (expected.Count == 0) continue;
+                Assert.Equal(expected.Keys.Min(), series[m].MinDay);
+                Assert.Equal(expected.Keys.Max(), series[m].MaxDay);
+                var p = DailyProfile.From(series[m]);
+                for (var i = 0; i < p.Days; i++)
+                {
+                    var (sum, count) = expected.GetValueOrDefault(p.FirstDay + i);
+                    Assert.Equal(count, p.Count[i]);
+                    Assert.Equal(sum, p.Sum[i], 9);
+                }
             }
-        }, iter: 200);
+        }, iter: 300);
 
     [Fact]
     public void Daylight_saving_fall_back_keeps_both_hours_and_the_day_total()

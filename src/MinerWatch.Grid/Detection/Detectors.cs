@@ -152,9 +152,10 @@ public static class LoadShapeDetector
     public const int MinKin = 5;
 
     /// <summary>
-    /// Whether a meter's shape counts towards its peers' <see cref="KinShares"/>: flat enough to earn
-    /// <see cref="KinPoints"/>, with no rise and no declared business to explain it, so the flat load was there from the
-    /// first day read. A farm added in the period, or hidden in a business that declares its activity, does not count.
+    /// Whether a meter's shape counts towards its peers' <see cref="KinShares"/>: telling enough to earn
+    /// <see cref="KinPoints"/> (flat, steady, nocturnal or switched like machines), with no rise and no declared business
+    /// activity to explain it, so the load was like that from the first day read. A farm added in the period, or hidden in
+    /// a business that declares its activity, does not count.
     /// </summary>
     public static bool IsKin(DetectorResult shape, bool explained) => !explained && shape.Evidence.Points >= KinPoints;
 
@@ -174,7 +175,7 @@ public static class LoadShapeDetector
             {
                 if (groups.GroupOf(m) != g) continue;
                 var others = count - (kin[m] ? 1 : 0);
-                shares[m] = others < MinKin || members.Count < 2 ? 0 : (double)others / (members.Count - 1);
+                shares[m] = others < MinKin ? 0 : (double)others / (members.Count - 1);
             }
         }
         return shares;

@@ -120,13 +120,16 @@ public sealed class GridScanner
         var steadiness = groups.Stats(i => Steadiness(features[i]));
         var switching = groups.Stats(i => features[i].DaySwitching);
         var nightMachine = groups.Stats(i => features[i].NightMachine);
-        var util = groups.Stats(i => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN);
+        // A daily meter's base load is its daily mean, an intraday meter's its hourly floor: each is compared with its own kind.
+        double Utilization(int i) => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN;
+        var utilIntraday = groups.Stats(i => profiles[i].HasIntraday ? Utilization(i) : double.NaN);
+        var utilDaily = groups.Stats(i => profiles[i].HasIntraday ? double.NaN : Utilization(i));
         var growth = groups.Stats(i => features[i].Growth);
         // Peers rising together in the region, or anywhere in the class: the weather of a season reaches every pond.
         var classGroups = PeerGroups.ByClass(_sites);
         var synchrony = Widest(Synchrony(groups, profiles, features), Synchrony(classGroups, profiles, features));
         var shapes = new DetectorResult?[n];
-        var flatSinceFirstDay = new bool[n];
+        var unexplainedShape = new bool[n];
         for (var i = 0; i < n; i++)
         {
             var f = features[i];
@@ -150,7 +153,8 @@ public sealed class GridScanner
             if (g < 0) continue;
             var name = groups.Name(g);
             var discount = explained[i] ? 0.25 : 1;
-            var utilZ = _sites[i] is { } s ? Robust.Z(LogOrNaN(f.BaseKw / s.ContractedKw), util[g].Median, util[g].Mad, 0.2) : 10;
+            var util = profiles[i].HasIntraday ? utilIntraday[g] : utilDaily[g];
+            var utilZ = _sites[i] is not null ? Robust.Z(Utilization(i), util.Median, util.Mad, 0.2) : 10;
             var shape = LoadShapeDetector.Evaluate(f,
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
                 Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1),
@@ -158,12 +162,12 @@ public sealed class GridScanner
             if (shape is not null)
             {
                 shapes[i] = Discount(shape, discount);
-                flatSinceFirstDay[i] = LoadShapeDetector.IsKin(shapes[i]!, cp is not null || results[i].Any(r => r.Evidence.Detector == DeclaredActivityDetector.Name));
+                unexplainedShape[i] = LoadShapeDetector.IsKin(shapes[i]!, cp is not null || _activity.ContainsKey(i));
             }
             if (_sites[i] is { } site)
             {
                 var peer = PeerDetector.Evaluate(site, f, utilZ,
-                    Math.Exp(util[g].Median),
+                    Math.Exp(util.Median),
                     Robust.Z(f.Growth, growth[g].Median, growth[g].Mad, 0.1), cp is not null, name, profiles[i].HasIntraday);
                 if (peer is not null) results[i].Add(Discount(peer, discount));
             }
@@ -171,14 +175,14 @@ public sealed class GridScanner
 
         // A shape many peers share, with nothing to explain it in any of them, is the kind of business (water works,
         // telecom sites, ventilated sheds), not a farm: farms are a few in a thousand meters.
-        var kinRegion = LoadShapeDetector.KinShares(groups, flatSinceFirstDay);
-        var kinClass = LoadShapeDetector.KinShares(classGroups, flatSinceFirstDay);
+        var kinRegion = LoadShapeDetector.KinShares(groups, unexplainedShape);
+        var kinClass = LoadShapeDetector.KinShares(classGroups, unexplainedShape);
         for (var i = 0; i < n; i++)
         {
             if (shapes[i] is not { } shape) continue;
             var share = Math.Max(kinRegion[i], kinClass[i]);
             var factor = LoadShapeDetector.KinDiscount(share);
-            results[i].Add(Discount(shape, factor, $"{share:P0} of its peers have as flat a load with no rise or declared business to explain it, so it is a kind of business"));
+            results[i].Add(Discount(shape, factor, $"{share:P0} of its peers have a load shape as telling with no rise or declared business to explain it, so it is a kind of business"));
         }
 
         var feederBalances = FeederBalances(profiles);
