@@ -264,10 +264,10 @@ public class GridScannerTests
     }
 
     [Fact]
-    public void Daily_meters_are_compared_for_use_per_contracted_kw_with_daily_meters_only()
+    public void Daily_meters_are_compared_with_daily_meters_only()
     {
         // Forty homes read hourly, and eight like them read daily: a daily meter's base load is its daily mean, far above
-        // an hourly floor, and must not read as a constant load against the hourly ones.
+        // an hourly floor, and must read neither as a constant load nor as heavy use against the hourly ones.
         var region = new Region();
         for (var i = 0; i < 48; i++)
         {
@@ -279,7 +279,7 @@ public class GridScannerTests
         var meters = region.Scan().Meters;
 
         Assert.All(meters.Where(m => region.Daily.Contains(m.MeterId)), m =>
-            Assert.True(m.Evidence.Where(e => e.Detector == "peers").Sum(e => e.Points) < 1, m.MeterId + ": " + string.Join("; ", m.Evidence.Select(e => e.Detail))));
+            Assert.True(m.Evidence.Sum(e => e.Points) < 1, m.MeterId + ": " + string.Join("; ", m.Evidence.Select(e => e.Detail))));
     }
 
     [Theory]
@@ -290,6 +290,18 @@ public class GridScannerTests
     [InlineData(0.9, 0.4)]
     public void Kin_discount_starts_at_8_percent_of_peers_and_stops_at_0_4(double share, double factor) =>
         Assert.Equal(factor, LoadShapeDetector.KinDiscount(share), 9);
+
+    [Fact]
+    public void Peer_groups_keep_meters_read_daily_apart_from_those_read_more_often()
+    {
+        var sites = Enumerable.Range(0, 24).Select(i => new Site($"M{i:D2}", CustomerClass.Residential, "CN-GD/Guangzhou/Tianhe", "F1", 10)).ToList();
+        var groups = new PeerGroups(sites, [.. Enumerable.Range(0, 24).Select(i => i >= 12)]);
+
+        Assert.Equal(2, groups.Count);
+        Assert.Equal("residential in CN-GD/Guangzhou/Tianhe", groups.Name(groups.GroupOf(0)));
+        Assert.Equal("residential in CN-GD/Guangzhou/Tianhe read daily", groups.Name(groups.GroupOf(12)));
+        Assert.Equal(Enumerable.Range(12, 12), groups.Members(groups.GroupOf(23)));
+    }
 
     [Theory]
     [InlineData(2.0, false, true)]

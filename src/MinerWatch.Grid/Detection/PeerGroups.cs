@@ -5,8 +5,10 @@ namespace MinerWatch.Grid.Detection;
 /// <summary>
 /// Groups meters for comparison: the same customer class in the same region, widened to the same class in the
 /// region's top level and then to the class anywhere when a group is too small to give a stable median. Classes
-/// are never mixed: a data centre compared with homes says nothing. A meter whose class has too few members has
-/// no group (-1). Without a sites file all meters form one group.
+/// are never mixed: a data centre compared with homes says nothing. Nor are meters read only daily mixed with meters
+/// read more often, when told which those are: a daily meter's lowest reading is its daily mean, an hourly one's its
+/// hourly floor. A meter whose class has too few members has no group (-1). Without a sites file all meters form one
+/// group.
 /// </summary>
 public sealed class PeerGroups
 {
@@ -16,23 +18,28 @@ public sealed class PeerGroups
     private readonly List<int[]> _members = [];
     private readonly List<string> _names = [];
 
-    public PeerGroups(IReadOnlyList<Site?> sites) : this(sites, firstLevel: 0)
+    /// <param name="daily">Per meter, whether it is read only daily; null when that need not be told apart.</param>
+    public PeerGroups(IReadOnlyList<Site?> sites, IReadOnlyList<bool>? daily = null) : this(sites, firstLevel: 0, daily)
     {
     }
 
     /// <summary>Groups of the same class anywhere: for what moves a whole class at once (the weather of a season).</summary>
-    public static PeerGroups ByClass(IReadOnlyList<Site?> sites) => new(sites, firstLevel: 2);
+    public static PeerGroups ByClass(IReadOnlyList<Site?> sites) => new(sites, firstLevel: 2, daily: null);
 
-    private PeerGroups(IReadOnlyList<Site?> sites, int firstLevel)
+    private PeerGroups(IReadOnlyList<Site?> sites, int firstLevel, IReadOnlyList<bool>? daily)
     {
         _groupOf = new int[sites.Count];
         Array.Fill(_groupOf, -1);
-        static string Key(Site? s, int level) => s is null ? "all meters" : level switch
+        string Key(int i, int level)
         {
-            0 => $"{s.Class.ToName()} in {s.Region}",
-            1 => $"{s.Class.ToName()} in {s.Region.Split('/')[0]}",
-            _ => $"all {s.Class.ToName()}",
-        };
+            var key = sites[i] is not { } s ? "all meters" : level switch
+            {
+                0 => $"{s.Class.ToName()} in {s.Region}",
+                1 => $"{s.Class.ToName()} in {s.Region.Split('/')[0]}",
+                _ => $"all {s.Class.ToName()}",
+            };
+            return daily is not null && daily[i] ? key + " read daily" : key;
+        }
         for (var level = firstLevel; level <= 2; level++)
         {
             // Everyone of the key is counted (the statistics are the wider population's), but only meters not yet
@@ -40,7 +47,7 @@ public sealed class PeerGroups
             var population = new Dictionary<string, List<int>>();
             for (var i = 0; i < sites.Count; i++)
             {
-                var key = Key(sites[i], level);
+                var key = Key(i, level);
                 if (!population.TryGetValue(key, out var list)) population[key] = list = [];
                 list.Add(i);
             }

@@ -87,7 +87,7 @@ public sealed class GridScanner
             profiles[i] = DailyProfile.From(_meters[i]);
             features[i] = MeterFeatures.Compute(profiles[i]);
         });
-        var groups = new PeerGroups(_sites);
+        var groups = new PeerGroups(_sites, [.. profiles.Select(p => p.Readings > 0 && !p.HasIntraday)]);
         var results = new List<DetectorResult>[n];
         for (var i = 0; i < n; i++) results[i] = [];
 
@@ -120,10 +120,8 @@ public sealed class GridScanner
         var steadiness = groups.Stats(i => Steadiness(features[i]));
         var switching = groups.Stats(i => features[i].DaySwitching);
         var nightMachine = groups.Stats(i => features[i].NightMachine);
-        // A daily meter's base load is its daily mean, an intraday meter's its hourly floor: each is compared with its own kind.
         double Utilization(int i) => _sites[i] is { } s ? LogOrNaN(features[i].BaseKw / s.ContractedKw) : double.NaN;
-        var utilIntraday = groups.Stats(i => profiles[i].HasIntraday ? Utilization(i) : double.NaN);
-        var utilDaily = groups.Stats(i => profiles[i].HasIntraday ? double.NaN : Utilization(i));
+        var util = groups.Stats(Utilization);
         var growth = groups.Stats(i => features[i].Growth);
         // Peers rising together in the region, or anywhere in the class: the weather of a season reaches every pond.
         var classGroups = PeerGroups.ByClass(_sites);
@@ -153,8 +151,7 @@ public sealed class GridScanner
             if (g < 0) continue;
             var name = groups.Name(g);
             var discount = explained[i] ? 0.25 : 1;
-            var util = profiles[i].HasIntraday ? utilIntraday[g] : utilDaily[g];
-            var utilZ = _sites[i] is not null ? Robust.Z(Utilization(i), util.Median, util.Mad, 0.2) : 10;
+            var utilZ = _sites[i] is not null ? Robust.Z(Utilization(i), util[g].Median, util[g].Mad, 0.2) : 10;
             var shape = LoadShapeDetector.Evaluate(f,
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
                 Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1),
@@ -167,7 +164,7 @@ public sealed class GridScanner
             if (_sites[i] is { } site)
             {
                 var peer = PeerDetector.Evaluate(site, f, utilZ,
-                    Math.Exp(util.Median),
+                    Math.Exp(util[g].Median),
                     Robust.Z(f.Growth, growth[g].Median, growth[g].Mad, 0.1), cp is not null, name, profiles[i].HasIntraday);
                 if (peer is not null) results[i].Add(Discount(peer, discount));
             }
