@@ -92,14 +92,11 @@ public static class RiseDetector
         var n = x.Length;
         if (scratch.Length < 2 * Window + 16) scratch = new double[2 * Window + 16];
         // Each window is copied once: its finite values give the median, and the days before also their spread.
-        var beforeDays = scratch[..Window];
-        var afterDays = scratch[Window..(2 * Window)];
+        FiniteWindows(x, t, scratch, out var beforeDays, out var afterDays);
         var small = scratch[(2 * Window)..];
-        var nb = Robust.CopyFinite(x[Math.Max(0, t - Window)..t], beforeDays);
-        var na = Robust.CopyFinite(x[t..Math.Min(n, t + Window)], afterDays);
-        if (nb < MinSide || na < MinSide) return null;
-        var before = Robust.QuantileOfFinite(beforeDays[..nb], 0.5);
-        var after = Robust.QuantileOfFinite(afterDays[..na], 0.5);
+        if (beforeDays.Length < MinSide || afterDays.Length < MinSide) return null;
+        var before = Robust.QuantileOfFinite(beforeDays, 0.5);
+        var after = Robust.QuantileOfFinite(afterDays, 0.5);
         var step = after - before;
         if (!(step > 0)) return null;
         var mid = before + step / 2;
@@ -115,12 +112,12 @@ public static class RiseDetector
                 break;
             }
         }
-        var spread = Robust.ScaledMadOfFinite(beforeDays[..nb], before);
+        var spread = Robust.ScaledMadOfFinite(beforeDays, before);
         var floor = Math.Max(0.02 * Math.Abs(before), 0.01);
         var z = step / Math.Max(double.IsFinite(spread) ? spread : 0, floor);
         // Two weeks either side: a farm installed in batches over a fortnight is still sudden; a season takes months.
-        var shortBefore = Robust.Median(x[Math.Max(0, onset - 14)..onset], afterDays);
-        var shortAfter = Robust.Median(x[onset..Math.Min(n, onset + 14)], afterDays);
+        var shortBefore = Robust.Median(x[Math.Max(0, onset - 14)..onset], scratch[Window..]);
+        var shortAfter = Robust.Median(x[onset..Math.Min(n, onset + 14)], scratch[Window..]);
         var sharpness = double.IsFinite(shortBefore) && double.IsFinite(shortAfter) ? Math.Clamp((shortAfter - shortBefore) / step, 0, 1.5) : 0.5;
         int seen = 0, earlier = 0;
         for (var d = 0; d < Math.Max(0, onset - 3); d++)
@@ -164,11 +161,20 @@ public static class RiseDetector
         var n = x.Length;
         if (day <= 0 || day >= n) return double.NaN;
         if (scratch.Length < 2 * Window) scratch = new double[2 * Window];
-        var beforeDays = scratch[..Window];
-        var afterDays = scratch[Window..(2 * Window)];
-        var nb = Robust.CopyFinite(x[Math.Max(0, day - Window)..day], beforeDays);
-        var na = Robust.CopyFinite(x[day..Math.Min(n, day + Window)], afterDays);
-        if (nb < MinSide / 2 || na < MinSide / 2) return double.NaN;
-        return Robust.QuantileOfFinite(afterDays[..na], 0.5) - Robust.QuantileOfFinite(beforeDays[..nb], 0.5);
+        FiniteWindows(x, day, scratch, out var before, out var after);
+        if (before.Length < MinSide / 2 || after.Length < MinSide / 2) return double.NaN;
+        return Robust.QuantileOfFinite(after, 0.5) - Robust.QuantileOfFinite(before, 0.5);
+    }
+
+    /// <summary>
+    /// The finite days of the <see cref="Window"/> days before day <paramref name="t"/> and from it on, copied into the
+    /// first and second <see cref="Window"/> places of <paramref name="scratch"/>.
+    /// </summary>
+    private static void FiniteWindows(ReadOnlySpan<double> x, int t, Span<double> scratch, out Span<double> before, out Span<double> after)
+    {
+        before = scratch[..Window];
+        after = scratch[Window..(2 * Window)];
+        before = before[..Robust.CopyFinite(x[Math.Max(0, t - Window)..t], before)];
+        after = after[..Robust.CopyFinite(x[t..Math.Min(x.Length, t + Window)], after)];
     }
 }

@@ -82,13 +82,14 @@ public sealed class MeterSeries
         {
             var localMinutes = local[i];
             // Divisions by constants only: the JIT turns them into multiplications, which keeps this loop fast.
-            var slot = FloorDiv(localMinutes - offset[i], SlotMinutes) - seenBase;
+            var utcSlot = FloorDiv(localMinutes - offset[i], SlotMinutes);
+            var slot = utcSlot - seenBase;
             if ((ulong)slot >= (ulong)seen.Length * 64)
             {
-                GrowSeen(slot + seenBase);
+                GrowSeen(utcSlot);
                 seen = _seen;
                 seenBase = _seenBase;
-                slot = FloorDiv(localMinutes - offset[i], SlotMinutes) - seenBase;
+                slot = utcSlot - seenBase;
             }
             ref var word = ref seen[(int)(slot >> 6)];
             var bit = 1UL << (int)(slot & 63);
