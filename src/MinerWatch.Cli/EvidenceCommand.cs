@@ -19,10 +19,13 @@ public static class EvidenceCommand
         evidence.Subcommands.Add(VerifyCommand(console));
         evidence.Subcommands.Add(VerifyProof(console));
         evidence.Subcommands.Add(WitnessCommand(console));
+        evidence.Subcommands.Add(Cosign(console));
         return evidence;
     }
 
     private static Option<string> LogOption() => new("--log") { Description = "The log's directory", Required = true };
+
+    public static Option<FileInfo> KeyOption() => CommonOptions.ExistingFile("--key", "The log's private signing key (from keygen); kept outside the log's directory");
 
     private static Command Keygen(CliConsole console)
     {
@@ -48,12 +51,12 @@ public static class EvidenceCommand
     {
         var log = LogOption();
         var origin = new Option<string>("--origin") { Description = "The log's origin line, e.g. inspection.example.org/log", Required = true };
-        var key = CommonOptions.ExistingFile("--key", "The log's private key (from keygen)");
+        var key = KeyOption();
         var command = new Command("init", "Create an empty log and sign its first checkpoint") { log, origin, key };
         command.SetAction(parse =>
         {
-            var created = EvidenceLog.Init(parse.GetRequiredValue(log), parse.GetRequiredValue(origin), parse.GetRequiredValue(key).FullName);
-            console.Out.Write(created.Latest!.ToString());
+            using var created = EvidenceLog.Init(parse.GetRequiredValue(log), parse.GetRequiredValue(origin), parse.GetRequiredValue(key).FullName);
+            console.Out.Write(created.Latest.ToString());
             return Cli.Ok;
         });
         return command;
@@ -62,21 +65,25 @@ public static class EvidenceCommand
     private static Command Add(CliConsole console)
     {
         var log = LogOption();
+        var key = KeyOption();
         var files = new Argument<FileInfo[]>("FILE") { Description = "Files to record", Arity = ArgumentArity.OneOrMore };
         files.AcceptExistingOnly();
         var raw = new Option<bool>("--raw") { Description = "Log each file's bytes verbatim as the leaf, instead of a record of its name and SHA-256" };
         var caseId = new Option<string?>("--case") { Description = "The case the files belong to (recorded in each record)" };
         var by = new Option<string?>("--by") { Description = "Who adds them (recorded in each record; default: the user name)" };
-        var command = new Command("add", "Append files (or records of them) to the log; prints each entry's index, then the new signed checkpoint") { log, files, raw, caseId, by };
+        var command = new Command("add", "Append files (or records of them) to the log; prints each entry's index once the signed checkpoint covering them is written")
+        {
+            log, key, files, raw, caseId, by,
+        };
         command.SetAction(parse =>
         {
-            var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
             var paths = parse.GetRequiredValue(files);
             var now = DateTimeOffset.UtcNow;
             // Every leaf is built before anything is written: one unreadable file means nothing is appended.
             var leaves = paths.Select(f => parse.GetValue(raw)
                 ? File.ReadAllBytes(f.FullName)
                 : EvidenceRecord.For(f.FullName, now, parse.GetValue(caseId), parse.GetValue(by) ?? Environment.UserName).Canonical()).ToList();
+            using var opened = EvidenceLog.OpenWriter(parse.GetRequiredValue(log), parse.GetRequiredValue(key).FullName);
             var indices = opened.Append(leaves);
             for (var i = 0; i < paths.Length; i++) console.Out.WriteLine($"{indices[i]}\t{paths[i].Name}");
             return Cli.Ok;
@@ -90,7 +97,7 @@ public static class EvidenceCommand
         var command = new Command("checkpoint", "Print the latest signed checkpoint exactly as stored") { log };
         command.SetAction(parse =>
         {
-            console.Out.Write(EvidenceLog.Open(parse.GetRequiredValue(log)).Latest!.ToString());
+            console.Out.Write(EvidenceLog.Open(parse.GetRequiredValue(log)).Latest.ToString());
             return Cli.Ok;
         });
         return command;
@@ -106,7 +113,7 @@ public static class EvidenceCommand
         {
             var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
             var i = parse.GetValue(index);
-            var checkpoint = Checkpoint.Parse(opened.Latest!.Text);
+            var checkpoint = Checkpoint.Parse(opened.Latest.Text);
             var path = opened.Inclusion(i, checkpoint.Size);
             var leaf = opened.Entry(i);
             // A record's leaf travels as the proof's extra data, so a verifier holding only the file can rebuild it.
@@ -140,17 +147,22 @@ public static class EvidenceCommand
         var command = new Command("verify", "Audit the whole log: recompute every hash, check every checkpoint's signature and consistency; exit 2 naming each problem") { log, since };
         command.SetAction(parse =>
         {
-            var earlier = parse.GetValue(since) is { } file ? SignedNote.Parse(File.ReadAllText(file.FullName)) : null;
-            var problems = EvidenceLog.Verify(parse.GetRequiredValue(log), earlier);
-            if (problems.Count == 0)
+            var dir = parse.GetRequiredValue(log);
+            var report = parse.GetValue(since) is { } file ? EvidenceLog.Verify(dir, SignedNote.Parse(File.ReadAllText(file.FullName))) : EvidenceLog.Verify(dir);
+            if (report.Valid)
             {
-                var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
-                console.Out.WriteLine($"valid: {opened.Size} entries, every hash and checkpoint checks out; latest root {Checkpoint.Parse(opened.Latest!.Text).Root.ToBase64()}");
-                return Cli.Ok;
+                var latest = report.Latest!;
+                var cosignatures = latest.Signatures.Count - 1;
+                console.Out.WriteLine($"valid: {report.Size} entries, every hash, checkpoint and cosignature checks out; latest root {Checkpoint.Parse(latest.Text).Root.ToBase64()}"
+                    + (cosignatures > 0 ? $", cosigned by {cosignatures} witness{(cosignatures == 1 ? "" : "es")}" : ""));
             }
-            console.Out.WriteLine("NOT valid:");
-            foreach (var p in problems) console.Out.WriteLine($"  {p}");
-            return Cli.BadInput;
+            else
+            {
+                console.Out.WriteLine("NOT valid:");
+                foreach (var p in report.Problems) console.Out.WriteLine($"  {p}");
+            }
+            foreach (var note in report.Notes) console.Out.WriteLine($"  note: {note}");
+            return report.Valid ? Cli.Ok : Cli.BadInput;
         });
         return command;
     }
@@ -161,20 +173,53 @@ public static class EvidenceCommand
         var key = CommonOptions.ExistingFile("--key", "The witness's private key (from keygen --witness)");
         var state = new Option<FileInfo>("--state") { Description = "The witness's state file: the last checkpoint it cosigned per log (created if missing)", Required = true };
         var vkey = new Option<string?>("--log-vkey") { Description = "The log's verifier key; needed the first time the witness sees the log" };
-        var command = new Command("witness", "As a witness: check the log's latest checkpoint is signed and consistent with the last one this witness cosigned, then cosign it")
+        var output = CommonOptions.Out();
+        var command = new Command("witness", "As a witness: check the log's latest checkpoint is signed and consistent with the last one this witness cosigned, then print the cosignature line for the log's operator ('evidence cosign'); reads the log, never writes it")
         {
-            log, key, state, vkey,
+            log, key, state, vkey, output,
         };
         command.SetAction(parse =>
         {
-            var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
+            var dir = Path.GetFullPath(parse.GetRequiredValue(log));
+            var statePath = parse.GetRequiredValue(state).FullName;
+            foreach (var written in new[] { statePath, parse.GetValue(output)?.FullName })
+            {
+                if (written is not null && Path.GetDirectoryName(written) == dir.TrimEnd(Path.DirectorySeparatorChar))
+                    throw new UsageException($"{written} is inside the log's directory; a witness keeps its state and output elsewhere");
+            }
+            var opened = EvidenceLog.Open(dir);
             using var witnessKey = SignerKey.Parse(File.ReadAllText(parse.GetRequiredValue(key).FullName));
             if (witnessKey.Type != VerifierKey.Cosignature) throw new UsageException("the witness key is a log key; make one with 'evidence keygen --witness'");
-            var witness = new Witness(witnessKey, parse.GetRequiredValue(state).FullName);
+            var witness = new Witness(witnessKey, statePath);
             var logKey = parse.GetValue(vkey) is { } text ? VerifierKey.Parse(text) : null;
-            var cosignature = witness.Cosign(opened.Latest!, (from, to) => opened.Consistency(from, to), logKey, DateTimeOffset.UtcNow);
-            opened.AddCosignature(cosignature);
-            console.Out.Write(cosignature.Line);
+            var cosignature = witness.Cosign(opened.Latest, (from, to) => opened.Consistency(from, to), logKey, DateTimeOffset.UtcNow);
+            using var writer = CommonOptions.OpenOutput(parse.GetValue(output), console);
+            writer.Write(cosignature.Line);
+            return Cli.Ok;
+        });
+        return command;
+    }
+
+    private static Command Cosign(CliConsole console)
+    {
+        var log = LogOption();
+        var witnessKey = new Option<string>("--witness-vkey") { Description = "The witness's verifier key (from its keygen --witness)", Required = true };
+        var line = new Argument<string>("COSIGNATURE") { Description = "A file holding the witness's cosignature line (from 'evidence witness'), or - for standard input" };
+        var command = new Command("cosign", "As the log's operator: keep a witness's cosignature of the latest checkpoint in the log (checked, and kept by every later append)")
+        {
+            log, witnessKey, line,
+        };
+        command.SetAction(parse =>
+        {
+            var source = parse.GetRequiredValue(line);
+            var text = source == "-" ? Console.In.ReadToEnd() : File.Exists(source) ? File.ReadAllText(source) : throw new UsageException($"{source} does not exist");
+            var witness = VerifierKey.Parse(parse.GetRequiredValue(witnessKey));
+            var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (lines.Length != 1) throw new UsageException($"{source}: expected one cosignature line ('— name signature'), found {lines.Length} lines");
+            var cosignature = SignedNote.Parse("x\n\n" + lines[0] + "\n").Signatures[0];
+            using var opened = EvidenceLog.OpenWriter(parse.GetRequiredValue(log), keyFile: null);
+            opened.AddCosignature(cosignature, witness);
+            console.Out.Write(opened.Latest.ToString());
             return Cli.Ok;
         });
         return command;

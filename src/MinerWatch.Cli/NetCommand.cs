@@ -20,13 +20,13 @@ public static class NetCommand
         var pools = CommonOptions.ExistingFile("--pools", "More pool domains or IP:port endpoints, one a line (added to the bundled lists)", required: false);
         var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in this CIDR range (e.g. 10.0.0.0/8); repeat the option for more" };
         var eve = new Option<FileInfo?>("--eve") { Description = "Also write the findings as Suricata eve.json alert lines to this file (for a SOC's existing pipeline)" };
-        var record = new Option<string?>("--record") { Description = "Also append the input files' records and the result (as JSON) to this evidence log" };
         var format = CommonOptions.Format();
         var output = CommonOptions.Out();
         var scan = new Command("scan", "Find hosts that mine in packet captures and IDS logs: which pool, which wallet and worker, since when, at what hash rate")
         {
-            files, pools, internalRanges, eve, record, format, output,
+            files, pools, internalRanges, eve, format, output,
         };
+        var recording = new EvidenceRecording(scan);
         scan.SetAction(parse =>
         {
             var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
@@ -58,12 +58,12 @@ public static class NetCommand
             }
             using (var writer = CommonOptions.OpenOutput(parse.GetValue(output), console))
                 Render(findings, result.Summary, result.NodeTraffic, parse.GetValue(format), writer);
-            if (parse.GetValue(record) is { } logDir)
+            recording.Record(parse, parse.GetRequiredValue(files).Select(f => f.FullName), "net scan", () =>
             {
                 using var json = new StringWriter();
                 Render(findings, result.Summary, result.NodeTraffic, OutputFormat.Json, json);
-                EvidenceRecording.Record(logDir, parse.GetRequiredValue(files).Select(f => f.FullName), "net scan", json.ToString(), console);
-            }
+                return json.ToString();
+            }, console);
             return Cli.Ok;
         });
         return new Command("net", "Network analytics: mining hosts in packet captures and IDS logs") { scan, Live(console) };

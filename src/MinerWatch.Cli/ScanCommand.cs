@@ -26,12 +26,12 @@ public static class ScanCommand
         var tariff = new Option<double?>("--tariff") { Description = "Normal electricity price per kWh: suspects then carry the back-bill for their mining energy" };
         var surcharge = new Option<double?>("--surcharge") { Description = "Mining surcharge per kWh (default: the bundled provincial rate for each site's region, from the day it took effect)" };
         var currency = new Option<string>("--currency") { Description = "Currency of --tariff and --surcharge", DefaultValueFactory = _ => "CNY" };
-        var record = new Option<string?>("--record") { Description = "Also append the input files' records and the result (as JSON) to this evidence log" };
         var factor = new Option<double?>("--emission-factor") { Description = "Grid emission factor in gCO2/kWh for every site (default: the bundled factor of each site's province or country)" };
         var command = new Command("scan", "Rank meters by the evidence that they hide a mining load")
         {
-            readings, sites, activity, feeders, layout, top, format, output, report, lenient, rejected, tariff, surcharge, currency, factor, record,
+            readings, sites, activity, feeders, layout, top, format, output, report, lenient, rejected, tariff, surcharge, currency, factor,
         };
+        var recording = new EvidenceRecording(command);
         command.SetAction(parse =>
         {
             var request = new ScanRequest
@@ -53,11 +53,8 @@ public static class ScanCommand
                 ReportWriter.Write(request, result, reportFile.FullName);
                 console.Error.WriteLine($"report: {reportFile.FullName}");
             }
-            if (parse.GetValue(record) is { } logDir)
-            {
-                string?[] inputs = [request.Readings, request.Sites, request.Activity, request.Feeders];
-                EvidenceRecording.Record(logDir, inputs.OfType<string>(), "scan", ScanJson.Serialize(result), console);
-            }
+            string?[] inputs = [request.Readings, request.Sites, request.Activity, request.Feeders];
+            recording.Record(parse, inputs.OfType<string>(), "scan", () => ScanJson.Serialize(result), console);
             return Cli.Ok;
         });
         return command;

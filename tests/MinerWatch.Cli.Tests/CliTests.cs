@@ -131,7 +131,7 @@ public class CliTests
         string err;
         (code, _, err) = Run("scan", "--readings", Path.Combine(dir, "readings.csv"), "--sites", Path.Combine(dir, "sites.csv"),
             "--activity", Path.Combine(dir, "activity.csv"), "--feeders", Path.Combine(dir, "feeders.csv"), "--format", "json", "--out", scanJson,
-            "--record", Path.Combine(dir, "log"));
+            "--record", Path.Combine(dir, "log"), "--record-key", Path.Combine(dir, "log.key"));
         Assert.Equal(0, code);
         Assert.Contains("4 input file records (entries 0-3) and the scan result (entry 4); checkpoint size 5", err);
         var log = MinerWatch.Evidence.Log.EvidenceLog.Open(Path.Combine(dir, "log"));

@@ -42,7 +42,7 @@ public sealed class EvidenceCommandTests : IDisposable
     {
         var vkey = NewLog();
         File.WriteAllText(At("extract.csv"), "meter_id,timestamp,kwh\nM1,2026-01-01T00:00:00Z,1.5\n");
-        var (code, added, _) = Run("evidence", "add", "--log", At("log"), At("extract.csv"), "--case", "GD-1");
+        var (code, added, _) = Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("extract.csv"), "--case", "GD-1");
         Assert.Equal(0, code);
         Assert.Equal("0\textract.csv\n", added.ReplaceLineEndings("\n"));
         Assert.Equal(0, Run("evidence", "prove", "--log", At("log"), "--index", "0", "--out", At("p.tlog-proof")).Code);
@@ -64,13 +64,13 @@ public sealed class EvidenceCommandTests : IDisposable
     {
         NewLog();
         File.WriteAllText(At("a.txt"), "finding A");
-        Run("evidence", "add", "--log", At("log"), "--raw", At("a.txt"));
+        Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), "--raw", At("a.txt"));
         var entries = At("log/entries");
         File.WriteAllText(entries, File.ReadAllText(entries).Replace("finding A", "finding B"));
 
         var (code, output, _) = Run("evidence", "verify", "--log", At("log"));
         Assert.Equal(2, code);
-        Assert.Contains("entry 0: its content does not match its stored leaf hash (edited, reordered or replaced)", output);
+        Assert.Contains("entries: entry 0 at byte 0: its content does not match its stored leaf hash (hashes byte 0): edited, reordered or replaced, or the hash was", output);
     }
 
     [Theory]
@@ -92,10 +92,84 @@ public sealed class EvidenceCommandTests : IDisposable
     {
         NewLog();
         File.WriteAllText(At("f.txt"), "x");
-        Run("evidence", "add", "--log", At("log"), At("f.txt"));
+        Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("f.txt"));
         Run("evidence", "prove", "--log", At("log"), "--index", "0", "--out", At("p.tlog-proof"));
         var (code, _, err) = Run("evidence", "verify-proof", "--vkey", "inspection.example.org/log+zz+AAAA", At("p.tlog-proof"), At("f.txt"));
         Assert.Equal(2, code);
         Assert.Equal("error: verifier key inspection.example.org/log: the key hash 'zz' is not 8 hex digits", err.Trim());
     }
+
+    [Fact]
+    public void A_witness_reads_the_log_without_writing_and_the_operator_keeps_its_cosignature()
+    {
+        var vkey = NewLog();
+        File.WriteAllText(At("f.txt"), "finding");
+        Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("f.txt"));
+        var (_, wkey, _) = Run("evidence", "keygen", "--name", "court.example/witness", "--out", At("court.key"), "--witness");
+        var before = Snapshot(At("log"));
+
+        var (code, line, err) = Run("evidence", "witness", "--log", At("log"), "--key", At("court.key"), "--state", At("court.state"), "--log-vkey", vkey, "--out", At("cosig"));
+        Assert.True(code == 0, err);
+        Assert.Equal(before, Snapshot(At("log")));
+        Assert.StartsWith("\u2014 court.example/witness ", File.ReadAllText(At("cosig")));
+        Assert.Equal(2, Run("evidence", "witness", "--log", At("log"), "--key", At("court.key"), "--state", At("log/court.state")).Code);
+
+        (code, var checkpoint, err) = Run("evidence", "cosign", "--log", At("log"), "--witness-vkey", wkey.Trim(), At("cosig"));
+        Assert.True(code == 0, err);
+        Assert.Contains("\u2014 court.example/witness ", checkpoint);
+        var (_, verified, _) = Run("evidence", "verify", "--log", At("log"));
+        Assert.StartsWith("valid: 1 entries, every hash, checkpoint and cosignature checks out; latest root ", verified);
+        Assert.Contains(", cosigned by 1 witness", verified);
+
+        // A second add keeps the cosignature in the log's history; a proof of the new checkpoint needs a new one.
+        File.WriteAllText(At("g.txt"), "finding 2");
+        Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("g.txt"));
+        Assert.Contains("court.example/witness", File.ReadAllText(At("log/checkpoints")));
+        (code, _, err) = Run("evidence", "cosign", "--log", At("log"), "--witness-vkey", wkey.Trim(), At("cosig"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: the cosignature by court.example/witness does not verify against the log's latest checkpoint (size 2); a witness must cosign the checkpoint the log holds now", err.Trim());
+    }
+
+    [Fact]
+    public void Verify_of_a_damaged_log_exits_2_and_changes_nothing_and_add_refuses_it()
+    {
+        NewLog();
+        foreach (var name in new[] { "a.txt", "b.txt", "c.txt", "d.txt", "e.txt" })
+        {
+            File.WriteAllText(At(name), name);
+            Assert.Equal(0, Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At(name)).Code);
+        }
+        var path = At("log/checkpoints");
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+        var before = Snapshot(At("log"));
+
+        var (code, output, _) = Run("evidence", "verify", "--log", At("log"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("NOT valid:\n  checkpoints: ", output.ReplaceLineEndings("\n"));
+        Assert.Equal(before, Snapshot(At("log")));
+        (code, _, var err) = Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("a.txt"));
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: the log in {At("log")} is damaged, so nothing was done: checkpoints: ", err);
+        Assert.Equal(before, Snapshot(At("log")));
+    }
+
+    [Fact]
+    public void Init_refuses_a_witness_key_and_record_needs_its_key()
+    {
+        Run("evidence", "keygen", "--name", "court.example/witness", "--out", At("court.key"), "--witness");
+        var (code, _, err) = Run("evidence", "init", "--log", At("log"), "--origin", "x.example/log", "--key", At("court.key"));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {At("court.key")} is a witness's cosigning key (type 0x04), which cannot sign a log's checkpoints; make a log key with 'evidence keygen' without --witness", err.Trim());
+        Assert.False(Directory.Exists(At("log")));
+
+        File.WriteAllText(At("c.pcap"), "");
+        (code, _, err) = Run("net", "scan", At("c.pcap"), "--record", At("log"));
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --record needs --record-key, the log's signing key", err);
+    }
+
+    private static string Snapshot(string dir) => string.Join("\n", Directory.GetFiles(dir).Order(StringComparer.Ordinal)
+        .Select(f => $"{Path.GetFileName(f)} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))} {File.GetLastWriteTimeUtc(f):O}"));
 }

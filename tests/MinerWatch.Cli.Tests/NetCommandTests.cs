@@ -112,7 +112,7 @@ public class NetCommandTests
             Run("evidence", "keygen", "--name", "soc.example/log", "--out", Path.Combine(dir, "k"));
             Run("evidence", "init", "--log", Path.Combine(dir, "log"), "--origin", "soc.example/log", "--key", Path.Combine(dir, "k"));
 
-            var (code, _, err) = Run("net", "scan", MiningCapture, "--format", "csv", "--record", Path.Combine(dir, "log"));
+            var (code, _, err) = Run("net", "scan", MiningCapture, "--format", "csv", "--record", Path.Combine(dir, "log"), "--record-key", Path.Combine(dir, "k"));
 
             Assert.Equal(0, code);
             Assert.Contains("1 input file record (entries 0-0) and the net scan result (entry 1); checkpoint size 2", err);
@@ -122,7 +122,7 @@ public class NetCommandTests
             Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(MiningCapture))), record.Sha256);
             using var result = JsonDocument.Parse(log.Entry(1));
             Assert.Equal(4, result.RootElement.GetProperty("findings").GetArrayLength());
-            Assert.Empty(MinerWatch.Evidence.Log.EvidenceLog.Verify(Path.Combine(dir, "log")));
+            Assert.Empty(MinerWatch.Evidence.Log.EvidenceLog.Verify(Path.Combine(dir, "log")).Problems);
         }
         finally
         {

@@ -34,12 +34,12 @@ public sealed class WitnessTests : IDisposable
     [Fact]
     public void Witnesses_cosign_consistent_growth_and_a_proof_then_needs_k_of_n()
     {
-        var log = NewLog();
+        using var log = NewLog();
         log.Append([Encoding.UTF8.GetBytes("finding 1")]);
-        log.AddCosignature(Court.Cosign(log.Latest!, log.Consistency, _logKey.Verifier, Now));
+        log.AddCosignature(Court.Cosign(log.Latest, log.Consistency, _logKey.Verifier, Now), _court.Verifier);
         log.Append([Encoding.UTF8.GetBytes("finding 2"), Encoding.UTF8.GetBytes("finding 3")]);
-        log.AddCosignature(Court.Cosign(log.Latest!, log.Consistency, null, Now));
-        log.AddCosignature(new Witness(_notary, Path.Combine(_dir, "notary.state")).Cosign(log.Latest!, log.Consistency, _logKey.Verifier, Now));
+        log.AddCosignature(Court.Cosign(log.Latest, log.Consistency, null, Now), _court.Verifier);
+        log.AddCosignature(new Witness(_notary, Path.Combine(_dir, "notary.state")).Cosign(log.Latest, log.Consistency, _logKey.Verifier, Now), _notary.Verifier);
 
         var proof = new TlogProof(null, 2, log.Inclusion(2, 3), SignedNote.Parse(log.Latest!.ToString()));
         var reread = TlogProof.Parse(proof.ToString());
@@ -58,10 +58,10 @@ public sealed class WitnessTests : IDisposable
     [Fact]
     public void A_flipped_bit_in_a_cosignature_or_the_log_signature_fails()
     {
-        var log = NewLog();
+        using var log = NewLog();
         log.Append([Encoding.UTF8.GetBytes("finding 1")]);
-        log.AddCosignature(Court.Cosign(log.Latest!, log.Consistency, _logKey.Verifier, Now));
-        var text = log.Latest!.ToString();
+        log.AddCosignature(Court.Cosign(log.Latest, log.Consistency, _logKey.Verifier, Now), _court.Verifier);
+        var text = log.Latest.ToString();
         var proof = new TlogProof(null, 0, [], SignedNote.Parse(text));
         Assert.Null(ProofVerifier.Verify(proof, _logKey.Verifier, Encoding.UTF8.GetBytes("finding 1"), [_court.Verifier], 1));
         foreach (var signature in proof.Checkpoint.Signatures)
@@ -76,9 +76,9 @@ public sealed class WitnessTests : IDisposable
     [Fact]
     public void A_witness_refuses_a_rollback_a_fork_and_an_inconsistent_tree()
     {
-        var log = NewLog();
+        using var log = NewLog();
         log.Append([.. Enumerable.Range(0, 5).Select(i => Encoding.UTF8.GetBytes($"e{i}"))]);
-        Court.Cosign(log.Latest!, log.Consistency, _logKey.Verifier, Now);
+        Court.Cosign(log.Latest, log.Consistency, _logKey.Verifier, Now);
         var forkRoot = TreeHash.Leaf([1]);
 
         var older = SignedNote.Sign(new Checkpoint("inspection.example.org/log", 3, log.Root(3)).Body, _logKey);

@@ -25,9 +25,8 @@ public static class EvidenceScaleRun
                 return 0;
             case "evidence-verify":
                 var clock = Stopwatch.StartNew();
-                var problems = EvidenceLog.Verify(dir);
-                var size = EvidenceLog.Open(dir).Size;
-                Console.WriteLine($"verify\t{clock.Elapsed.TotalSeconds:0.00} s\t{size / clock.Elapsed.TotalSeconds:0} entries/s\t{problems.Count} problems");
+                var report = EvidenceLog.Verify(dir);
+                Console.WriteLine($"verify\t{clock.Elapsed.TotalSeconds:0.00} s\t{report.Size / clock.Elapsed.TotalSeconds:0} entries/s\t{report.Problems.Count} problems");
                 return 0;
             default:
                 Console.Error.WriteLine($"unknown step {args[0]}");
@@ -41,7 +40,7 @@ public static class EvidenceScaleRun
         Directory.CreateDirectory(dir);
         var keyFile = Path.Combine(dir, "bench.key");
         using (var key = SignerKey.Generate("bench.example/log")) File.WriteAllText(keyFile, key.ToString());
-        var log = EvidenceLog.Init(Path.Combine(dir, "log"), "bench.example/log", keyFile);
+        using var log = EvidenceLog.Init(Path.Combine(dir, "log"), "bench.example/log", keyFile);
         var rng = new Random(1);
         var buffers = Enumerable.Range(0, batch).Select(_ =>
         {
@@ -64,7 +63,7 @@ public static class EvidenceScaleRun
     {
         var log = EvidenceLog.Open(Path.Combine(dir, "log"));
         var size = log.Size;
-        var root = Checkpoint.Parse(log.Latest!.Text).Root;
+        var root = Checkpoint.Parse(log.Latest.Text).Root;
         var rng = new Random(2);
         var indices = Enumerable.Range(0, samples).Select(_ => rng.NextInt64(size)).ToArray();
         var leaves = indices.Select(i => TreeHash.Leaf(log.Entry(i))).ToArray();

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 using MinerWatch.Evidence.Merkle;
 using MinerWatch.Evidence.Notes;
 
@@ -9,122 +8,195 @@ namespace MinerWatch.Evidence.Log;
 /// <summary>
 /// An append-only Merkle tree log in a directory (RFC 9162 hashing, C2SP signed checkpoints):
 /// <list type="bullet">
-/// <item>`config.json`: origin, the log's verifier key, the path of its signing key;</item>
+/// <item>`config.json`: the origin, the log's verifier key and the verifier keys of its witnesses;</item>
 /// <item>`entries`: the leaves' data as length-prefixed records, and `entries.idx` the offset of each;</item>
 /// <item>`hashes`: every complete subtree's hash, 32 bytes each, in the order leaves complete them;</item>
-/// <item>`checkpoints`: every signed checkpoint, length-prefixed; `checkpoint`: the latest, as text.</item>
+/// <item>`checkpoints`: every signed checkpoint, length-prefixed, and again with each cosignature a witness adds;</item>
+/// <item>`checkpoint`: the last of them as text (the log's latest acknowledged state); `lock`: the writers' lock.</item>
 /// </list>
-/// An append writes and syncs the entries, offsets and hashes first, then appends the signed checkpoint and syncs
-/// it, then replaces `checkpoint`: only then does it return. The last whole, valid record in `checkpoints` is the
-/// log's state; on opening, anything written after it (an append cut short by a crash, never acknowledged) is cut
-/// away. So nothing acknowledged is ever lost, and no state verifies wrongly. One writer at a time.
+/// <para>
+/// Reading (<see cref="Open"/>, <see cref="Verify(string)"/>) never writes, creates, truncates or renames a file, so
+/// a log on read-only media can be audited. Writing (<see cref="Init"/>, <see cref="OpenWriter"/>) holds an
+/// exclusive OS lock for as long as the writer is open, audits the whole log first and refuses a damaged one.
+/// </para>
+/// <para>
+/// An append writes and syncs the entries, offsets and hashes, then appends the signed checkpoint and syncs it,
+/// then replaces `checkpoint`: only then does it return. A crash can therefore leave only bytes past the last whole
+/// checkpoint record, which no checkpoint covers and nobody was told of; the next writer removes exactly those and
+/// nothing else. A writer instance is not thread-safe; readers may run while a writer appends.
+/// </para>
 /// </summary>
-public sealed class EvidenceLog
+public sealed class EvidenceLog : IDisposable
 {
-    private const string ConfigFile = "config.json", EntriesFile = "entries", IndexFile = "entries.idx", HashesFile = "hashes";
-    private const string CheckpointsFile = "checkpoints", CheckpointFile = "checkpoint";
+    /// <summary>How long a writer waits for another writer to finish before giving up.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(60);
 
     private readonly string _dir;
+    private readonly WriterLock? _lock;
+    private readonly SignerKey? _signer;
+    private LogConfig _config;
     private RightEdge _rightEdge = new();
 
-    public string Origin { get; }
-    public VerifierKey Key { get; }
-    public string KeyFile { get; }
+    public string Origin => _config.Origin;
+    public VerifierKey Key => _config.Key;
     public long Size { get; private set; }
-    public SignedNote? Latest { get; private set; }
+    /// <summary>The latest acknowledged checkpoint, with every cosignature the log holds for it.</summary>
+    public SignedNote Latest { get; private set; }
 
-    private EvidenceLog(string dir, string origin, VerifierKey key, string keyFile)
+    private EvidenceLog(string dir, LogConfig config, SignedNote latest, long size, WriterLock? writerLock, SignerKey? signer)
     {
         _dir = dir;
-        Origin = origin;
-        Key = key;
-        KeyFile = keyFile;
+        _config = config;
+        Latest = latest;
+        Size = size;
+        _lock = writerLock;
+        _signer = signer;
     }
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
-    /// <summary>Creates an empty log signed by the key in <paramref name="keyFile"/>, with its first checkpoint (size 0).</summary>
+    /// <summary>Creates an empty log signed by the key in <paramref name="keyFile"/>, with its first checkpoint (size 0); returns it open for writing.</summary>
     public static EvidenceLog Init(string dir, string origin, string keyFile)
     {
         if (string.IsNullOrWhiteSpace(origin) || origin.Contains('\n')) throw new EvidenceLogException("the origin must be one non-empty line, e.g. inspection.example.org/log");
-        Directory.CreateDirectory(dir);
-        if (File.Exists(Path.Combine(dir, ConfigFile))) throw new EvidenceLogException($"{dir} already holds a log");
-        using var signer = ReadSigner(keyFile);
-        var config = new Dictionary<string, string> { ["origin"] = origin, ["verifier_key"] = signer.Verifier.ToString(), ["key_file"] = Path.GetFullPath(keyFile) };
-        foreach (var name in new[] { EntriesFile, IndexFile, HashesFile, CheckpointsFile }) File.WriteAllBytes(Path.Combine(dir, name), []);
-        File.WriteAllText(Path.Combine(dir, ConfigFile), JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
-        var log = new EvidenceLog(dir, origin, signer.Verifier, Path.GetFullPath(keyFile));
-        log.Commit(0, Hash.Empty, signer);
-        return log;
-    }
-
-    public static EvidenceLog Open(string dir)
-    {
-        var configPath = Path.Combine(dir, ConfigFile);
-        if (!File.Exists(configPath)) throw new EvidenceLogException($"{dir} holds no log (no {ConfigFile}); create one with 'evidence init'");
-        Dictionary<string, string>? config;
+        var signer = ReadSigner(keyFile);
         try
         {
-            config = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(configPath));
-        }
-        catch (JsonException e)
-        {
-            throw new EvidenceLogException($"{configPath} is not valid JSON: {e.Message}");
-        }
-        if (config is null || !config.TryGetValue("origin", out var origin) || !config.TryGetValue("verifier_key", out var vkey) || !config.TryGetValue("key_file", out var keyFile))
-            throw new EvidenceLogException($"{configPath} must hold origin, verifier_key and key_file");
-        var log = new EvidenceLog(dir, origin, VerifierKey.Parse(vkey), keyFile);
-        log.Recover();
-        return log;
-    }
-
-    /// <summary>Finds the last whole, validly signed checkpoint and cuts away anything an interrupted append left after it.</summary>
-    private void Recover()
-    {
-        SignedNote? latest = null;
-        long size = 0, keep = 0;
-        foreach (var (data, end) in Records.ReadAll(PathOf(CheckpointsFile)))
-        {
-            SignedNote note;
-            Checkpoint checkpoint;
+            if (signer.Type != VerifierKey.Ed25519)
+                throw new EvidenceLogException($"{keyFile} is a witness's cosigning key (type 0x04), which cannot sign a log's checkpoints; make a log key with 'evidence keygen' without --witness");
+            Directory.CreateDirectory(dir);
+            var writerLock = WriterLock.Acquire(Path.Combine(dir, LogFile.Lock), DefaultWait);
             try
             {
-                note = SignedNote.Parse(Encoding.UTF8.GetString(data));
-                checkpoint = Checkpoint.Parse(note.Text);
+                if (File.Exists(Path.Combine(dir, LogFile.Config))) throw new EvidenceLogException($"{dir} already holds a log");
+                if (LogFile.Data.Append(LogFile.Checkpoint).FirstOrDefault(n => File.Exists(Path.Combine(dir, n))) is { } found)
+                    throw new EvidenceLogException($"{dir} holds a log's {found} but no {LogFile.Config}: refusing to overwrite what may be evidence; use an empty directory");
+                var config = new LogConfig(origin, signer.Verifier, []);
+                foreach (var name in LogFile.Data) File.WriteAllBytes(Path.Combine(dir, name), []);
+                var log = new EvidenceLog(dir, config, null!, 0, writerLock, signer);
+                log.Commit(SignedNote.Sign(new Checkpoint(origin, 0, Hash.Empty).Body, signer));
+                // The config comes last: a directory without it is not a log, so an init cut short is never taken for one.
+                log.WriteConfig(config);
+                return log;
             }
-            catch (NoteException)
+            catch
             {
-                break;
+                writerLock.Dispose();
+                throw;
             }
-            if (!note.IsSignedBy(Key) || checkpoint.Origin != Origin) break;
-            latest = note;
-            size = checkpoint.Size;
-            keep = end;
         }
-        if (latest is null) throw new EvidenceLogException($"{PathOf(CheckpointsFile)} holds no checkpoint signed by {Key.Name}; run 'evidence verify' to see what is wrong");
-        var entries = new FileInfo(PathOf(IndexFile)).Length / 8;
-        if (entries < size) throw new EvidenceLogException($"the log's checkpoint covers {size} entries but only {entries} are stored: entries were deleted or truncated; run 'evidence verify'");
-        // Cut what an interrupted append wrote past the last checkpoint.
-        long entriesEnd = size == 0 ? 0 : EndOfEntry(size - 1);
-        Truncate(CheckpointsFile, keep);
-        Truncate(IndexFile, size * 8);
-        Truncate(EntriesFile, entriesEnd);
-        Truncate(HashesFile, StoredHashIndex.Count(size) * Hash.Size);
-        Size = size;
-        Latest = latest;
-        // The checkpoint file may carry witnesses' cosignatures on the same checkpoint: keep them.
-        SignedNote? current = null;
+        catch
+        {
+            signer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a log to read: its latest acknowledged checkpoint, entries and proofs. Checks the state it serves (the
+    /// checkpoints, and that the stored tree's right edge has the latest root) but not every entry: that is
+    /// <see cref="Verify(string)"/>. Writes nothing.
+    /// </summary>
+    public static EvidenceLog Open(string dir)
+    {
+        LogConfig.Read(dir);
+        var problems = new List<string>();
+        var state = LogAudit.ReadState(dir, problems, []);
+        if (state?.Published is not { } published || problems.Count > 0) throw Damaged(dir, problems);
+        var log = new EvidenceLog(dir, state.Config, published.Note, published.Checkpoint.Size, null, null);
+        log.CheckTail(published.Checkpoint);
+        return log;
+    }
+
+    /// <summary>
+    /// Opens a log to append, as its only writer: waits up to <paramref name="wait"/> for the lock, audits the whole
+    /// log and refuses it if anything is wrong, then removes what an interrupted append left past the last checkpoint.
+    /// <paramref name="keyFile"/> is the log's signing key; without it the writer can only add cosignatures.
+    /// </summary>
+    public static EvidenceLog OpenWriter(string dir, string? keyFile, TimeSpan? wait = null)
+    {
+        LogConfig.Read(dir);
+        var signer = keyFile is null ? null : ReadSigner(keyFile);
+        WriterLock? writerLock = null;
         try
         {
-            current = File.Exists(PathOf(CheckpointFile)) ? SignedNote.Parse(File.ReadAllText(PathOf(CheckpointFile))) : null;
+            writerLock = WriterLock.Acquire(Path.Combine(dir, LogFile.Lock), wait ?? DefaultWait);
+            var audit = LogAudit.Run(dir);
+            if (!audit.Valid) throw Damaged(dir, [.. audit.Problems]);
+            var problems = new List<string>();
+            var state = LogAudit.ReadState(dir, problems, [])!;
+            if (signer is not null && signer.Verifier.ToString() != state.Config.Key.ToString())
+                throw new EvidenceLogException($"the key in {keyFile} ({signer.Verifier}) is not the log's key {state.Config.Key}");
+            var last = state.Records[^1];
+            var log = new EvidenceLog(dir, state.Config, state.Published!.Note, last.Checkpoint.Size, writerLock, signer);
+            log.Recover(state);
+            return log;
         }
-        catch (NoteException)
+        catch
         {
-            current = null;
+            writerLock?.Dispose();
+            signer?.Dispose();
+            throw;
         }
-        if (current is not null && current.Text == latest.Text && current.IsSignedBy(Key)) Latest = current;
-        else File.WriteAllText(PathOf(CheckpointFile), latest.ToString());
+    }
+
+    private static EvidenceLogException Damaged(string dir, List<string> problems) => new(
+        $"the log in {dir} is damaged, so nothing was done: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $"; and {problems.Count - 5} more" : "")}. Run 'evidence verify --log {dir}' for the full list");
+
+    /// <summary>
+    /// Removes only what no checkpoint covers: a checkpoint record cut short, and entries, offsets and hashes past
+    /// the last whole record's size. A record signed but not published is published.
+    /// </summary>
+    private void Recover(LogState state)
+    {
+        var last = state.Records[^1];
+        Truncate(LogFile.Checkpoints, state.CheckpointsEnd);
+        Truncate(LogFile.Index, Size * 8);
+        Truncate(LogFile.Entries, Size == 0 ? 0 : EndOfEntry(Size - 1));
+        Truncate(LogFile.Hashes, StoredHashIndex.Count(Size) * Hash.Size);
+        foreach (var temp in new[] { LogFile.CheckpointTemp, LogFile.ConfigTemp }) File.Delete(PathOf(temp));
+        if (!ReferenceEquals(last, state.Published)) Publish(last.Note);
         LoadRightEdge();
+    }
+
+    /// <summary>The latest checkpoint's tree is what the stored hashes give; every file reaches as far as it covers.</summary>
+    private void CheckTail(Checkpoint latest)
+    {
+        var problems = new List<string>();
+        try
+        {
+            Need(LogFile.Index, Size * 8);
+            Need(LogFile.Hashes, StoredHashIndex.Count(Size) * Hash.Size);
+            if (problems.Count == 0 && Size > 0)
+            {
+                var (start, length) = Locate(Size - 1);
+                Need(LogFile.Entries, start + 4 + length);
+                if (problems.Count == 0 && TreeHash.Leaf(Entry(Size - 1)) != ReadHash(0, Size - 1))
+                    problems.Add($"{LogFile.Entries}: the last entry ({Size - 1}) does not match its stored leaf hash");
+            }
+            if (problems.Count == 0)
+            {
+                LoadRightEdge();
+                if (_rightEdge.Root() != latest.Root) problems.Add($"{LogFile.Hashes}: the stored tree's root is not the latest checkpoint's (size {Size})");
+            }
+        }
+        catch (EvidenceLogException e)
+        {
+            problems.Add(e.Message);
+        }
+        if (problems.Count > 0) throw Damaged(_dir, problems);
+
+        void Need(string name, long length)
+        {
+            var actual = new FileInfo(PathOf(name)) is { Exists: true } f ? f.Length : -1;
+            if (actual < length) problems.Add(actual < 0 ? $"{name}: missing" : $"{name}: {actual} bytes, but the latest checkpoint (size {Size}) needs {length}: truncated");
+        }
+    }
+
+    private Hash ReadHash(int level, long index)
+    {
+        using var handle = File.OpenHandle(PathOf(LogFile.Hashes));
+        return new FileHashes(handle).Read(level, index);
     }
 
     private long EndOfEntry(long index)
@@ -136,25 +208,25 @@ public sealed class EvidenceLog
     /// <summary>Where entry <paramref name="index"/>'s record starts in `entries`, and its data's length.</summary>
     private (long Start, uint Length) Locate(long index)
     {
-        using var idx = File.OpenHandle(PathOf(IndexFile));
+        using var idx = File.OpenHandle(PathOf(LogFile.Index));
         Span<byte> offset = stackalloc byte[8];
-        RandomAccess.Read(idx, offset, index * 8);
-        using var entries = File.OpenHandle(PathOf(EntriesFile));
+        if (RandomAccess.Read(idx, offset, index * 8) < 8) throw new EvidenceLogException($"{LogFile.Index}: ends before entry {index}'s offset; run 'evidence verify'");
+        using var entries = File.OpenHandle(PathOf(LogFile.Entries));
         Span<byte> length = stackalloc byte[4];
         var start = (long)BinaryPrimitives.ReadUInt64BigEndian(offset);
-        if (RandomAccess.Read(entries, length, start) < 4) throw new EvidenceLogException($"entry {index} is cut short in {PathOf(EntriesFile)}");
+        if (RandomAccess.Read(entries, length, start) < 4) throw new EvidenceLogException($"{LogFile.Entries}: entry {index} (at byte {start}) is cut short; run 'evidence verify'");
         return (start, BinaryPrimitives.ReadUInt32BigEndian(length));
     }
 
     private void Truncate(string name, long length)
     {
-        using var file = new FileStream(PathOf(name), FileMode.Open, FileAccess.ReadWrite);
+        using var file = new FileStream(PathOf(name), FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         if (file.Length > length) file.SetLength(length);
     }
 
     private void LoadRightEdge()
     {
-        using var handle = File.OpenHandle(PathOf(HashesFile));
+        using var handle = File.OpenHandle(PathOf(LogFile.Hashes));
         _rightEdge = RightEdge.Of(new FileHashes(handle), Size);
     }
 
@@ -164,21 +236,26 @@ public sealed class EvidenceLog
         return SignerKey.Parse(File.ReadAllText(keyFile));
     }
 
+    private SignerKey Writer(string what) =>
+        _lock is null ? throw new InvalidOperationException($"the log was opened to read; open it with {nameof(OpenWriter)} to {what}")
+        : _signer ?? throw new EvidenceLogException($"the log's signing key is needed to {what}");
+
     /// <summary>
     /// Appends the entries and signs a checkpoint that covers them; returns their indices. All or nothing: the entries
     /// count only once the checkpoint is written, and a failure before that leaves the log as it was.
     /// </summary>
     public IReadOnlyList<long> Append(IReadOnlyList<byte[]> entries)
     {
+        var signer = Writer("append");
         if (entries.Count == 0) return [];
-        using var signer = ReadSigner(KeyFile);
-        if (signer.Verifier.ToString() != Key.ToString()) throw new EvidenceLogException($"the key in {KeyFile} is not the log's key {Key}");
+        if (entries.FirstOrDefault(e => e.Length > Records.MaxRecord) is { } large)
+            throw new EvidenceLogException($"an entry of {large.Length:N0} bytes is larger than the {Records.MaxRecord:N0} a log entry may hold; log a record of the file (without --raw) instead");
         var first = Size;
         // Worked on a copy, adopted only once the checkpoint is written.
         var edge = _rightEdge.Clone();
-        using (var data = new FileStream(PathOf(EntriesFile), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 20))
-        using (var index = new FileStream(PathOf(IndexFile), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16))
-        using (var hashes = new FileStream(PathOf(HashesFile), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16))
+        using (var data = new FileStream(PathOf(LogFile.Entries), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 20))
+        using (var index = new FileStream(PathOf(LogFile.Index), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16))
+        using (var hashes = new FileStream(PathOf(LogFile.Hashes), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16))
         {
             Span<byte> offset = stackalloc byte[8];
             Span<byte> hashBytes = stackalloc byte[Hash.Size];
@@ -197,44 +274,76 @@ public sealed class EvidenceLog
             data.Flush(flushToDisk: true);
             index.Flush(flushToDisk: true);
             hashes.Flush(flushToDisk: true);
-            Commit(edge.Size, edge.Root(), signer);
         }
+        Commit(SignedNote.Sign(new Checkpoint(Origin, edge.Size, edge.Root()).Body, signer));
         _rightEdge = edge;
         return [.. Enumerable.Range(0, entries.Count).Select(i => first + i)];
     }
 
-    private void Commit(long size, Hash root, SignerKey signer)
+    /// <summary>Appends a signed checkpoint record, then publishes it as `checkpoint`.</summary>
+    private void Commit(SignedNote note)
     {
-        var note = SignedNote.Sign(new Checkpoint(Origin, size, root).Body, signer);
-        using (var checkpoints = new FileStream(PathOf(CheckpointsFile), FileMode.Append, FileAccess.Write, FileShare.Read))
+        using (var checkpoints = new FileStream(PathOf(LogFile.Checkpoints), FileMode.Append, FileAccess.Write, FileShare.Read))
         {
             Records.Write(checkpoints, Encoding.UTF8.GetBytes(note.ToString()));
             checkpoints.Flush(flushToDisk: true);
         }
-        var temp = PathOf(CheckpointFile + ".tmp");
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            file.Write(Encoding.UTF8.GetBytes(note.ToString()));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, PathOf(CheckpointFile), overwrite: true);
-        Size = size;
+        Publish(note);
+    }
+
+    private void Publish(SignedNote note)
+    {
+        ReplaceFile(LogFile.Checkpoint, LogFile.CheckpointTemp, Encoding.UTF8.GetBytes(note.ToString()));
+        Size = Checkpoint.Parse(note.Text).Size;
         Latest = note;
     }
 
-    /// <summary>
-    /// Adds a witness's cosignature to the latest checkpoint: the `checkpoint` file then carries it, and so does every
-    /// proof made from it. The signed checkpoint record itself is not changed.
-    /// </summary>
-    public void AddCosignature(NoteSignature cosignature)
+    private void WriteConfig(LogConfig config)
     {
-        var latest = SignedNote.Parse(File.ReadAllText(PathOf(CheckpointFile)));
-        if (latest.Text != Latest!.Text) throw new EvidenceLogException("the checkpoint file is not the log's latest checkpoint");
-        var updated = latest with { Signatures = [.. latest.Signatures.Where(s => s.Name != cosignature.Name || s.Id != cosignature.Id), cosignature] };
-        var temp = PathOf(CheckpointFile + ".tmp");
-        File.WriteAllText(temp, updated.ToString());
-        File.Move(temp, PathOf(CheckpointFile), overwrite: true);
-        Latest = updated;
+        ReplaceFile(LogFile.Config, LogFile.ConfigTemp, config.ToJson());
+        _config = config;
+    }
+
+    private void ReplaceFile(string name, string temp, byte[] content)
+    {
+        using (var file = new FileStream(PathOf(temp), FileMode.Create, FileAccess.Write))
+        {
+            file.Write(content);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(PathOf(temp), PathOf(name), overwrite: true);
+    }
+
+    /// <summary>
+    /// Keeps a witness's cosignature of the latest checkpoint: checks it with <paramref name="witness"/>'s key, lists
+    /// that key in config.json, and appends the checkpoint again with the cosignature to `checkpoints`, so every
+    /// cosignature ever given stays in the log and `verify` checks it. Proofs made from the latest checkpoint carry it.
+    /// </summary>
+    public void AddCosignature(NoteSignature cosignature, VerifierKey witness)
+    {
+        if (_lock is null) throw new InvalidOperationException($"the log was opened to read; open it with {nameof(OpenWriter)} to add a cosignature");
+        if (witness.Type != VerifierKey.Cosignature) throw new EvidenceLogException($"{witness} is not a witness's cosignature key (type 0x04)");
+        if (cosignature.Name != witness.Name || cosignature.Id != witness.Id)
+            throw new EvidenceLogException($"the cosignature is by {cosignature.Name} ({cosignature.Id:x8}), not by the witness key given ({witness.Name}, {witness.Id:x8})");
+        var size = Checkpoint.Parse(Latest.Text).Size;
+        if (!ProofVerifier.IsCosignedBy(Latest with { Signatures = [cosignature] }, witness))
+            throw new EvidenceLogException($"the cosignature by {witness.Name} does not verify against the log's latest checkpoint (size {size}); a witness must cosign the checkpoint the log holds now");
+        if (Latest.Signatures.Any(s => s.Name == witness.Name && s.Id == witness.Id))
+            throw new EvidenceLogException($"the latest checkpoint (size {size}) already holds a cosignature by {witness.Name}");
+        if (_config.Witnesses.FirstOrDefault(w => w.Name == witness.Name && w.Id == witness.Id) is { } known)
+        {
+            if (known.ToString() != witness.ToString()) throw new EvidenceLogException($"the log knows {witness.Name} ({witness.Id:x8}) by another key");
+        }
+        else WriteConfig(_config with { Witnesses = [.. _config.Witnesses, witness] });
+        // The new cosignature goes first, so the record before (same text, fewer signatures) is never a prefix of
+        // this one: `checkpoint` cut short can then never read as the earlier record.
+        var cosigned = Latest with { Signatures = [cosignature, .. Latest.Signatures] };
+        using (var checkpoints = new FileStream(PathOf(LogFile.Checkpoints), FileMode.Append, FileAccess.Write, FileShare.Read))
+        {
+            Records.Write(checkpoints, Encoding.UTF8.GetBytes(cosigned.ToString()));
+            checkpoints.Flush(flushToDisk: true);
+        }
+        Publish(cosigned);
     }
 
     public byte[] Entry(long index)
@@ -242,8 +351,8 @@ public sealed class EvidenceLog
         if (index < 0 || index >= Size) throw new EvidenceLogException($"entry {index} is not in the log (size {Size})");
         var (start, length) = Locate(index);
         var data = new byte[length];
-        using var entries = File.OpenHandle(PathOf(EntriesFile));
-        RandomAccess.Read(entries, data, start + 4);
+        using var entries = File.OpenHandle(PathOf(LogFile.Entries));
+        if (RandomAccess.Read(entries, data, start + 4) < length) throw new EvidenceLogException($"{LogFile.Entries}: entry {index} (at byte {start}) is cut short; run 'evidence verify'");
         return data;
     }
 
@@ -251,7 +360,7 @@ public sealed class EvidenceLog
     {
         if (size > Size) throw new EvidenceLogException($"the log has {Size} entries, not {size}");
         if (index < 0 || index >= size) throw new EvidenceLogException($"entry {index} is not in a tree of {size}");
-        using var handle = File.OpenHandle(PathOf(HashesFile));
+        using var handle = File.OpenHandle(PathOf(LogFile.Hashes));
         return Proofs.Inclusion(new FileHashes(handle), index, size);
     }
 
@@ -259,35 +368,32 @@ public sealed class EvidenceLog
     {
         if (to > Size) throw new EvidenceLogException($"the log has {Size} entries, not {to}");
         if (from < 1 || from > to) throw new EvidenceLogException($"a consistency proof goes from a size of at least 1 to one no smaller ({from} to {to})");
-        using var handle = File.OpenHandle(PathOf(HashesFile));
+        using var handle = File.OpenHandle(PathOf(LogFile.Hashes));
         return Proofs.Consistency(new FileHashes(handle), from, to);
     }
 
     public Hash Root(long size)
     {
-        using var handle = File.OpenHandle(PathOf(HashesFile));
+        using var handle = File.OpenHandle(PathOf(LogFile.Hashes));
         return Proofs.Root(new FileHashes(handle), size);
     }
 
     /// <summary>
-    /// Full audit from the stored bytes alone: every leaf and subtree hash recomputed from the entries, every
-    /// checkpoint's signature, origin and root checked against the tree at its size, sizes never going back, no two
-    /// checkpoints of one size with different roots. Returns the problems found, each naming what is wrong.
+    /// Full audit from the stored bytes alone (see <see cref="AuditReport"/>): every leaf and subtree hash recomputed
+    /// from the entries, every offset, every checkpoint record's signature, origin, cosignatures and root against the
+    /// tree at its size, sizes never going back, one root per size, `checkpoint` the latest record. Writes nothing.
     /// </summary>
-    public static List<string> Verify(string dir) => Verify(dir, null);
-
-    private static Stream OpenOrEmpty(string path) =>
-        File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan) : new MemoryStream();
+    public static AuditReport Verify(string dir) => LogAudit.Run(dir);
 
     /// <summary>
     /// The full audit, and also against a checkpoint the auditor holds from before (<paramref name="since"/>): the log
     /// must still contain that tree. A log restored from an older copy, or rewritten, fails here even when it is
     /// consistent in itself.
     /// </summary>
-    public static List<string> Verify(string dir, SignedNote? since)
+    public static AuditReport Verify(string dir, SignedNote since)
     {
-        var problems = VerifyStored(dir);
-        if (since is null) return problems;
+        var report = LogAudit.Run(dir);
+        var problems = report.Problems.ToList();
         EvidenceLog log;
         try
         {
@@ -295,103 +401,21 @@ public sealed class EvidenceLog
         }
         catch (EvidenceLogException e)
         {
-            problems.Add(e.Message);
-            return problems;
+            if (report.Valid) problems.Add(e.Message);
+            return report with { Problems = problems };
         }
         if (!since.IsSignedBy(log.Key)) problems.Add($"the earlier checkpoint is not signed by the log's key {log.Key}");
         var earlier = Checkpoint.Parse(since.Text);
+        if (earlier.Origin != log.Origin) problems.Add($"the earlier checkpoint is for '{earlier.Origin}', not this log's '{log.Origin}'");
         if (earlier.Size > log.Size) problems.Add($"the log was rolled back: it holds {log.Size} entries, but an earlier checkpoint covered {earlier.Size}");
         else if (log.Root(earlier.Size) != earlier.Root) problems.Add($"the log forked or was rewritten: its tree of {earlier.Size} entries is not the one the earlier checkpoint signed");
-        return problems;
+        return report with { Problems = problems };
     }
 
-    private static List<string> VerifyStored(string dir)
+    /// <summary>Releases the writers' lock (a reader holds none).</summary>
+    public void Dispose()
     {
-        var problems = new List<string>();
-        Dictionary<string, string>? config = null;
-        try
-        {
-            config = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(dir, ConfigFile)));
-        }
-        catch (Exception e) when (e is IOException or JsonException)
-        {
-            problems.Add($"{ConfigFile}: cannot be read ({e.Message})");
-            return problems;
-        }
-        if (config is null || !config.TryGetValue("origin", out var origin) || !config.TryGetValue("verifier_key", out var vkey))
-        {
-            problems.Add($"{ConfigFile}: origin or verifier_key is missing");
-            return problems;
-        }
-        var key = VerifierKey.Parse(vkey);
-
-        // The checkpoints, in order.
-        var checkpoints = new List<Checkpoint>();
-        var number = 0;
-        foreach (var (data, _) in Records.ReadAll(Path.Combine(dir, CheckpointsFile)))
-        {
-            number++;
-            try
-            {
-                var note = SignedNote.Parse(Encoding.UTF8.GetString(data));
-                var checkpoint = Checkpoint.Parse(note.Text);
-                if (!note.IsSignedBy(key)) problems.Add($"checkpoint {number} (size {checkpoint.Size}): no valid signature by {key.Name}");
-                if (checkpoint.Origin != origin) problems.Add($"checkpoint {number}: origin '{checkpoint.Origin}' is not the log's '{origin}'");
-                checkpoints.Add(checkpoint);
-            }
-            catch (NoteException e)
-            {
-                problems.Add($"checkpoint {number}: malformed ({e.Message})");
-            }
-        }
-        if (checkpoints.Count == 0) problems.Add($"{CheckpointsFile}: no checkpoint");
-        for (var i = 1; i < checkpoints.Count; i++)
-        {
-            if (checkpoints[i].Size < checkpoints[i - 1].Size)
-                problems.Add($"checkpoint {i + 1} has size {checkpoints[i].Size}, smaller than the {checkpoints[i - 1].Size} before it: the log was rolled back");
-        }
-        foreach (var group in checkpoints.GroupBy(c => c.Size).Where(g => g.Select(c => c.Root).Distinct().Count() > 1))
-            problems.Add($"two checkpoints of size {group.Key} have different roots: the log forked");
-
-        // Recompute the tree from the entries and compare every stored hash.
-        // Offsets and stored hashes are read in step with the entries, so memory stays small whatever the log's size.
-        using var index = OpenOrEmpty(Path.Combine(dir, IndexFile));
-        using var storedHashes = OpenOrEmpty(Path.Combine(dir, HashesFile));
-        Span<byte> offsetBytes = stackalloc byte[8];
-        var hashBytes = new byte[Hash.Size];
-        var latestSize = checkpoints.Count > 0 ? checkpoints.Max(c => c.Size) : 0;
-        var bySize = checkpoints.GroupBy(c => c.Size).ToDictionary(g => g.Key, g => g.First().Root);
-        var edge = new RightEdge();
-        Span<Hash> stored = stackalloc Hash[RightEdge.MaxStored];
-        long count = 0, hashIndex = 0;
-        if (bySize.TryGetValue(0, out var emptyRoot) && emptyRoot != Hash.Empty) problems.Add("the checkpoint of size 0 does not have the empty tree's root");
-        foreach (var (data, end) in Records.ReadAll(Path.Combine(dir, EntriesFile)))
-        {
-            var start = end - 4 - data.Length;
-            if (index.ReadAtLeast(offsetBytes, 8, throwOnEndOfStream: false) < 8) problems.Add($"entry {count}: missing from {IndexFile}");
-            else if ((long)BinaryPrimitives.ReadUInt64BigEndian(offsetBytes) != start) problems.Add($"entry {count}: {IndexFile} points elsewhere (entries reordered or removed?)");
-            var added = edge.Push(TreeHash.Leaf(data), stored);
-            Compare(stored[0], $"entry {count}: its content does not match its stored leaf hash (edited, reordered or replaced)");
-            for (var i = 1; i < added; i++) Compare(stored[i], $"entry {count}: a stored subtree hash above it does not match");
-            count++;
-            if (bySize.TryGetValue(count, out var expected))
-            {
-                if (edge.Root() != expected) problems.Add($"the checkpoint of size {count} does not match the tree of the first {count} entries (an entry was edited, reordered or replaced)");
-            }
-        }
-        if (count < latestSize) problems.Add($"the latest checkpoint covers {latestSize} entries but only {count} are stored: entries were deleted or the file truncated");
-        if (problems.Count > 0) problems.Add($"{count} entries read; {checkpoints.Count} checkpoints");
-        return problems;
-
-        void Compare(Hash computed, string problem)
-        {
-            hashIndex++;
-            if (storedHashes.ReadAtLeast(hashBytes, Hash.Size, throwOnEndOfStream: false) < Hash.Size)
-            {
-                if (count < latestSize) problems.Add($"{HashesFile}: ends before hash {hashIndex - 1} (truncated)");
-                return;
-            }
-            if (Hash.From(hashBytes) != computed) problems.Add(problem);
-        }
+        _signer?.Dispose();
+        _lock?.Dispose();
     }
 }

@@ -30,7 +30,11 @@ public sealed class Witness(SignerKey witnessKey, string stateFile)
     private void Save(Dictionary<string, LogState> state)
     {
         var temp = stateFile + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(state, new JsonSerializerOptions { WriteIndented = true }));
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            file.Write(JsonSerializer.SerializeToUtf8Bytes(state, new JsonSerializerOptions { WriteIndented = true }));
+            file.Flush(flushToDisk: true);
+        }
         File.Move(temp, stateFile, overwrite: true);
     }
 
@@ -41,6 +45,8 @@ public sealed class Witness(SignerKey witnessKey, string stateFile)
     /// </summary>
     public NoteSignature Cosign(SignedNote note, Func<long, long, IReadOnlyList<Hash>> consistency, VerifierKey? logKey, DateTimeOffset now)
     {
+        // Two cosigning runs at once would both check against the same remembered state and could cosign a fork.
+        using var held = WriterLock.Acquire(stateFile + ".lock", EvidenceLog.DefaultWait);
         var checkpoint = Checkpoint.Parse(note.Text);
         var state = Load();
         state.TryGetValue(checkpoint.Origin, out var last);

@@ -38,7 +38,8 @@ public readonly record struct Hash(UInt128 High, UInt128 Low)
         Span<byte> bytes = stackalloc byte[Size + 3];
         if (!Convert.TryFromBase64String(text, bytes, out var written) || written != Size) return false;
         hash = From(bytes[..Size]);
-        return true;
+        // One spelling per hash: the decoder would accept other low bits in the last character.
+        return hash.ToBase64() == text;
     }
 
     /// <summary>SHA-256 of the empty string: the root of the empty tree (RFC 9162 section 2.1.1).</summary>

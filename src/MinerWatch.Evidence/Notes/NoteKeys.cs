@@ -38,15 +38,7 @@ public sealed record VerifierKey(string Name, uint Id, byte Type, byte[] PublicK
         CheckName(name);
         if (hex.Length != 8 || !uint.TryParse(hex, System.Globalization.NumberStyles.HexNumber, null, out var id))
             throw new NoteException($"verifier key {name}: the key hash '{hex}' is not 8 hex digits");
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(encoded);
-        }
-        catch (FormatException)
-        {
-            throw new NoteException($"verifier key {name}: the key is not base64");
-        }
+        if (!StrictBase64.TryDecode(encoded, out var bytes)) throw new NoteException($"verifier key {name}: the key is not base64");
         if (bytes.Length != 33 || bytes[0] is not (Ed25519 or Cosignature))
             throw new NoteException($"verifier key {name}: only Ed25519 keys (type 0x01, or 0x04 for cosignatures, then 32 bytes) are supported");
         var key = bytes[1..];
@@ -101,15 +93,7 @@ public sealed class SignerKey : IDisposable
             throw new NoteException("a signer key is PRIVATE+KEY+name+hash+key");
         var name = parts[2];
         VerifierKey.CheckName(name);
-        byte[] bytes;
-        try
-        {
-            bytes = Convert.FromBase64String(parts[4]);
-        }
-        catch (FormatException)
-        {
-            throw new NoteException($"signer key {name}: the key is not base64");
-        }
+        if (!StrictBase64.TryDecode(parts[4], out var bytes)) throw new NoteException($"signer key {name}: the key is not base64");
         if (bytes.Length != 33 || bytes[0] is not (VerifierKey.Ed25519 or VerifierKey.Cosignature))
             throw new NoteException($"signer key {name}: only Ed25519 keys (type 0x01 or 0x04, then a 32-byte seed) are supported");
         var key = Key.Import(SignatureAlgorithm.Ed25519, bytes[1..], KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });

@@ -44,15 +44,7 @@ public sealed record SignedNote(string Text, IReadOnlyList<NoteSignature> Signat
             if (!line.StartsWith(Dash, StringComparison.Ordinal)) throw new NoteException($"signature line '{line}' does not start with an em dash and a space");
             var parts = line[Dash.Length..].Split(' ');
             if (parts.Length != 2) throw new NoteException($"signature line '{line}' is not '— name signature'");
-            byte[] bytes;
-            try
-            {
-                bytes = Convert.FromBase64String(parts[1]);
-            }
-            catch (FormatException)
-            {
-                throw new NoteException($"the signature of {parts[0]} is not base64");
-            }
+            if (!StrictBase64.TryDecode(parts[1], out var bytes)) throw new NoteException($"the signature of {parts[0]} is not base64");
             if (bytes.Length < 5) throw new NoteException($"the signature of {parts[0]} is too short");
             var id = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
             signatures.Add(new NoteSignature(parts[0], id, bytes[4..]));

@@ -29,14 +29,7 @@ public sealed record TlogProof(byte[]? Extra, long Index, IReadOnlyList<Hash> Pa
         byte[]? extra = null;
         if (at < lines.Length && lines[at].StartsWith("extra ", StringComparison.Ordinal))
         {
-            try
-            {
-                extra = Convert.FromBase64String(lines[at]["extra ".Length..]);
-            }
-            catch (FormatException)
-            {
-                throw new NoteException("the proof's extra line is not base64");
-            }
+            if (!StrictBase64.TryDecode(lines[at]["extra ".Length..], out extra)) throw new NoteException("the proof's extra line is not base64");
             at++;
         }
         if (at >= lines.Length || !lines[at].StartsWith("index ", StringComparison.Ordinal))

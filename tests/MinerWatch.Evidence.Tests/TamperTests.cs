@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text;
+using MinerWatch.Evidence.Log;
+using MinerWatch.Evidence.Notes;
+
+namespace MinerWatch.Evidence.Tests;
+
+/// <summary>
+/// Every single-bit flip, every truncation, every deletion of each file of a small log, and files swapped with
+/// another log's: `verify` reports each as not valid, changes nothing on disk, and a writer refuses to append.
+/// </summary>
+public sealed class TamperTests : IDisposable
+{
+    private const string Origin = "inspection.example.org/log";
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"tamper-{Guid.NewGuid():N}");
+    private string LogDir => Path.Combine(_dir, "log");
+    private string KeyFile => Path.Combine(_dir, "log.key");
+
+    /// <summary>The files whose every byte is evidence (the writers' `lock` file is empty and holds none).</summary>
+    private static readonly string[] EvidenceFiles = ["config.json", "entries", "entries.idx", "hashes", "checkpoints", "checkpoint"];
+
+    public TamperTests()
+    {
+        Directory.CreateDirectory(_dir);
+        using var key = SignerKey.Generate(Origin);
+        File.WriteAllText(KeyFile, key.ToString());
+        using var court = SignerKey.Generate("court.example/witness", VerifierKey.Cosignature);
+        // Two appends, a cosignature, a third append and a cosignature of it: every kind of record.
+        using var log = EvidenceLog.Init(LogDir, Origin, KeyFile);
+        var witness = new Witness(court, Path.Combine(_dir, "court.state"));
+        log.Append([EvidenceLogTests.Entry(0), EvidenceLogTests.Entry(1)]);
+        log.AddCosignature(witness.Cosign(log.Latest, log.Consistency, log.Key, Now), court.Verifier);
+        log.Append([EvidenceLogTests.Entry(2)]);
+        log.Append([EvidenceLogTests.Entry(3), EvidenceLogTests.Entry(4)]);
+        log.AddCosignature(witness.Cosign(log.Latest, log.Consistency, null, Now), court.Verifier);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Every file's name and SHA-256, and the directory's listing.</summary>
+    internal static string Snapshot(string dir) => string.Join("\n", Directory.GetFileSystemEntries(dir).Order(StringComparer.Ordinal)
+        .Select(f => $"{Path.GetFileName(f)} {(File.Exists(f) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))) : "dir")} {File.GetLastWriteTimeUtc(f):O}"));
+
+    /// <summary>
+    /// Runs the audit and, when <paramref name="writer"/>, a writer's opening on the tampered log: returns what was
+    /// missed. (A writer refuses exactly when the audit finds a problem, since it runs the same audit; a sample of
+    /// the cases keeps the test's time down.)
+    /// </summary>
+    private string? Check(string what, bool writer = true)
+    {
+        var before = Snapshot(LogDir);
+        var report = EvidenceLog.Verify(LogDir);
+        string? missed = null;
+        if (report.Valid) missed = $"{what}: verify says valid";
+        try
+        {
+            if (writer)
+            {
+                using var opened = EvidenceLog.OpenWriter(LogDir, KeyFile, TimeSpan.Zero);
+                missed ??= $"{what}: a writer opened it";
+            }
+        }
+        catch (EvidenceLogException)
+        {
+        }
+        // The writer may create its lock file; nothing else may appear, change or go.
+        var after = Snapshot(LogDir);
+        if (after != before) missed ??= $"{what}: files changed on disk";
+        return missed;
+    }
+
+    private List<string> Each(Func<string, byte[], IEnumerable<(string What, byte[]? Content)>> cases, int writerEvery = 1)
+    {
+        var n = 0;
+        var missed = new List<string>();
+        foreach (var name in EvidenceFiles)
+        {
+            var path = Path.Combine(LogDir, name);
+            var original = File.ReadAllBytes(path);
+            foreach (var (what, content) in cases(name, original))
+            {
+                if (content is null) File.Delete(path);
+                else File.WriteAllBytes(path, content);
+                if (Check(what, n++ % writerEvery == 0) is { } m) missed.Add(m);
+                File.WriteAllBytes(path, original);
+            }
+        }
+        return missed;
+    }
+
+    [Fact]
+    public void Every_single_bit_flip_in_every_file_is_found_and_nothing_on_disk_changes()
+    {
+        Assert.Empty(EvidenceLog.Verify(LogDir).Problems);
+        var cases = 0;
+        var missed = Each((name, original) => Enumerable.Range(0, original.Length * 8).Select(bit =>
+        {
+            cases++;
+            var flipped = (byte[])original.Clone();
+            flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+            return ($"{name} byte {bit / 8} bit {bit % 8}", (byte[]?)flipped);
+        }), writerEvery: 7);
+        Assert.Empty(missed);
+        Assert.True(cases > 20_000, $"{cases} flips");
+        Assert.Empty(EvidenceLog.Verify(LogDir).Problems);
+    }
+
+    [Fact]
+    public void Every_truncation_and_deletion_of_every_file_is_found()
+    {
+        var missed = Each((name, original) => Enumerable.Range(0, original.Length)
+            .Select(length => ($"{name} cut to {length} bytes", (byte[]?)original[..length]))
+            .Append(($"{name} deleted", null)));
+        Assert.Empty(missed);
+    }
+
+    [Fact]
+    public void Files_swapped_with_another_logs_are_found()
+    {
+        // Another log under the same key and origin, with other entries.
+        var other = Path.Combine(_dir, "other");
+        using (var log = EvidenceLog.Init(other, Origin, KeyFile))
+        {
+            log.Append([EvidenceLogTests.Entry(0), EvidenceLogTests.Entry(7)]);
+            log.Append([EvidenceLogTests.Entry(8), EvidenceLogTests.Entry(9), EvidenceLogTests.Entry(5)]);
+        }
+        var missed = new List<string>();
+        var originals = EvidenceFiles.ToDictionary(n => n, n => File.ReadAllBytes(Path.Combine(LogDir, n)));
+        var pairs = EvidenceFiles.SelectMany((a, i) => EvidenceFiles.Skip(i).Select(b => (a, b)));
+        foreach (var (a, b) in pairs)
+        {
+            var swapped = new[] { a, b }.Distinct().Where(n => !File.ReadAllBytes(Path.Combine(other, n)).AsSpan().SequenceEqual(originals[n])).ToList();
+            if (swapped.Count == 0) continue;
+            foreach (var n in swapped) File.Copy(Path.Combine(other, n), Path.Combine(LogDir, n), overwrite: true);
+            if (Check($"{string.Join(" and ", swapped)} from another log") is { } m) missed.Add(m);
+            foreach (var n in swapped) File.WriteAllBytes(Path.Combine(LogDir, n), originals[n]);
+        }
+        Assert.Empty(missed);
+    }
+
+    [Fact]
+    public void Cosignatures_are_kept_by_later_appends_and_a_broken_one_is_named()
+    {
+        var checkpoints = File.ReadAllText(Path.Combine(LogDir, "checkpoints"), Encoding.Latin1);
+        Assert.Equal(2, checkpoints.Split("court.example/witness ").Length - 1);
+        using (var log = EvidenceLog.OpenWriter(LogDir, KeyFile)) log.Append([EvidenceLogTests.Entry(5)]);
+        // The new checkpoint has no cosignature yet; both earlier ones are still in the log, and checked.
+        Assert.Equal(2, File.ReadAllText(Path.Combine(LogDir, "checkpoints"), Encoding.Latin1).Split("court.example/witness ").Length - 1);
+        Assert.Empty(EvidenceLog.Verify(LogDir).Problems);
+
+        var path = Path.Combine(LogDir, "checkpoints");
+        var bytes = File.ReadAllBytes(path);
+        var text = Encoding.Latin1.GetString(bytes);
+        var at = text.IndexOf("court.example/witness ", StringComparison.Ordinal) + "court.example/witness ".Length + 30;
+        bytes[at] = (byte)(bytes[at] == 'A' ? 'B' : 'A');
+        File.WriteAllBytes(path, bytes);
+        Assert.Contains(EvidenceLog.Verify(LogDir).Problems, p => p.StartsWith("checkpoints: record 3 at byte ", StringComparison.Ordinal) && p.EndsWith("(size 2): the cosignature by court.example/witness does not verify (altered)", StringComparison.Ordinal));
+    }
+}
