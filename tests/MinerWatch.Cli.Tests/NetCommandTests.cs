@@ -95,6 +95,7 @@ public class NetCommandTests
     [Fact]
     public void Live_on_an_interface_that_does_not_exist_names_the_ones_that_do()
     {
+        MinerWatch.Tests.Requires.Libpcap();
         var (code, _, err) = Run("net", "live", "--interface", "nosuch0", "--duration", "1");
 
         Assert.Equal(2, code);

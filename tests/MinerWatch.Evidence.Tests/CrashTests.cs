@@ -38,14 +38,14 @@ public sealed class CrashTests : IDisposable
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in new[] { cli, "evidence", "add", "--log", logDir, "--key", keyFile, "--raw" }.Concat(files)) start.ArgumentList.Add(a);
             using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            await Task.Delay(rng.Next(100, 900));
+            var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await Task.Delay(rng.Next(100, 900), TestContext.Current.CancellationToken);
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
                 killed++;
             }
-            await process.WaitForExitAsync();
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
             foreach (var line in (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var parts = line.Split('\t');

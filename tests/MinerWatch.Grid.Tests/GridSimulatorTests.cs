@@ -1,6 +1,5 @@
 using System.Globalization;
 using MinerWatch.Grid.Simulation;
-using Xunit.Abstractions;
 
 namespace MinerWatch.Grid.Tests;
 
