@@ -26,6 +26,7 @@ public static class SimulateCommand
         };
         command.SetAction(parse =>
         {
+            CommonOptions.RefuseOutputOverInput(parse);
             var options = new SimulationOptions
             {
                 Meters = parse.GetValue(meters),
