@@ -50,6 +50,7 @@ public static class ScanCommand
                 ("--out", parse.GetValue(output)?.FullName), ("--report", parse.GetValue(report)?.FullName),
                 ("--rejected", parse.GetValue(lenient) ? RejectedPath(parse.GetValue(rejected)) : null));
             var result = Execute(request, parse.GetValue(lenient), parse.GetValue(rejected), console);
+            foreach (var note in result.Notes) console.Error.WriteLine($"note: {note}");
             using (var writer = CommonOptions.OpenOutput(parse.GetValue(output), console))
                 Render(result, parse.GetValue(format), parse.GetValue(top), writer);
             if (parse.GetValue(report) is { } reportFile)

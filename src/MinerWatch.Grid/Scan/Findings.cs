@@ -51,4 +51,8 @@ public sealed record ScanSummary
     public double SuspectThreshold { get; init; }
 }
 
-public sealed record ScanResult(IReadOnlyList<MeterFinding> Meters, ScanSummary Summary);
+public sealed record ScanResult(IReadOnlyList<MeterFinding> Meters, ScanSummary Summary)
+{
+    /// <summary>Things about the input worth saying that are not errors (a Parquet file without page checksums); not part of the JSON.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
