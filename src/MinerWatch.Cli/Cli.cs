@@ -78,6 +78,16 @@ public static class Cli
     {
         foreach (var option in command.Options)
         {
+            // The parser reads numbers with thousands separators ("1,5" as 15): a number option takes only a plain number.
+            if (option.ValueType == typeof(double) || option.ValueType == typeof(double?))
+            {
+                option.Validators.Insert(0, result =>
+                {
+                    foreach (var token in result.Tokens)
+                        if (!Grid.Input.PlainNumber.Is(token.Value))
+                            result.AddError($"option '{option.Name}': '{token.Value}' is not a number (with '.' as the decimal point)");
+                });
+            }
             for (var i = 0; i < option.Validators.Count; i++)
             {
                 var inner = option.Validators[i];

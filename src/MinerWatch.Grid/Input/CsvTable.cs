@@ -50,12 +50,38 @@ internal static class CsvTable
         return IsPlainNumber(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
     }
 
+    /// <inheritdoc cref="PlainNumber.Is"/>
+    public static bool IsPlainNumber(ReadOnlySpan<char> text) => PlainNumber.Is(text);
+
+    /// <summary>Validates an energy value: finite, non-negative; returns the reason when not.</summary>
+    public static string? CheckKwh(ReadOnlySpan<char> text, out double kwh)
+    {
+        kwh = 0;
+        if (text.IsWhiteSpace()) return "kwh is empty (leave a missing reading out instead of writing it blank)";
+        if (text.Contains(',') && IsPlainNumber(text.ToString().Replace(',', '.')))
+            return $"kwh '{text}' has a decimal comma or thousands separator (write numbers with '.' as the decimal point and no separators)";
+        if (!IsPlainNumber(text) && !IsSpecial(text)) return $"kwh '{text}' is not a number";
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out kwh))
+            return $"kwh '{text}' is not a number";
+        if (!double.IsFinite(kwh)) return $"kwh '{text}' is not a finite number";
+        if (kwh < 0) return $"kwh {text} is negative (export or generation readings belong in a separate channel)";
+        return null;
+    }
+
+    /// <summary>NaN and infinities, named as such in the error rather than as "not a number".</summary>
+    private static bool IsSpecial(ReadOnlySpan<char> text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && !double.IsFinite(v);
+}
+
+/// <summary>The one number syntax of every input (files and options alike).</summary>
+public static class PlainNumber
+{
     /// <summary>
     /// True for a number as the format specifies it: optional sign, digits with an optional '.' fraction, optional
     /// exponent, nothing else but surrounding spaces. Parsers that accept more (a comma as a group separator, as in
     /// a quoted <c>"9,5"</c> read as 95) would read a locale's decimal comma as a different number.
     /// </summary>
-    public static bool IsPlainNumber(ReadOnlySpan<char> text)
+    public static bool Is(ReadOnlySpan<char> text)
     {
         text = text.Trim(' ');
         var p = 0;
@@ -78,23 +104,4 @@ internal static class CsvTable
         }
         return p == text.Length;
     }
-
-    /// <summary>Validates an energy value: finite, non-negative; returns the reason when not.</summary>
-    public static string? CheckKwh(ReadOnlySpan<char> text, out double kwh)
-    {
-        kwh = 0;
-        if (text.IsWhiteSpace()) return "kwh is empty (leave a missing reading out instead of writing it blank)";
-        if (text.Contains(',') && IsPlainNumber(text.ToString().Replace(',', '.')))
-            return $"kwh '{text}' has a decimal comma or thousands separator (write numbers with '.' as the decimal point and no separators)";
-        if (!IsPlainNumber(text) && !IsSpecial(text)) return $"kwh '{text}' is not a number";
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out kwh))
-            return $"kwh '{text}' is not a number";
-        if (!double.IsFinite(kwh)) return $"kwh '{text}' is not a finite number";
-        if (kwh < 0) return $"kwh {text} is negative (export or generation readings belong in a separate channel)";
-        return null;
-    }
-
-    /// <summary>NaN and infinities, named as such in the error rather than as "not a number".</summary>
-    private static bool IsSpecial(ReadOnlySpan<char> text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && !double.IsFinite(v);
 }
