@@ -22,10 +22,11 @@ public static class Cli
         root.Subcommands.Add(EnergyCommand.Create(console));
         root.Subcommands.Add(NetCommand.Create(console));
         root.Subcommands.Add(EvidenceCommand.Create(console));
+        GuardValidators(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) console.Error.WriteLine($"error: {error.Message}");
+            foreach (var error in parse.Errors) console.Error.WriteLine($"error: {Plain(error.Message)}");
             console.Error.WriteLine("Run 'minerwatch --help' (or '<command> --help') for usage.");
             return BadInput;
         }
@@ -65,6 +66,72 @@ public static class Cli
             console.Error.WriteLine("This is a bug in MinerWatch; please report it with the command line you ran.");
             return Internal;
         }
+    }
+
+    /// <summary>
+    /// System.CommandLine runs an option's validators before it reports that the option's token does not convert to
+    /// the option's type, and a validator's GetValue then throws (a crash, exit 134, on <c>--top abc</c>). Every
+    /// validator of every command is wrapped once here so that it is skipped when the value does not convert: the
+    /// parser then reports the token as unparsable, as it does for options without validators.
+    /// </summary>
+    internal static void GuardValidators(Command command)
+    {
+        foreach (var option in command.Options)
+        {
+            // The parser reads numbers with thousands separators ("1,5" as 15): a number option takes only a plain number.
+            if (option.ValueType == typeof(double) || option.ValueType == typeof(double?))
+            {
+                option.Validators.Insert(0, result =>
+                {
+                    foreach (var token in result.Tokens)
+                        if (!Grid.Input.PlainNumber.Is(token.Value))
+                            result.AddError($"option '{option.Name}': '{token.Value}' is not a number (with '.' as the decimal point)");
+                });
+            }
+            for (var i = 0; i < option.Validators.Count; i++)
+            {
+                var inner = option.Validators[i];
+                option.Validators[i] = result =>
+                {
+                    if (Converts(result)) inner(result);
+                };
+            }
+        }
+        foreach (var sub in command.Subcommands) GuardValidators(sub);
+    }
+
+    /// <summary>Whether the option's tokens convert to its type (the parser words the error when they do not).</summary>
+    private static bool Converts(System.CommandLine.Parsing.OptionResult result)
+    {
+        try
+        {
+            _ = result.GetValueOrDefault<object?>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The parser's conversion errors name .NET types; users know numbers and dates.</summary>
+    internal static string Plain(string message)
+    {
+        var at = message.IndexOf(" as expected type '", StringComparison.Ordinal);
+        if (at < 0 || !message.StartsWith("Cannot parse argument ", StringComparison.Ordinal)) return message;
+        var type = message[(at + 19)..].TrimEnd('.', '\'');
+        var expected = type.Replace("System.Nullable`1[", "", StringComparison.Ordinal).TrimEnd(']') switch
+        {
+            "System.Int32" or "System.Int64" => "a whole number",
+            "System.Double" => "a number (with '.' as the decimal point)",
+            "System.DateOnly" => "a date (YYYY-MM-DD)",
+            "System.DateTimeOffset" or "System.DateTime" => "a date and time (ISO 8601)",
+            var other => other.Split('.').Last().ToLowerInvariant(),
+        };
+        // "Cannot parse argument 'abc' for option '--top'" becomes "option '--top': 'abc' is not a whole number".
+        var what = message["Cannot parse argument ".Length..at];
+        var quoteEnd = what.LastIndexOf("' for ", StringComparison.Ordinal);
+        return quoteEnd < 0 ? message : $"{what[(quoteEnd + 6)..]}: {what[..(quoteEnd + 1)]} is not {expected}";
     }
 }
 

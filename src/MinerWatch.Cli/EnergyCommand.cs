@@ -53,6 +53,7 @@ public static class EnergyCommand
         };
         command.SetAction(parse =>
         {
+            CommonOptions.RefuseOutputOverInput(parse);
             var cat = LoadCatalog(parse.GetValue(catalog));
             var algo = parse.GetValue(algorithm);
             if (algo is not null && !cat.Algorithms.Contains(algo, StringComparer.OrdinalIgnoreCase))
@@ -95,6 +96,7 @@ public static class EnergyCommand
         };
         command.SetAction(parse =>
         {
+            CommonOptions.RefuseOutputOverInput(parse);
             var cat = LoadCatalog(parse.GetValue(catalog));
             var (start, end) = (parse.GetValue(from), parse.GetValue(to));
             if (start is not null && end is not null && end <= start) throw new UsageException("--to must be after --from");
@@ -167,6 +169,7 @@ public static class EnergyCommand
         };
         command.SetAction(parse =>
         {
+            CommonOptions.RefuseOutputOverInput(parse);
             var defaultPrice = parse.GetValue(price);
             if (!(defaultPrice > 0)) throw new EnergyInputException($"electricity price {defaultPrice} USD/kWh must be greater than 0");
             IReadOnlyList<NetworkDay> days;

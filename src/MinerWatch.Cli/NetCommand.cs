@@ -29,6 +29,7 @@ public static class NetCommand
         var recording = new EvidenceRecording(scan);
         scan.SetAction(parse =>
         {
+            CommonOptions.RefuseOutputOverInput(parse);
             var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
             var list = PoolList.Bundled();
             if (parse.GetValue(pools) is { } extra)
@@ -82,6 +83,7 @@ public static class NetCommand
         };
         command.SetAction(parse =>
         {
+            CommonOptions.RefuseOutputOverInput(parse);
             var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
             var seconds = parse.GetValue(duration);
             if (seconds is <= 0) throw new UsageException($"--duration {seconds}: must be more than 0 seconds");

@@ -45,7 +45,12 @@ public static class ScanCommand
             };
             if (request.Layout == ReadingsLayout.Long && request.Sites is null)
                 throw new UsageException("--sites is required unless --layout sgcc");
+            CommonOptions.RefuseOutputOverInput(
+                [("--readings", request.Readings), ("--sites", request.Sites), ("--activity", request.Activity), ("--feeders", request.Feeders)],
+                ("--out", parse.GetValue(output)?.FullName), ("--report", parse.GetValue(report)?.FullName),
+                ("--rejected", parse.GetValue(lenient) ? RejectedPath(parse.GetValue(rejected)) : null));
             var result = Execute(request, parse.GetValue(lenient), parse.GetValue(rejected), console);
+            foreach (var note in result.Notes) console.Error.WriteLine($"note: {note}");
             using (var writer = CommonOptions.OpenOutput(parse.GetValue(output), console))
                 Render(result, parse.GetValue(format), parse.GetValue(top), writer);
             if (parse.GetValue(report) is { } reportFile)
@@ -71,7 +76,7 @@ public static class ScanCommand
     public static ScanResult Execute(ScanRequest request, bool lenient, FileInfo? rejectedFile, CliConsole console)
     {
         if (!lenient) return Progress.Run(console, "Reading meter data", p => GridScan.Run(request, RowPolicy.Strict, p));
-        var path = rejectedFile?.FullName ?? Path.GetFullPath("rejected.csv");
+        var path = RejectedPath(rejectedFile);
         using var rejectedWriter = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(path);
         var policy = RowPolicy.SetAside(row =>
         {
@@ -88,6 +93,8 @@ public static class ScanCommand
         console.Error.WriteLine($"{policy.RejectedCount} bad row{(policy.RejectedCount == 1 ? "" : "s")} set aside in {path}");
         return result;
     }
+
+    private static string RejectedPath(FileInfo? file) => file?.FullName ?? Path.GetFullPath("rejected.csv");
 
     public static void Render(ScanResult result, OutputFormat format, int top, TextWriter writer)
     {

@@ -38,8 +38,9 @@ public static class ScanTable
         }
         console.Write(table);
         var s = result.Summary;
+        var notJudged = s.NotJudged > 0 ? $"; {s.NotJudged} meter{(s.NotJudged == 1 ? "" : "s")} with too little data to judge" : "";
         writer.WriteLine($"{s.Meters} meters, {s.Readings:N0} readings ({string.Join(", ", s.Intervals.Select(kv => $"{kv.Value} at {kv.Key}"))}), "
-            + $"{s.FirstDay:yyyy-MM-dd} to {s.LastDay:yyyy-MM-dd}; {s.Suspects} suspect{(s.Suspects == 1 ? "" : "s")} (score >= {s.SuspectThreshold}); "
+            + $"{s.FirstDay:yyyy-MM-dd} to {s.LastDay:yyyy-MM-dd}; {s.Suspects} suspect{(s.Suspects == 1 ? "" : "s")} (score >= {s.SuspectThreshold}){notJudged}; "
             + $"{s.Feeders} feeders balanced; {s.MetersWithActivity} meters with declared activity; {s.RejectedRows} rows rejected");
     }
 

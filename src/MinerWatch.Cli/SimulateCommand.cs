@@ -14,8 +14,9 @@ public static class SimulateCommand
         days.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3660) r.AddError("--days must be between 1 and 3660"); });
         var interval = new Option<string>("--interval") { Description = "Reading interval: 15min, 30min, 1h or 1d", DefaultValueFactory = _ => "1h" };
         interval.AcceptOnlyFromAmong("15min", "30min", "1h", "1d");
-        var share = new Option<double>("--mining-share") { Description = "Share of meters with a mining load, 0 to 1", DefaultValueFactory = _ => 0.02 };
-        share.Validators.Add(r => { if (r.GetValueOrDefault<double>() is < 0 or > 1) r.AddError("--mining-share must be between 0 and 1"); });
+        var share = new Option<double>("--mining-share") { Description = "Share of meters with a mining load, 0 to 0.5", DefaultValueFactory = _ => 0.02 };
+        // The simulator plants at most one farm in every other meter: peers must stay mostly clean to be a baseline.
+        share.Validators.Add(r => { if (r.GetValueOrDefault<double>() is not (>= 0 and <= 0.5)) r.AddError("--mining-share must be between 0 and 0.5"); });
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed writes the same files", DefaultValueFactory = _ => 1 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for readings.csv, sites.csv, activity.csv, feeders.csv and labels.csv", Required = true };
         var parquet = new Option<bool>("--parquet") { Description = "Also write the readings as readings.parquet" };
@@ -25,6 +26,7 @@ public static class SimulateCommand
         };
         command.SetAction(parse =>
         {
+            CommonOptions.RefuseOutputOverInput(parse);
             var options = new SimulationOptions
             {
                 Meters = parse.GetValue(meters),

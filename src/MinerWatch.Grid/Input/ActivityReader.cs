@@ -16,6 +16,7 @@ public static class ActivityReader
     {
         using var reader = CsvTable.Open(stream, file, ["meter_id", "date", "declared_kwh"], out var c);
         var needed = CsvTable.MaxIndex(c) + 1;
+        var fields = reader.Header.ColNames.Count;
         var result = new Dictionary<int, List<DeclaredDay>>();
         var seen = new HashSet<(int, long)>();
         foreach (var row in reader)
@@ -24,6 +25,11 @@ public static class ActivityReader
             if (row.ColCount < needed)
             {
                 policy.Reject(file, line, CsvTable.TooFewFields(row.ColCount, needed), row.Span);
+                continue;
+            }
+            if (row.ColCount > fields)
+            {
+                policy.Reject(file, line, CsvTable.TooManyFields(row.ColCount, fields), row.Span);
                 continue;
             }
             var id = row[c[0]].Span.Trim();
@@ -36,7 +42,7 @@ public static class ActivityReader
             }
             if (!TryParseDate(row[c[1]].Span.Trim(), out var day))
             {
-                policy.Reject(file, line, $"date '{row[c[1]].Span}' is not a date in the form yyyy-MM-dd", row.Span);
+                policy.Reject(file, line, $"date '{row[c[1]].Span}' is not a date in the form yyyy-MM-dd between {IsoTimestamp.MinYear} and {IsoTimestamp.MaxYear}", row.Span);
                 continue;
             }
             var error = CsvTable.CheckKwh(row[c[2]].Span, out var kwh);
@@ -61,9 +67,23 @@ public static class ActivityReader
     {
         day = 0;
         if (text.Length != 10 || text[4] != '-' || text[7] != '-') return false;
-        if (!int.TryParse(text[..4], out var y) || !int.TryParse(text[5..7], out var m) || !int.TryParse(text[8..], out var d)) return false;
-        if (m is < 1 or > 12 || d < 1 || y < 1 || d > DateTime.DaysInMonth(y, m)) return false;
+        if (!Digits(text[..4], out var y) || !Digits(text[5..7], out var m) || !Digits(text[8..], out var d)) return false;
+        // The same years as readings: a date outside them is a typo that would stretch the period read.
+        if (m is < 1 or > 12 || d < 1 || y is < IsoTimestamp.MinYear or > IsoTimestamp.MaxYear || d > DateTime.DaysInMonth(y, m)) return false;
         day = IsoTimestamp.DaysFromCivil(y, m, d);
+        return true;
+    }
+
+    /// <summary>ASCII digits only: int.Parse would also take a sign, spaces and the culture's digits.</summary>
+    internal static bool Digits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        if (text.IsEmpty || text.Length > 9) return false;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c)) return false;
+            value = value * 10 + (c - '0');
+        }
         return true;
     }
 }

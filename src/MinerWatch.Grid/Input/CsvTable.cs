@@ -37,21 +37,71 @@ internal static class CsvTable
     public static string TooFewFields(int found, int needed) =>
         $"row has {found} field{(found == 1 ? "" : "s")}, expected at least {needed} (is the file truncated?)";
 
-    public static bool TryParseNumber(ReadOnlySpan<char> text, out double value) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    /// <summary>
+    /// The reason a row has more fields than the header: almost always a decimal comma or a thousands separator
+    /// (<c>9,500</c>) splitting a number in two, which would otherwise shift or drop a value without a word.
+    /// </summary>
+    public static string TooManyFields(int found, int header) =>
+        $"row has {found} fields, the header has {header} (an unquoted decimal comma or thousands separator such as 9,500? write numbers with '.' as the decimal point and no separators)";
+
+    public static bool TryParseNumber(ReadOnlySpan<char> text, out double value)
+    {
+        value = 0;
+        return IsPlainNumber(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
+
+    /// <inheritdoc cref="PlainNumber.Is"/>
+    public static bool IsPlainNumber(ReadOnlySpan<char> text) => PlainNumber.Is(text);
 
     /// <summary>Validates an energy value: finite, non-negative; returns the reason when not.</summary>
     public static string? CheckKwh(ReadOnlySpan<char> text, out double kwh)
     {
-        if (text.IsWhiteSpace())
-        {
-            kwh = 0;
-            return "kwh is empty (leave a missing reading out instead of writing it blank)";
-        }
+        kwh = 0;
+        if (text.IsWhiteSpace()) return "kwh is empty (leave a missing reading out instead of writing it blank)";
+        if (text.Contains(',') && IsPlainNumber(text.ToString().Replace(',', '.')))
+            return $"kwh '{text}' has a decimal comma or thousands separator (write numbers with '.' as the decimal point and no separators)";
+        if (!IsPlainNumber(text) && !IsSpecial(text)) return $"kwh '{text}' is not a number";
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out kwh))
             return $"kwh '{text}' is not a number";
         if (!double.IsFinite(kwh)) return $"kwh '{text}' is not a finite number";
         if (kwh < 0) return $"kwh {text} is negative (export or generation readings belong in a separate channel)";
         return null;
+    }
+
+    /// <summary>NaN and infinities, named as such in the error rather than as "not a number".</summary>
+    private static bool IsSpecial(ReadOnlySpan<char> text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && !double.IsFinite(v);
+}
+
+/// <summary>The one number syntax of every input (files and options alike).</summary>
+public static class PlainNumber
+{
+    /// <summary>
+    /// True for a number as the format specifies it: optional sign, digits with an optional '.' fraction, optional
+    /// exponent, nothing else but surrounding spaces. Parsers that accept more (a comma as a group separator, as in
+    /// a quoted <c>"9,5"</c> read as 95) would read a locale's decimal comma as a different number.
+    /// </summary>
+    public static bool Is(ReadOnlySpan<char> text)
+    {
+        text = text.Trim(' ');
+        var p = 0;
+        if (p < text.Length && text[p] is '+' or '-') p++;
+        var digits = 0;
+        while (p < text.Length && char.IsAsciiDigit(text[p])) { p++; digits++; }
+        if (p < text.Length && text[p] == '.')
+        {
+            p++;
+            while (p < text.Length && char.IsAsciiDigit(text[p])) { p++; digits++; }
+        }
+        if (digits == 0) return false;
+        if (p < text.Length && text[p] is 'e' or 'E')
+        {
+            p++;
+            if (p < text.Length && text[p] is '+' or '-') p++;
+            var exponent = 0;
+            while (p < text.Length && char.IsAsciiDigit(text[p])) { p++; exponent++; }
+            if (exponent == 0) return false;
+        }
+        return p == text.Length;
     }
 }

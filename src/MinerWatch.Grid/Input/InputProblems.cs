@@ -35,10 +35,13 @@ public sealed class RowPolicy
     public long RejectedCount { get; private set; }
 
     /// <summary>Throws <see cref="InputException"/> when strict; otherwise records the row and returns.</summary>
-    public void Reject(string file, long line, string reason, ReadOnlySpan<char> raw)
+    public void Reject(string file, long line, string reason, ReadOnlySpan<char> raw) => Reject(file, line, reason, raw, 1);
+
+    /// <summary>As <see cref="Reject(string, long, string, ReadOnlySpan{char})"/> for <paramref name="rows"/> rows set aside under one entry.</summary>
+    public void Reject(string file, long line, string reason, ReadOnlySpan<char> raw, long rows)
     {
         if (!Lenient) throw new InputException(file, line, reason);
-        RejectedCount++;
+        RejectedCount += rows;
         _onRejected?.Invoke(new RejectedRow(file, line, reason, raw.ToString()));
     }
 }

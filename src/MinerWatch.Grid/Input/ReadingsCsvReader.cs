@@ -25,6 +25,7 @@ public static class ReadingsCsvReader
         using var reader = CsvTable.Open(stream, file, [idColumn, "timestamp", "kwh"], out var c);
         int idCol = c[0], tsCol = c[1], kwhCol = c[2];
         var needed = CsvTable.MaxIndex(c) + 1;
+        var fields = reader.Header.ColNames.Count;
         var batch = new ReadingBatch(BatchSize) { File = file };
         long rows = 0;
         var lastId = -1;
@@ -36,6 +37,11 @@ public static class ReadingsCsvReader
             if (row.ColCount < needed)
             {
                 policy.Reject(file, row.LineNumberFrom, CsvTable.TooFewFields(row.ColCount, needed), row.Span);
+                continue;
+            }
+            if (row.ColCount > fields)
+            {
+                policy.Reject(file, row.LineNumberFrom, CsvTable.TooManyFields(row.ColCount, fields), row.Span);
                 continue;
             }
             var idSpan = row[idCol].Span;
@@ -75,9 +81,11 @@ public static class ReadingsCsvReader
                 continue;
             }
             // Sep's own number parser is several times faster than double.Parse; the slow path only words the error.
-            if (!row[kwhCol].TryParse(out double kwh) || !double.IsFinite(kwh) || kwh < 0)
+            // It reads more than the format allows ("9,5" as 95), so the text is checked to be a plain number first.
+            var kwhSpan = row[kwhCol].Span;
+            if (!CsvTable.IsPlainNumber(kwhSpan) || !row[kwhCol].TryParse(out double kwh) || !double.IsFinite(kwh) || kwh < 0)
             {
-                var kwhError = CsvTable.CheckKwh(row[kwhCol].Span, out kwh);
+                var kwhError = CsvTable.CheckKwh(kwhSpan, out kwh);
                 if (kwhError is not null)
                 {
                     policy.Reject(file, row.LineNumberFrom, kwhError, row.Span);

@@ -23,9 +23,13 @@ public static class ReadingsParquetReader
         Action<ReadingBatch> onBatch, Action<double>? progress = null)
     {
         ParquetFileReader file;
+        // Page checksums are verified where the writer stored them: a flipped bit in a compressed page can otherwise
+        // decode to other numbers without any error (see HasPageChecksums for files without them).
+        using var properties = ReaderProperties.GetDefaultReaderProperties();
+        properties.EnablePageChecksumVerification();
         try
         {
-            file = new ParquetFileReader(path);
+            file = new ParquetFileReader(path, properties);
         }
         catch (ParquetException e)
         {
@@ -132,6 +136,40 @@ public static class ReadingsParquetReader
             }
         }
         return good;
+    }
+
+    /// <summary>
+    /// Whether the file's first page carries a CRC (Parquet's optional <c>crc</c> field of the page header), read from
+    /// the Thrift compact encoding of the header that starts after the 4-byte magic. Writers store CRCs for every page
+    /// or for none, so the first page speaks for the file. Null when the header cannot be read.
+    /// </summary>
+    public static bool? HasPageChecksums(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var header = new byte[64];
+            var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            if (read < 8 || header[0] != (byte)'P' || header[1] != (byte)'A' || header[2] != (byte)'R' || header[3] != (byte)'1') return null;
+            var p = 4;
+            var field = 0;
+            // PageHeader: 1 type, 2 uncompressed_page_size, 3 compressed_page_size, 4 crc: all i32 (compact type 5).
+            while (p < read)
+            {
+                var b = header[p++];
+                if (b == 0 || b >> 4 == 0) return field >= 3 ? false : null;
+                field += b >> 4;
+                if (field == 4) return (b & 0x0F) == 5;
+                if (field > 4 || (b & 0x0F) != 5) return false;
+                while (p < read && (header[p] & 0x80) != 0) p++;
+                p++;
+            }
+            return null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string Describe(ColumnDescriptor c) =>
@@ -410,7 +448,7 @@ public static class ReadingsParquetWriter
 {
     public const int RowGroupSize = 1 << 20;
 
-    /// <summary>Converts a readings CSV into Parquet (Snappy, ids dictionary-encoded), streaming one row group at a time.</summary>
+    /// <summary>Converts a readings CSV into Parquet (Snappy, ids dictionary-encoded, page CRCs), streaming one row group at a time.</summary>
     public static long FromCsv(string csvPath, string parquetPath, string idColumn = "meter_id")
     {
         Column[] columns =
@@ -420,7 +458,9 @@ public static class ReadingsParquetWriter
             new Column<int>("utc_offset_minutes"),
             new Column<double>("kwh"),
         ];
-        using var writer = new ParquetFileWriter(parquetPath, columns, Compression.Snappy);
+        // Page CRCs let a reader tell a damaged page from data (the reader verifies them).
+        using var properties = new WriterPropertiesBuilder().Compression(Compression.Snappy).EnablePageChecksum().Build();
+        using var writer = new ParquetFileWriter(parquetPath, columns, properties);
         var ids = new IdRegistry(growable: true);
         var idCol = new string[RowGroupSize];
         var tsCol = new DateTime[RowGroupSize];

@@ -21,7 +21,7 @@ public static class SgccReader
         {
             if (i == idCol || i == flagCol) continue;
             if (!TryParseDayName(names[i], out var day))
-                throw new InputException(path, 1, $"column '{names[i]}' is not a date (expected CONS_NO, FLAG and one column per day such as 2014/1/1)");
+                throw new InputException(path, 1, $"column '{names[i]}' is not a date between {IsoTimestamp.MinYear} and {IsoTimestamp.MaxYear} (expected CONS_NO, FLAG and one column per day such as 2014/1/1)");
             if (dayCols.Any(c => c.Day == day))
                 throw new InputException(path, 1, $"day {names[i]} has two columns");
             dayCols.Add((i, day));
@@ -33,9 +33,14 @@ public static class SgccReader
         foreach (var row in reader)
         {
             var line = row.LineNumberFrom;
-            if (row.ColCount != names.Count)
+            if (row.ColCount < names.Count)
             {
                 policy.Reject(path, line, $"row has {row.ColCount} fields, the header has {names.Count} (is the file truncated?)", row.Span);
+                continue;
+            }
+            if (row.ColCount > names.Count)
+            {
+                policy.Reject(path, line, CsvTable.TooManyFields(row.ColCount, names.Count), row.Span);
                 continue;
             }
             var id = row[idCol].Span.Trim();
@@ -97,8 +102,9 @@ public static class SgccReader
     {
         day = 0;
         var parts = name.Trim().Split('/', '-');
-        if (parts.Length != 3 || !int.TryParse(parts[0], out var y) || !int.TryParse(parts[1], out var m) || !int.TryParse(parts[2], out var d)) return false;
-        if (y < 1900 || m is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, m)) return false;
+        if (parts.Length != 3 || !ActivityReader.Digits(parts[0], out var y) || !ActivityReader.Digits(parts[1], out var m) || !ActivityReader.Digits(parts[2], out var d)) return false;
+        // The years readings may have: a column dated 3000/1/1 is a typo that would stretch every meter's period.
+        if (y is < IsoTimestamp.MinYear or > IsoTimestamp.MaxYear || m is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, m)) return false;
         day = IsoTimestamp.DaysFromCivil(y, m, d);
         return true;
     }

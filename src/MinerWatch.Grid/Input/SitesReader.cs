@@ -20,6 +20,7 @@ public static class SitesReader
         var lat = reader.Header.TryIndexOf("latitude", out var la) ? la : -1;
         var lon = reader.Header.TryIndexOf("longitude", out var lo) ? lo : -1;
         var needed = CsvTable.MaxIndex(c) + 1;
+        var fields = reader.Header.ColNames.Count;
         var sites = new List<Site>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in reader)
@@ -28,6 +29,11 @@ public static class SitesReader
             if (row.ColCount < needed)
             {
                 policy.Reject(file, line, CsvTable.TooFewFields(row.ColCount, needed), row.Span);
+                continue;
+            }
+            if (row.ColCount > fields)
+            {
+                policy.Reject(file, line, CsvTable.TooManyFields(row.ColCount, fields), row.Span);
                 continue;
             }
             var reason = Parse(row, c, name, lat, lon, out var site);

@@ -65,16 +65,27 @@ public sealed class DailyProfile
         return i < 0 || i >= Days ? double.NaN : MeanKw[i];
     }
 
+    public static DailyProfile From(MeterSeries series) => From(series, long.MinValue, long.MaxValue);
+
+    /// <summary>The profile of the days from <paramref name="fromDay"/> to <paramref name="toDay"/> only (readings set aside outside them).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static DailyProfile From(MeterSeries series)
+    public static DailyProfile From(MeterSeries series, long fromDay, long toDay)
     {
         var interval = series.IntervalMinutes;
         var hours = interval / 60.0;
         var perDay = 1440.0 / interval;
-        if (series.Readings == 0)
+        var minDay = Math.Max(series.MinDay, fromDay);
+        var maxDay = Math.Min(series.MaxDay, toDay);
+        if (series.Readings == 0 || minDay > maxDay)
             return new DailyProfile(0, interval, 0, [], [], [], [], [], [], [], [], [], [], 0);
-        var n = (int)(series.MaxDay - series.MinDay + 1);
-        var offset = (int)(series.MinDay - series.FirstDay);
+        var readings = series.Readings;
+        if (minDay != series.MinDay || maxDay != series.MaxDay)
+        {
+            readings = 0;
+            for (var day = minDay; day <= maxDay; day++) readings += series.Days[(int)(day - series.FirstDay)].Count;
+        }
+        var n = (int)(maxDay - minDay + 1);
+        var offset = (int)(minDay - series.FirstDay);
         double[] mean = new double[n], min = new double[n], max = new double[n], night = new double[n], daytime = new double[n],
             coverage = new double[n], sum = new double[n], sumSq = new double[n], count = new double[n];
         var days = series.Days;
@@ -99,14 +110,14 @@ public sealed class DailyProfile
             daytime[i] = dayExpected > 0 && d.DayCount >= dayExpected / 2.0 ? d.DaySum / d.DayCount / hours : double.NaN;
         }
         // Only the blocks that hold the days read, whatever the arrival order made the running arrays span.
-        var firstBlock = MeterSeries.FloorDiv(series.MinDay, MeterSeries.BlockDays);
-        var blocks = (int)(MeterSeries.FloorDiv(series.MaxDay, MeterSeries.BlockDays) - firstBlock + 1);
+        var firstBlock = MeterSeries.FloorDiv(minDay, MeterSeries.BlockDays);
+        var blocks = (int)(MeterSeries.FloorDiv(maxDay, MeterSeries.BlockDays) - firstBlock + 1);
         var skip = (int)(firstBlock - series.FirstBlock) * 24;
         var sums = series.HourSums;
         var counts = series.HourCounts;
         var hourKw = new double[blocks * 24];
         for (var i = 0; i < hourKw.Length; i++)
             hourKw[i] = counts[skip + i] == 0 || interval >= 1440 ? double.NaN : sums[skip + i] / counts[skip + i] / hours;
-        return new DailyProfile(series.MinDay, interval, series.Readings, mean, min, max, night, daytime, coverage, sum, sumSq, count, hourKw, firstBlock);
+        return new DailyProfile(minDay, interval, readings, mean, min, max, night, daytime, coverage, sum, sumSq, count, hourKw, firstBlock);
     }
 }

@@ -188,6 +188,23 @@ public sealed class MeterSeries
         return added;
     }
 
+    /// <summary>
+    /// Leaves out the day of a reading found impossible after it was added (the largest of a meter's readings, checked
+    /// once the whole file is read): the day's figures are dropped, as a day with too few readings is, and the reading's
+    /// hour of day is unread in its block, since a running sum cannot take back a value as large as 1e308.
+    /// </summary>
+    public void DropDayOf(long localMinutes)
+    {
+        var day = FloorDiv(localMinutes, 1440);
+        var i = day - _firstDay;
+        if (i < 0 || i >= _days.Length) return;
+        _days[i] = default;
+        var hour = (FloorDiv(day, BlockDays) - _firstBlock) * 24 + (localMinutes - day * 1440) / 60;
+        if (hour < 0 || hour >= _hourSums.Length) return;
+        _hourSums[hour] = 0;
+        _hourCounts[hour] = 0;
+    }
+
     private void GrowSeen(long slot)
     {
         const long slack = 64 * 64; // 42 days of 15-minute slots

@@ -14,7 +14,7 @@ public sealed record MeterFinding
     public required string MeterId { get; init; }
     public required double Score { get; init; }
     public int Rank { get; init; }
-    /// <summary><c>suspect</c> or <c>clear</c>.</summary>
+    /// <summary><c>suspect</c>, <c>clear</c>, or, when the meter could not be judged, <c>no readings</c> or <c>too little data</c>.</summary>
     public required string Verdict { get; init; }
     public string? CustomerClass { get; init; }
     public string? Region { get; init; }
@@ -38,6 +38,8 @@ public sealed record ScanSummary
     public int Meters { get; init; }
     public long Readings { get; init; }
     public int Suspects { get; init; }
+    /// <summary>Meters with no readings, or too few days of them to judge (verdicts <c>no readings</c>, <c>too little data</c>).</summary>
+    public int NotJudged { get; init; }
     public long RejectedRows { get; init; }
     public int Feeders { get; init; }
     public long FeederReadings { get; init; }
@@ -49,4 +51,8 @@ public sealed record ScanSummary
     public double SuspectThreshold { get; init; }
 }
 
-public sealed record ScanResult(IReadOnlyList<MeterFinding> Meters, ScanSummary Summary);
+public sealed record ScanResult(IReadOnlyList<MeterFinding> Meters, ScanSummary Summary)
+{
+    /// <summary>Things about the input worth saying that are not errors (a Parquet file without page checksums); not part of the JSON.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

@@ -50,10 +50,22 @@ public static class GridScan
             SgccReader.Read(request.Readings, scanner.Meters, policy, b => scanner.AddReadings(b, policy), progress);
         else
             ReadTable(request.Readings, "meter_id", scanner.Meters, UnknownMeter, policy, b => scanner.AddReadings(b, policy), progress);
+        var days = scanner.CheckPlausible(policy);
+        // Nothing to judge is bad input: a header without rows, or rows all set aside, must not read as a clean region.
+        if (scanner.Readings == 0)
+        {
+            throw new InputException(request.Readings, 0, policy.RejectedCount == 0
+                ? "no readings to judge: the file has no data rows (is it the right file, or a failed export?)"
+                : $"no readings to judge: all {policy.RejectedCount} rows read were bad and set aside (see the rejected rows)");
+        }
         if (request.Activity is not null) scanner.AddActivity(ActivityReader.Read(request.Activity, scanner.Meters, policy));
         if (request.Feeders is not null)
             ReadTable(request.Feeders, "feeder_id", scanner.Feeders, UnknownFeeder, policy, b => scanner.AddFeederReadings(b, policy), null);
-        return scanner.Finish(policy.RejectedCount);
+        string?[] tables = [request.Layout == ReadingsLayout.Long ? request.Readings : null, request.Feeders];
+        var notes = tables.OfType<string>().Where(t => IsParquet(t) && ReadingsParquetReader.HasPageChecksums(t) == false)
+            .Select(t => $"{t}: the Parquet file has no page checksums, so a damaged page cannot be told from data (write it with page checksums enabled)")
+            .ToArray();
+        return scanner.Finish(policy.RejectedCount, days) with { Notes = notes };
     }
 
     /// <summary>Reads an interval table from CSV or, by its extension, Parquet.</summary>

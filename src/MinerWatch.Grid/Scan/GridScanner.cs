@@ -19,6 +19,22 @@ public sealed class GridScanner
     private readonly List<MeterSeries> _feeders = [];
     private readonly Dictionary<int, List<DeclaredDay>> _activity = [];
     private readonly SiteEstimator _estimator = new(MinerCatalog.Bundled);
+    // Each meter's largest and second largest reading, and where the largest was read, to test it once all are in.
+    private readonly List<(double Kwh, double Next, long Local, long Line, string File)> _largest = [];
+    // Readings per local day over every year a timestamp may have, and the first line of each day, to find stray dates.
+    private readonly long[] _dayCount = new long[(int)(LastDay - FirstDay + 1)];
+    private readonly long[] _dayLine = new long[(int)(LastDay - FirstDay + 1)];
+    private string _readingsFile = "";
+    private static readonly long FirstDay = IsoTimestamp.DaysFromCivil(IsoTimestamp.MinYear, 1, 1);
+    private static readonly long LastDay = IsoTimestamp.DaysFromCivil(IsoTimestamp.MaxYear + 1, 1, 1);
+
+    /// <summary>
+    /// Days with a valid reading that a meter needs before it is judged: the load-shape, change-point and peer
+    /// detectors need two weeks (a weekly cycle twice) to tell a steady load from a few quiet days.
+    /// </summary>
+    public const int MinDaysToJudge = 14;
+    public const string NoReadings = "no readings";
+    public const string TooLittleData = "too little data";
 
     /// <param name="sites">The sites file's rows; null when there is none (all meters form one peer group).</param>
     public GridScanner(IReadOnlyList<Site>? sites)
@@ -53,6 +69,19 @@ public sealed class GridScanner
             _meters.Add(new MeterSeries());
             _sites.Add(null);
         }
+        while (_largest.Count < _meters.Count) _largest.Add((double.NegativeInfinity, double.NegativeInfinity, 0, 0, ""));
+        if (batch.Count > 0) _readingsFile = batch.File;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var e = batch.Entity[i];
+            var v = batch.Kwh[i];
+            var top = _largest[e];
+            if (v > top.Next)
+                _largest[e] = v > top.Kwh ? (v, top.Kwh, batch.LocalMinutes[i], batch.Line[i], batch.File) : top with { Next = v };
+            var day = MeterSeries.FloorDiv(batch.LocalMinutes[i], 1440) - FirstDay;
+            if ((ulong)day >= (ulong)_dayCount.Length) continue;
+            if (_dayCount[day]++ == 0) _dayLine[day] = batch.Line[i];
+        }
         Readings += Add(batch, _meters, Meters, "meter", policy);
     }
 
@@ -77,14 +106,94 @@ public sealed class GridScanner
         });
     }
 
-    public ScanResult Finish(long rejectedRows = 0)
+    /// <summary>
+    /// Checks what can only be judged once every reading is in: a reading no supply could deliver, and dates far from
+    /// the rest of the data. Bad readings go to <paramref name="policy"/> (strict: the first one stops the scan).
+    /// Returns the days kept. Call before <see cref="Finish(long, ValueTuple{long, long})"/>; <see cref="Readings"/> then counts the readings kept.
+    /// </summary>
+    public (long From, long To) CheckPlausible(RowPolicy policy)
+    {
+        var (from, to) = BulkOfDates(policy);
+        for (var i = 0; i < _meters.Count && i < _largest.Count; i++)
+        {
+            var (kwh, next, local, line, file) = _largest[i];
+            var series = _meters[i];
+            var day = MeterSeries.FloorDiv(local, 1440);
+            if (series.Readings == 0 || day < from || day > to) continue;
+            var hours = 24.0 * (Math.Min(series.MaxDay, to) - Math.Max(series.MinDay, from) + 1);
+            string? reason = null;
+            // No single reading can hold more energy than the supply could deliver over the whole period the meter
+            // was read: a catch-up reading after a communication fault holds at most that, and a farm drawing
+            // several times its contract is far below it. Only a typo, a unit slip or garbage (1e308) exceeds it.
+            if (_sites[i] is { } site && kwh > site.ContractedKw * hours)
+                reason = $"kwh {kwh:G6} of meter {Meters[i]} is more than its contracted {site.ContractedKw:G6} kW could deliver in the whole period read ({hours / 24:0} days, {site.ContractedKw * hours:G6} kWh): a typo or a unit error (Wh for kWh)? correct the reading or the site's contracted_kw";
+            // Without a contract, the meter's own data set the scale: even if every reading were as large as its
+            // next largest, all of them together would not reach this one.
+            else if (_sites[i] is null && series.Readings >= 2 && kwh > Math.Max(next, 0) * series.Readings)
+                reason = $"kwh {kwh:G6} of meter {Meters[i]} is more than all its {series.Readings} readings together could hold at its next largest ({next:G6}): a typo or a unit error?";
+            if (reason is null) continue;
+            policy.Reject(file, line, reason, "");
+            series.DropDayOf(local);
+            Readings--;
+        }
+        return (from, to);
+    }
+
+    /// <summary>
+    /// The days that hold the bulk of the readings. A stretch of days cut off from the rest by a gap longer than all
+    /// the data on both sides of it together (a year typed 2125 for 2025, a placeholder date) is not a period the
+    /// meters were read: the side with fewer readings is set aside, one rejected entry per day, and the rest tested
+    /// again. A year of data with a year missing in the middle is not cut, as its gap is shorter than the data.
+    /// </summary>
+    private (long From, long To) BulkOfDates(RowPolicy policy)
+    {
+        var days = new List<long>();
+        for (var d = 0; d < _dayCount.Length; d++) if (_dayCount[d] > 0) days.Add(d);
+        int lo = 0, hi = days.Count - 1;
+        while (hi > lo)
+        {
+            var cut = -1;
+            long widest = -1;
+            for (var k = lo; k < hi; k++)
+            {
+                var gap = days[k + 1] - days[k] - 1;
+                if (gap > widest) (widest, cut) = (gap, k);
+            }
+            var left = days[cut] - days[lo] + 1;
+            var right = days[hi] - days[cut + 1] + 1;
+            if (widest <= left + right) break;
+            long leftReadings = 0, rightReadings = 0;
+            for (var k = lo; k <= cut; k++) leftReadings += _dayCount[days[k]];
+            for (var k = cut + 1; k <= hi; k++) rightReadings += _dayCount[days[k]];
+            if (leftReadings == rightReadings) break;
+            var (strayFrom, strayTo) = leftReadings < rightReadings ? (lo, cut) : (cut + 1, hi);
+            var (keptFrom, keptTo) = leftReadings < rightReadings ? (cut + 1, hi) : (lo, cut);
+            for (var k = strayFrom; k <= strayTo; k++)
+            {
+                var count = _dayCount[days[k]];
+                var date = IsoTimestamp.ToDate(days[k] + FirstDay);
+                var side = leftReadings < rightReadings ? $"{days[cut + 1] - days[k]:N0} days before" : $"{days[k] - days[cut]:N0} days after";
+                policy.Reject(_readingsFile, _dayLine[days[k]],
+                    $"{(count == 1 ? "a reading" : $"{count} readings")} dated {date:yyyy-MM-dd}, {side} the rest of the data ({IsoTimestamp.ToDate(days[keptFrom] + FirstDay):yyyy-MM-dd} to {IsoTimestamp.ToDate(days[keptTo] + FirstDay):yyyy-MM-dd}): a typo in the year? correct or remove {(count == 1 ? "it" : "them")}",
+                    "", count);
+                Readings -= count;
+            }
+            (lo, hi) = (keptFrom, keptTo);
+        }
+        return days.Count == 0 ? (long.MinValue, long.MaxValue) : (days[lo] + FirstDay, days[hi] + FirstDay);
+    }
+
+    public ScanResult Finish(long rejectedRows = 0) => Finish(rejectedRows, (long.MinValue, long.MaxValue));
+
+    /// <param name="window">The days to judge (from <see cref="CheckPlausible"/>); readings outside them are left out.</param>
+    public ScanResult Finish(long rejectedRows, (long From, long To) window)
     {
         var n = _meters.Count;
         var profiles = new DailyProfile[n];
         var features = new MeterFeatures[n];
         Parallel.For(0, n, i =>
         {
-            profiles[i] = DailyProfile.From(_meters[i]);
+            profiles[i] = DailyProfile.From(_meters[i], window.From, window.To);
             features[i] = MeterFeatures.Compute(profiles[i]);
         });
         var groups = new PeerGroups(_sites, [.. profiles.Select(p => p.Readings > 0 && !p.HasIntraday)]);
@@ -131,7 +240,7 @@ public sealed class GridScanner
         for (var i = 0; i < n; i++)
         {
             var f = features[i];
-            if (f.ValidDays < 14) continue;
+            if (f.ValidDays < MinDaysToJudge) continue;
             // The rise that weighs most once peers are taken into account: the strongest may be one many peers share.
             DetectorResult? cp = null;
             var k = 0;
@@ -182,7 +291,7 @@ public sealed class GridScanner
             results[i].Add(Discount(shape, factor, $"{share:P0} of its peers have a load shape as telling with no rise or declared business to explain it, so it is a kind of business"));
         }
 
-        var feederBalances = FeederBalances(profiles);
+        var feederBalances = FeederBalances(profiles, window);
         var lossShares = feederBalances.Select(f => FeederBalanceDetector.EarlyLossShare(f.Balance)).ToArray();
         var lossMedian = Robust.Median(lossShares);
         var lossMad = Robust.ScaledMad(lossShares, lossMedian);
@@ -206,6 +315,7 @@ public sealed class GridScanner
             Meters = n,
             Readings = Readings,
             Suspects = ranked.Count(f => f.Verdict == "suspect"),
+            NotJudged = ranked.Count(f => f.Verdict is NoReadings or TooLittleData),
             RejectedRows = rejectedRows,
             Feeders = _feeders.Count(f => f.Readings > 0),
             FeederReadings = FeederReadings,
@@ -300,7 +410,7 @@ public sealed class GridScanner
     private static double[]?[] Widest(double[]?[] a, double[]?[] b) =>
         [.. a.Zip(b, (x, y) => x is not null && y is not null ? [.. x.Zip(y, Math.Max)] : x ?? y)];
 
-    private List<(FeederBalance Balance, List<int> Members)> FeederBalances(DailyProfile[] profiles)
+    private List<(FeederBalance Balance, List<int> Members)> FeederBalances(DailyProfile[] profiles, (long From, long To) days)
     {
         var list = new List<(FeederBalance, List<int>)>();
         if (_feeders.Count == 0) return list;
@@ -313,7 +423,7 @@ public sealed class GridScanner
         for (var f = 0; f < _feeders.Count; f++)
         {
             if (_feeders[f].Readings == 0 || members[f] is null) continue;
-            var head = DailyProfile.From(_feeders[f]);
+            var head = DailyProfile.From(_feeders[f], days.From, days.To);
             list.Add((FeederBalanceDetector.Balance(Feeders[f], head, [.. members[f].Select(m => profiles[m])]), members[f]));
         }
         return list;
@@ -329,7 +439,8 @@ public sealed class GridScanner
         {
             MeterId = Meters[i],
             Score = score,
-            Verdict = suspect ? "suspect" : "clear",
+            // A meter nothing could be judged on is not cleared: it is said to have too little data.
+            Verdict = suspect ? "suspect" : p.Readings == 0 ? NoReadings : f.ValidDays < MinDaysToJudge ? TooLittleData : "clear",
             CustomerClass = site?.Class.ToName(),
             Region = site?.Region,
             FeederId = site?.FeederId,
