@@ -157,7 +157,8 @@ public static class EnergyCommand
         command.SetAction(parse =>
         {
             var defaultPrice = parse.GetValue(price);
-            if (!(defaultPrice > 0) || !double.IsFinite(defaultPrice)) throw new EnergyInputException($"electricity price {defaultPrice} USD/kWh must be a number greater than 0");
+            if (!(defaultPrice > 0)) throw new EnergyInputException($"electricity price {defaultPrice} USD/kWh must be greater than 0");
+            if (!double.IsFinite(defaultPrice)) throw new EnergyInputException($"electricity price {defaultPrice} USD/kWh is not a finite number");
             var floor = MinerCatalog.Bundled.EfficiencyFloor("SHA-256", "TH/s");
             IReadOnlyList<NetworkDay> days;
             var single = false;
@@ -171,10 +172,11 @@ public static class EnergyCommand
             {
                 if (parse.GetValue(date) is not { } day || parse.GetValue(hashrateEhs) is not { } ehs || parse.GetValue(revenueUsd) is not { } revenue)
                     throw new UsageException("give --series FILE, or --date with --hashrate-ehs and --revenue-usd");
-                if (!(ehs > 0) || !double.IsFinite(ehs)) throw new EnergyInputException($"hash rate {ehs} EH/s must be a number greater than 0");
+                if (!(ehs > 0)) throw new EnergyInputException($"hash rate {ehs} EH/s must be greater than 0");
                 if (NetworkModel.TooFast(ehs * 1e6, floor) is { } why)
                     throw new EnergyInputException(string.Create(CultureInfo.InvariantCulture, $"hash rate {ehs} EH/s = {ehs * 1e6:0.###e+0} {why}"));
-                if (!(revenue >= 0) || !double.IsFinite(revenue)) throw new EnergyInputException($"revenue {revenue} USD must be a number, 0 or more");
+                if (!(revenue >= 0)) throw new EnergyInputException($"revenue {revenue} USD must not be negative");
+                if (!double.IsFinite(revenue)) throw new EnergyInputException($"revenue {revenue} USD is not a finite number");
                 if (!double.IsFinite(NetworkModel.Threshold(revenue, ehs * 1e6, defaultPrice)))
                     throw new EnergyInputException($"revenue {revenue} USD for {ehs} EH/s at {defaultPrice} USD/kWh gives a break-even efficiency too large to compute: check the three figures and their units");
                 days = [.. Enumerable.Range(0, NetworkModel.ThresholdWindowDays).Select(k => new NetworkDay(day.AddDays(k - NetworkModel.ThresholdWindowDays + 1), ehs * 1e6, revenue, defaultPrice))];

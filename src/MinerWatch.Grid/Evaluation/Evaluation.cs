@@ -104,20 +104,22 @@ public static class RankingMetrics
         if (scored.Count == 0) throw new InputException(labelFile, 0, "no labelled meter appears in the scan: are the scan and the labels from the same region?");
         var missingPositives = labels.Where(l => l.Mining && !entries.ContainsKey(l.MeterId)).Select(l => l.MeterId).ToList();
         if (missingPositives.Count > 0)
-            throw new InputException(labelFile, 0, $"{Count(missingPositives.Count, "labelled mining meter")} not in the scan ({List(missingPositives)}): a meter the scan never ranked cannot be found, so leaving it out would overstate the metrics; scan those meters too, or remove their labels to measure the scanned meters only");
+            throw new InputException(labelFile, 0, $"{Meters(missingPositives.Count, "labelled mining meter")} {Are(missingPositives.Count)} not in the scan ({List(missingPositives)}): a meter the scan never ranked cannot be found, so leaving it out would overstate the metrics; scan those meters too, or remove their labels to measure the scanned meters only");
         var missingNegatives = labels.Where(l => !l.Mining && !entries.ContainsKey(l.MeterId)).Select(l => l.MeterId).ToList();
         if (missingNegatives.Count > 0)
-            note?.Invoke($"{Count(missingNegatives.Count, "labelled meter")} without mining not in the scan ({List(missingNegatives)}) left out; measured on the {scored.Count} labelled meters scanned");
+            note?.Invoke($"{Meters(missingNegatives.Count, "labelled meter")} without mining {Are(missingNegatives.Count)} not in the scan ({List(missingNegatives)}) and {Are(missingNegatives.Count)} left out; measured on the {scored.Count} labelled meters scanned");
         var unlabelled = scores.Where(s => !byId.ContainsKey(s.MeterId)).Select(s => s.MeterId).ToList();
         if (unlabelled.Count > 0)
-            note?.Invoke($"{Count(unlabelled.Count, "scanned meter")} without a label ({List(unlabelled)}) left out");
+            note?.Invoke($"{Meters(unlabelled.Count, "scanned meter")} without a label ({List(unlabelled)}) {Are(unlabelled.Count)} left out");
         var result = new List<Metrics> { Compute("all", scored.Select(s => (s.Score, s.Label.Mining)).ToList()) };
         foreach (var variant in scored.Where(s => s.Label.Mining).Select(s => s.Label.Variant).Distinct().Order(StringComparer.Ordinal))
             result.Add(Compute(variant, scored.Where(s => !s.Label.Mining || s.Label.Variant == variant).Select(s => (s.Score, s.Label.Mining)).ToList()));
         return result;
     }
 
-    private static string Count(int n, string what) => n == 1 ? $"1 {what} is" : $"{n} {what}s are";
+    private static string Meters(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
+
+    private static string Are(int n) => n == 1 ? "is" : "are";
 
     private static string List(IReadOnlyList<string> ids) => string.Join(", ", ids.Take(Shown)) + (ids.Count > Shown ? $", ... {ids.Count - Shown} more" : "");
 
