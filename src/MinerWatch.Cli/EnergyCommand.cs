@@ -24,20 +24,9 @@ public static class EnergyCommand
     private static Option<FileInfo> CatalogOption() =>
         CommonOptions.ExistingFile("--catalog", "Add (or replace by model name) miners from this CSV, in the bundled catalog's layout", required: false);
 
+    // User rows are checked against the bundled catalog: its best model sets the floor no real machine goes below.
     private static MinerCatalog LoadCatalog(FileInfo? file) =>
-        file is null ? MinerCatalog.Bundled : MinerCatalog.Bundled.With(CheckFloor(MinerCatalog.ReadFile(file.FullName), file.FullName));
-
-    private static IReadOnlyList<Miner> CheckFloor(IReadOnlyList<Miner> rows, string file)
-    {
-        foreach (var m in rows)
-        {
-            var floor = MinerCatalog.Bundled.EfficiencyFloor(m.Algorithm, m.HashrateUnit);
-            if (double.IsFinite(floor) && m.Efficiency < floor)
-                throw new EnergyInputException(file, 0, string.Create(CultureInfo.InvariantCulture,
-                    $"{m.Model}: efficiency {m.Efficiency} {m.EfficiencyUnit} is below {floor:0.##} {m.EfficiencyUnit}, half of the best shipped {m.Algorithm} miner: check the figure and its unit"));
-        }
-        return rows;
-    }
+        file is null ? MinerCatalog.Bundled : MinerCatalog.Bundled.With(MinerCatalog.ReadFile(file.FullName, MinerCatalog.Bundled));
 
     private static Command Miners(CliConsole console)
     {
@@ -113,6 +102,7 @@ public static class EnergyCommand
             {
                 Algorithm = parse.GetRequiredValue(algorithm),
                 Onset = onsetDay,
+                RefuseOnsetBeforeCatalog = true,
                 MinerCount = parse.GetValue(count),
                 Model = modelName is null ? null : cat.Find(modelName),
                 Kw = parse.GetValue(kw),
@@ -140,7 +130,7 @@ public static class EnergyCommand
         if (hashprice is not null && (btcPrice is not null || difficulty is not null))
             throw new UsageException("give either --hashprice or --btc-price with --difficulty, not both");
         if (hashprice is { } hp)
-            return hp >= 0 ? hp : throw new EnergyInputException($"hash price {hp} USD must not be negative");
+            return hp >= 0 && double.IsFinite(hp) ? hp : throw new EnergyInputException($"hash price {hp} USD must be a number, 0 or more");
         if (btcPrice is null && difficulty is null) return null;
         if (btcPrice is not { } price || difficulty is not { } d) throw new UsageException("--btc-price and --difficulty go together");
         return BitcoinEconomics.HashpriceUsdPerThDay(day ?? DateOnly.FromDateTime(DateTime.UtcNow), d, price, fees);
@@ -158,8 +148,7 @@ public static class EnergyCommand
         var miners = CommonOptions.ExistingFile("--miners", "Basket in CBECI's layout: Miner_name,UNIX_date_of_release,Efficiency_J_Gh (default: the catalog's SHA-256 models)", required: false);
         var catalog = CatalogOption();
         var shares = CommonOptions.ExistingFile("--shares", "Hash-rate shares by country for emissions: country,share_percent (the rest counts at the world average)", required: false);
-        var window = new Option<int>("--average-days") { Description = "Average the daily bounds over this many trailing days, as CBECI's published figures are (1 = none)", DefaultValueFactory = _ => NetworkModel.DefaultOutputWindowDays };
-        window.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--average-days must be at least 1"); });
+        var window = new Option<int>("--average-days") { Description = "Average the daily bounds over this many trailing days, as CBECI's published figures are (1 = none; at most the series' length)", DefaultValueFactory = _ => NetworkModel.DefaultOutputWindowDays };
         var chart = new Option<FileInfo?>("--chart") { Description = "Also write an SVG chart of the bounds over time" };
         var format = CommonOptions.Format();
         var output = CommonOptions.Out();
@@ -172,32 +161,43 @@ public static class EnergyCommand
             CommonOptions.RefuseOutputOverInput(parse);
             var defaultPrice = parse.GetValue(price);
             if (!(defaultPrice > 0)) throw new EnergyInputException($"electricity price {defaultPrice} USD/kWh must be greater than 0");
+            if (!double.IsFinite(defaultPrice)) throw new EnergyInputException($"electricity price {defaultPrice} USD/kWh is not a finite number");
+            var floor = MinerCatalog.Bundled.EfficiencyFloor("SHA-256", "TH/s");
             IReadOnlyList<NetworkDay> days;
             var single = false;
             if (parse.GetValue(series) is { } file)
             {
                 if (parse.GetValue(date) is not null || parse.GetValue(hashrateEhs) is not null || parse.GetValue(revenueUsd) is not null)
                     throw new UsageException("give either --series or --date with --hashrate-ehs and --revenue-usd, not both");
-                days = NetworkInputs.ReadSeries(file.FullName, defaultPrice);
+                days = NetworkInputs.ReadSeries(file.FullName, defaultPrice, floor);
             }
             else
             {
                 if (parse.GetValue(date) is not { } day || parse.GetValue(hashrateEhs) is not { } ehs || parse.GetValue(revenueUsd) is not { } revenue)
                     throw new UsageException("give --series FILE, or --date with --hashrate-ehs and --revenue-usd");
                 if (!(ehs > 0)) throw new EnergyInputException($"hash rate {ehs} EH/s must be greater than 0");
+                if (NetworkModel.TooFast(ehs * 1e6, floor) is { } why)
+                    throw new EnergyInputException(string.Create(CultureInfo.InvariantCulture, $"hash rate {ehs} EH/s = {ehs * 1e6:0.###e+0} {why}"));
                 if (!(revenue >= 0)) throw new EnergyInputException($"revenue {revenue} USD must not be negative");
+                if (!double.IsFinite(revenue)) throw new EnergyInputException($"revenue {revenue} USD is not a finite number");
+                if (!double.IsFinite(NetworkModel.Threshold(revenue, ehs * 1e6, defaultPrice)))
+                    throw new EnergyInputException($"revenue {revenue} USD for {ehs} EH/s at {defaultPrice} USD/kWh gives a break-even efficiency too large to compute: check the three figures and their units");
                 days = [.. Enumerable.Range(0, NetworkModel.ThresholdWindowDays).Select(k => new NetworkDay(day.AddDays(k - NetworkModel.ThresholdWindowDays + 1), ehs * 1e6, revenue, defaultPrice))];
                 single = true;
             }
+            // Checked here, not by a parse validator: a value that is not a number must reach the parser's own message.
+            var averageDays = parse.GetValue(window);
+            var span = days[^1].Date.DayNumber - days[0].Date.DayNumber + 1;
+            if (averageDays < 1) throw new UsageException($"--average-days {averageDays} must be at least 1");
+            if (parse.GetResult(window) is { Implicit: false } && averageDays > span)
+                throw new UsageException(single
+                    ? $"--average-days {averageDays} is longer than the {span} days a --date estimate holds its inputs over; give at most {span} (with constant inputs the window changes nothing)"
+                    : $"--average-days {averageDays} is longer than the {span} days of the series; give at most {span} (a longer window averages the same days)");
             var cat = LoadCatalog(parse.GetValue(catalog));
             var basketFile = parse.GetValue(miners);
-            var basket = basketFile is null ? MinerBasket.FromCatalog(cat) : MinerBasket.ReadCbeci(basketFile.FullName);
-            var floor = MinerCatalog.Bundled.EfficiencyFloor("SHA-256", "TH/s");
-            if (basket.FirstOrDefault(m => m.JoulesPerTh < floor) is { } tooGood)
-                throw new EnergyInputException(basketFile?.FullName ?? "catalog", 0, string.Create(CultureInfo.InvariantCulture,
-                    $"{tooGood.Name}: {tooGood.JoulesPerTh / 1000:0.#####} J/GH is below {floor / 1000:0.####} J/GH, half of the best shipped SHA-256 miner: check the figure and its unit"));
+            var basket = basketFile is null ? MinerBasket.FromCatalog(cat) : MinerBasket.ReadCbeci(basketFile.FullName, MinerCatalog.Bundled);
             var cbeci = parse.GetRequiredValue(method) == "v1.4" ? CbeciMethod.V14 : CbeciMethod.V2021;
-            var estimates = NetworkModel.Estimate(days, basket, cbeci, parse.GetValue(window));
+            var estimates = NetworkModel.Estimate(days, basket, cbeci, Math.Min(averageDays, span));
             if (single) estimates = [estimates[^1]];
             double? intensity = null;
             if (parse.GetValue(shares) is { } sharesFile)

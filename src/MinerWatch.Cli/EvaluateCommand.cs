@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using MinerWatch.Grid.Evaluation;
-using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Scan;
 using Spectre.Console;
 
@@ -22,22 +21,16 @@ public static class EvaluateCommand
         };
         command.SetAction(parse =>
         {
-            var scores = ScanJson.ReadScores(parse.GetRequiredValue(scan).FullName);
+            var scanFile = parse.GetRequiredValue(scan).FullName;
+            var scores = ScanJson.ReadScores(scanFile);
             var labelFile = parse.GetRequiredValue(labels).FullName;
-            var truth = parse.GetValue(layout) == ReadingsLayout.Sgcc ? SgccLabels(labelFile) : LabelsReader.Read(labelFile);
-            var metrics = RankingMetrics.Evaluate(scores, truth, labelFile);
+            var truth = parse.GetValue(layout) == ReadingsLayout.Sgcc ? LabelsReader.ReadSgcc(labelFile) : LabelsReader.Read(labelFile);
+            var metrics = RankingMetrics.Evaluate(scores, truth, labelFile, scanFile, n => console.Error.WriteLine($"note: {n}"));
             using var writer = CommonOptions.OpenOutput(parse.GetValue(output), console);
             Render(metrics, parse.GetValue(format), writer);
             return Cli.Ok;
         });
         return command;
-    }
-
-    private static List<Label> SgccLabels(string path)
-    {
-        var flags = SgccReader.Read(path, new IdRegistry(growable: true), RowPolicy.SetAside(_ => { }), _ => { });
-        if (flags.Count == 0) throw new InputException(path, 1, "the SGCC file has no FLAG column to serve as labels");
-        return [.. flags.Select(kv => new Label(kv.Key, kv.Value == 1, kv.Value == 1 ? "flagged" : "", null))];
     }
 
     public static void Render(IReadOnlyList<Metrics> metrics, OutputFormat format, TextWriter writer)

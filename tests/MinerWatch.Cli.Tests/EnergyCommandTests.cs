@@ -169,7 +169,7 @@ public class EnergyCommandTests
         var (code, _, err) = Run("energy", "network", "--date", "2021-05-19", "--hashrate-ehs", "160", "--revenue-usd", "6e7", "--miners", basket);
 
         Assert.Equal(2, code);
-        Assert.Equal($"error: {basket}: Magic: 0.002 J/GH is below 0.0075 J/GH, half of the best shipped SHA-256 miner: check the figure and its unit\n", err);
+        Assert.Equal($"error: {basket}:2: Magic: 0.002 J/GH is below 0.0075 J/GH, half of the best shipped SHA-256 miner: check the figure and its unit\n", err);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public class EnergyCommandTests
         var (code, _, err) = Run("energy", "miners", "--catalog", catalog);
 
         Assert.Equal(2, code);
-        Assert.Equal($"error: {catalog}: Dream Miner: efficiency 5 J/TH is below 7.5 J/TH, half of the best shipped SHA-256 miner: check the figure and its unit\n", err);
+        Assert.Equal($"error: {catalog}:2: Dream Miner: efficiency 5 J/TH is below 7.5 J/TH, half of the best shipped SHA-256 miner: check the figure and its unit\n", err);
     }
 
     [Fact]

@@ -98,4 +98,57 @@ public sealed class MinerCatalogTests
             File.Delete(path);
         }
     }
+
+    private static IReadOnlyList<Miner> ReadText(string rows, MinerCatalog? reference = null) =>
+        MinerCatalog.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes("algorithm,model,hashrate,hashrate_unit,power_w,efficiency,efficiency_unit,release\n" + rows)), "mine.csv", reference);
+
+    [Fact]
+    public void Efficiency_is_read_in_its_stated_unit_and_held_per_hashrate_unit()
+    {
+        var rows = ReadText("SHA-256,Rig A,110,TH/s,3250,0.02955,J/GH,2020-05-01\nSHA-256,Rig B,110000,GH/s,3250,29.55,J/TH,2020-05-01\n");
+
+        Assert.Equal(29.55, rows[0].Efficiency, 9);
+        Assert.Equal("J/TH", rows[0].EfficiencyUnit);
+        Assert.Equal(0.02955, rows[1].Efficiency, 12);
+        Assert.Equal("J/GH", rows[1].EfficiencyUnit);
+        Assert.Equal(rows[0].JoulesPerHash * 1e12, rows[1].JoulesPerHash * 1e12, 9);
+    }
+
+    [Fact]
+    public void Units_are_read_whatever_their_case_and_stored_canonically()
+    {
+        var row = ReadText("SHA-256,Rig,110,Th/s,3250,29.55,j/th,2020-05-01\n")[0];
+
+        Assert.Equal("TH/s", row.HashrateUnit);
+        Assert.Equal(110e12, row.HashesPerSecond, 0);
+    }
+
+    [Fact]
+    public void Without_an_efficiency_unit_column_the_efficiency_is_per_hashrate_unit()
+    {
+        var rows = MinerCatalog.Read(new MemoryStream("algorithm,model,hashrate,hashrate_unit,power_w,efficiency,release\nSHA-256,Rig,110,TH/s,3250,29.55,2020-05-01\n"u8.ToArray()), "mine.csv");
+
+        Assert.Equal(29.55, rows[0].Efficiency);
+    }
+
+    [Theory]
+    [InlineData("SHA-256,Rig,110,TH/s,3250,29.55,W/TH,2020-05-01\n", "mine.csv:2: efficiency_unit 'W/TH' is not one of J/H, J/kH, J/MH, J/GH, J/TH, J/PH, J/EH")]
+    [InlineData("SHA-256,Rig,110,TH/s,3250,29.55,J/GH,2020-05-01\n", "mine.csv:2: efficiency 29550 J/TH disagrees with power_w / hashrate = 29.545; check the units")]
+    [InlineData("SHA-256,Rig,110,TH/s,3250,29.55,J/TH,2020-05-01\nSHA-256,rig,100,TH/s,3050,30.5,J/TH,2021-01-01\n", "mine.csv:3: model 'rig' is listed twice (lines 2 and 3); remove one, or name each variant")]
+    [InlineData(",Rig,110,TH/s,3250,29.55,J/TH,2020-05-01\n", "mine.csv:2: algorithm is empty")]
+    [InlineData("SHA-256,Rig,110,TH/s,3250\n", "mine.csv:2: row has 5 fields, expected at least 8")]
+    public void Bad_units_and_duplicates_are_refused_with_file_and_line(string rows, string message)
+    {
+        var e = Assert.Throws<EnergyInputException>(() => ReadText(rows));
+
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void Against_a_reference_catalog_a_row_below_its_floor_is_refused_with_its_line()
+    {
+        var e = Assert.Throws<EnergyInputException>(() => ReadText("SHA-256,Fine,110,TH/s,3250,29.55,J/TH,2020-05-01\nSHA-256,Dream,1000,TH/s,5000,5,J/TH,2025-01-01\n", Catalog));
+
+        Assert.Equal("mine.csv:3: Dream: efficiency 5 J/TH is below 7.5 J/TH, half of the best shipped SHA-256 miner: check the figure and its unit", e.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using MinerWatch.Energy.Catalog;
 using MinerWatch.Energy.Emissions;
 using MinerWatch.Energy.Network;
 
@@ -194,7 +195,7 @@ public sealed class NetworkModelTests
     {
         using var csv = new MemoryStream("Miner_name,UNIX_date_of_release,Efficiency_J_Gh,Qty\nAntminer S9,1504224000,0.098,1\nAntminer S19 Pro,2020-05-01,0.02955,1\n"u8.ToArray());
 
-        var basket = MinerBasket.ReadCbeci(csv, "miners.csv");
+        var basket = MinerBasket.ReadCbeci(csv, "miners.csv", MinerCatalog.Bundled);
 
         Assert.Equal(new BasketMiner("Antminer S9", new(2017, 9, 1, 0, 0, 0, TimeSpan.Zero), 98), basket[0]);
         Assert.Equal(29.55, basket[1].JoulesPerTh, 9);
@@ -206,9 +207,9 @@ public sealed class NetworkModelTests
     {
         using var csv = new MemoryStream("Miner_name,UNIX_date_of_release,Efficiency_J_Gh\nS9,1504224000000,0.098\n"u8.ToArray());
 
-        var e = Assert.Throws<EnergyInputException>(() => MinerBasket.ReadCbeci(csv, "miners.csv"));
+        var e = Assert.Throws<EnergyInputException>(() => MinerBasket.ReadCbeci(csv, "miners.csv", MinerCatalog.Bundled));
 
-        Assert.Equal("miners.csv:2: UNIX_date_of_release 1504224000000 is not a plausible release time (seconds since 1970, from 2009 on)", e.Message);
+        Assert.Equal("miners.csv:2: UNIX_date_of_release 1504224000000 is not a plausible release time (seconds since 1970, from 1980 to 2200; milliseconds or a YYYYMMDD number fall outside)", e.Message);
     }
 
     [Fact]
@@ -224,5 +225,50 @@ public sealed class NetworkModelTests
         var ns = System.Xml.Linq.XNamespace.Get("http://www.w3.org/2000/svg");
         Assert.Equal(3, svg.Descendants(ns + "polyline").Count());
         Assert.Contains(svg.Descendants(ns + "text"), t => t.Value == $"best guess {series[^1].BestGuess!.TwhPerYear:0.##}");
+    }
+
+    [Fact]
+    public void A_break_even_too_large_to_compute_is_refused_with_its_day()
+    {
+        var days = new[] { new NetworkDay(new DateOnly(2021, 5, 19), 1.6e8, 1e308, 1e-300) };
+
+        var e = Assert.Throws<EnergyInputException>(() => NetworkModel.Estimate(days, [new BasketMiner("a", Jan2020, 50)], CbeciMethod.V2021));
+
+        Assert.Equal("2021-05-19: revenue 1E+308 USD for 160000000 TH/s at 1E-300 USD/kWh gives a break-even efficiency too large to compute: check the three figures and their units", e.Message);
+    }
+
+    [Fact]
+    public void An_averaging_window_longer_than_the_calendar_is_the_mean_of_every_day_so_far()
+    {
+        var basket = new[] { new BasketMiner("a", Jan2020, 50) };
+        var days = Constant(new DateOnly(2022, 1, 20), 20, 2e8, 100);
+
+        var longest = NetworkModel.Estimate(days, basket, CbeciMethod.V2021, int.MaxValue);
+        var twenty = NetworkModel.Estimate(days, basket, CbeciMethod.V2021, 20);
+
+        Assert.Equal(twenty, longest);
+    }
+
+    [Fact]
+    public void A_hash_rate_beyond_what_the_worlds_electricity_could_run_is_refused_with_its_line()
+    {
+        using var csv = new MemoryStream("date,hashrate_ths,revenue_usd\n2021-05-01,1.6e8,6e7\n2021-05-02,1.6e14,6e7\n"u8.ToArray());
+
+        var e = Assert.Throws<EnergyInputException>(() => NetworkInputs.ReadSeries(csv, "s.csv", 0.05, 7.5));
+
+        Assert.Equal("s.csv:3: hashrate_ths 1.6e14 TH/s is more than all the world's electricity (about 30,000 TWh a year) could run even at 7.5 J/TH, half the best shipped miner: at most 4.563e+11 TH/s; check the figure and its unit", e.Message);
+    }
+
+    [Theory]
+    [InlineData("country,share_percent\nUS,30\nKZ,10\nus,5\n", "shares.csv:4: country 'us' is listed twice (lines 2 and 4); give each country once")]
+    [InlineData("country,share_percent\n", "shares.csv:2: the file has no shares; list at least one country (the rest counts at the world average)")]
+    [InlineData("country,share_percent\n,30\n", "shares.csv:2: country is empty")]
+    public void Shares_listing_a_country_twice_or_none_are_refused(string text, string message)
+    {
+        using var csv = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+
+        var e = Assert.Throws<EnergyInputException>(() => NetworkInputs.ReadShares(csv, "shares.csv", EmissionFactors.Bundled));
+
+        Assert.Equal(message, e.Message);
     }
 }

@@ -138,4 +138,54 @@ public sealed class SiteEstimatorTests
         Assert.Equal(0.80, MiningSurcharges.ForRegion("CN-HI")!.PerKwh);
         Assert.Null(MiningSurcharges.ForRegion("CN-GD/Guangzhou"));
     }
+
+    private static readonly DateOnly Today = new(2025, 12, 1);
+
+    [Fact]
+    public void An_onset_before_every_catalog_model_is_refused_when_a_person_asks()
+    {
+        var e = Assert.Throws<EnergyInputException>(() => Estimator.Estimate(new SiteRequest
+        { Kw = 100, Hours = 10, Onset = new DateOnly(1990, 1, 1), RefuseOnsetBeforeCatalog = true, EmissionFactor = China, Today = Today }));
+
+        Assert.Equal("no SHA-256 miner in the catalog was on the market by 1990-01-01 (the first, Antminer S7, dates from 2015-09-01), and Bitcoin's first block is of 2009-01-03: check the onset, or add older machines with a catalog file", e.Message);
+    }
+
+    [Fact]
+    public void The_grid_scan_still_takes_the_first_models_for_an_onset_before_the_catalog()
+    {
+        var estimate = Estimator.Estimate(new SiteRequest { Kw = 100, Hours = 10, Onset = new DateOnly(2014, 3, 1), EmissionFactor = China, Today = Today });
+
+        Assert.Equal(["Antminer S7"], estimate.PlausibleModels);
+    }
+
+    [Fact]
+    public void Power_energy_and_hours_that_disagree_are_refused_and_agreeing_ones_kept()
+    {
+        var e = Assert.Throws<EnergyInputException>(() => Estimator.Estimate(new SiteRequest { Kw = 100, Kwh = 5, Hours = 10, EmissionFactor = China, Today = Today }));
+        Assert.Equal("power, energy and hours disagree: 100 kW for 10 hours is 1000 kWh, not 5; give two of the three", e.Message);
+
+        var ok = Estimator.Estimate(new SiteRequest { Kw = 100, Kwh = 1004, Hours = 10, EmissionFactor = China, Today = Today });
+        Assert.Equal(10.04, ok.Hours, 9);
+    }
+
+    [Theory]
+    [InlineData(1e308, 10.0, null, null, "a power of 1e+308 kW is more than all the world's electricity (about 3.4e+9 kW, 30,000 TWh a year): check the figures and their units")]
+    [InlineData(100.0, 1e200, null, null, "1e+200 hours of mining is more than the 148,248 hours since Bitcoin's first block (2009-01-03): check the figures and their units")]
+    [InlineData(100.0, 10.0, 1e308, null, "the back-bill is too large to compute: check the tariff (1E+308 per kWh, over 1,000 kWh)")]
+    [InlineData(100.0, 10.0, null, 1e308, "the revenue is too large to compute: check the hash price (1E+308 USD per unit a day)")]
+    public void Absurd_figures_and_results_too_large_to_compute_are_refused(double kw, double hours, double? tariff, double? hashprice, string message)
+    {
+        var e = Assert.Throws<EnergyInputException>(() => Estimator.Estimate(new SiteRequest
+        { Kw = kw, Hours = hours, TariffPerKwh = tariff, HashpriceUsdPerUnitDay = hashprice, EmissionFactor = China, Today = Today }));
+
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void A_hash_price_too_large_to_compute_is_refused()
+    {
+        var e = Assert.Throws<EnergyInputException>(() => BitcoinEconomics.HashpriceUsdPerThDay(new DateOnly(2025, 1, 1), 1e-300, 1e308, 0));
+
+        Assert.Equal("the hash price from difficulty 1E-300, coin price 1E+308 USD and fees 0 BTC is too large to compute: check the three figures", e.Message);
+    }
 }

@@ -23,6 +23,24 @@ public static class HashUnit
         return false;
     }
 
+    /// <summary>
+    /// Reads a unit as files write it, ignoring case (<c>TH/s</c>, <c>Th/s</c>, <c>th/s</c>): no hash-rate prefix is
+    /// ambiguous by case, since a milli-hash is not a thing. Returns the canonical spelling.
+    /// </summary>
+    public static bool TryParse(string text, out string unit, out double scale)
+    {
+        foreach (var (u, s) in Units)
+        {
+            if (string.Equals(u, text.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                (unit, scale) = (u, s);
+                return true;
+            }
+        }
+        (unit, scale) = ("", 0);
+        return false;
+    }
+
     public static IEnumerable<string> Names => Units.Select(u => u.Unit);
 
     /// <summary>The usual display unit per algorithm: TH/s for SHA-256 ASICs, MH/s for Ethash GPUs, H/s for CPU RandomX.</summary>

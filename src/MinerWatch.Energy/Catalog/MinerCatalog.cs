@@ -115,17 +115,26 @@ public sealed class MinerCatalog
         return Read(stream, "miners.csv (bundled)", bundled: true);
     }
 
-    /// <summary>Reads a catalog file in the bundled layout; rows are marked <c>user</c> unless they state a status.</summary>
-    public static IReadOnlyList<Miner> ReadFile(string path)
+    /// <summary>
+    /// Reads a catalog file in the bundled layout; rows are marked <c>user</c> unless they state a status. With a
+    /// <paramref name="reference"/> catalog, rows more efficient than its <see cref="EfficiencyFloor"/> are refused.
+    /// </summary>
+    public static IReadOnlyList<Miner> ReadFile(string path, MinerCatalog? reference = null)
     {
         using var stream = File.OpenRead(path);
-        return Read(stream, path, bundled: false);
+        return Read(stream, path, reference);
     }
 
-    private static List<Miner> Read(Stream stream, string file, bool bundled)
+    /// <inheritdoc cref="ReadFile"/>
+    public static IReadOnlyList<Miner> Read(Stream stream, string file, MinerCatalog? reference = null) => Read(stream, file, bundled: false, reference);
+
+    private static List<Miner> Read(Stream stream, string file, bool bundled, MinerCatalog? reference = null)
     {
+        var inv = CultureInfo.InvariantCulture;
         var rows = new List<Miner>();
+        var lines = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         using var reader = Csv.Open(stream, file, ["algorithm", "model", "hashrate", "hashrate_unit", "power_w", "efficiency", "release"], out var col);
+        Csv.TryIndexIgnoreCase(reader, "efficiency_unit", out var effUnitCol);
         Csv.TryIndexIgnoreCase(reader, "status", out var statusCol);
         Csv.TryIndexIgnoreCase(reader, "source", out var sourceCol);
         var line = 1L;
@@ -135,25 +144,48 @@ public sealed class MinerCatalog
             var fields = new string[row.ColCount];
             for (var i = 0; i < fields.Length; i++) fields[i] = row[i].ToString().Trim();
             string Field(int i) => i >= 0 && i < fields.Length ? fields[i] : "";
-            if (fields.Length <= col.Max()) throw new EnergyInputException(file, line, $"row has {fields.Length} fields, expected {Columns.Length}");
+            if (fields.Length <= col.Max()) throw new EnergyInputException(file, line, $"row has {fields.Length} fields, expected at least {col.Max() + 1}");
+            var algorithm = Field(col[0]);
+            if (algorithm.Length == 0) throw new EnergyInputException(file, line, "algorithm is empty");
             var model = Field(col[1]);
             if (model.Length == 0) throw new EnergyInputException(file, line, "model is empty");
-            var unit = Field(col[3]);
-            if (!HashUnit.TryScale(unit, out _))
-                throw new EnergyInputException(file, line, $"hashrate_unit '{unit}' is not one of {string.Join(", ", HashUnit.Names)}");
+            // One row per model: a second row is a pasted duplicate or a variant that needs its own name, and a user
+            // row replaces a bundled one by name, so which of the two counts would be a guess.
+            if (lines.TryGetValue(model, out var first))
+                throw new EnergyInputException(file, line, $"model '{model}' is listed twice (lines {first} and {line}); remove one, or name each variant");
+            lines[model] = line;
+            if (!HashUnit.TryParse(Field(col[3]), out var unit, out var unitScale))
+                throw new EnergyInputException(file, line, $"hashrate_unit '{Field(col[3])}' is not one of {string.Join(", ", HashUnit.Names)}");
             var hashrate = Csv.Positive(Field(col[2]), "hashrate", file, line);
             var power = Csv.Positive(Field(col[4]), "power_w", file, line);
             var efficiency = Csv.Positive(Field(col[5]), "efficiency", file, line);
+            // The efficiency is in its own stated unit (J/GH beside a TH/s hash rate is common); held per hashrate_unit.
+            var stated = Field(effUnitCol);
+            if (stated.Length > 0)
+            {
+                if (!stated.StartsWith("J/", StringComparison.OrdinalIgnoreCase) || !HashUnit.TryParse(stated[2..] + "/s", out _, out var effScale))
+                    throw new EnergyInputException(file, line, $"efficiency_unit '{stated}' is not one of {string.Join(", ", HashUnit.Names.Select(n => "J/" + n[..^2]))}");
+                efficiency *= unitScale / effScale;
+                if (!double.IsFinite(efficiency) || efficiency <= 0)
+                    throw new EnergyInputException(file, line, $"efficiency {Field(col[5])} {stated} is out of range in J/{unit[..^2]}");
+            }
             // A row whose efficiency disagrees with its own power and hash rate by more than 10 % has a unit mix-up.
             var implied = power / hashrate;
             if (Math.Abs(efficiency - implied) > 0.1 * implied)
-                throw new EnergyInputException(file, line, string.Create(CultureInfo.InvariantCulture,
+                throw new EnergyInputException(file, line, string.Create(inv,
                     $"efficiency {efficiency} J/{unit[..^2]} disagrees with power_w / hashrate = {implied:0.###}; check the units"));
+            if (reference is not null)
+            {
+                var floor = reference.EfficiencyFloor(algorithm, unit);
+                if (double.IsFinite(floor) && efficiency < floor)
+                    throw new EnergyInputException(file, line, string.Create(inv,
+                        $"{model}: efficiency {efficiency} J/{unit[..^2]} is below {floor:0.##} J/{unit[..^2]}, half of the best shipped {algorithm} miner: check the figure and its unit"));
+            }
             var release = Csv.Date(Field(col[6]), "release", file, line);
-            var status = statusCol >= 0 && Field(statusCol).Length > 0 ? Field(statusCol) : bundled ? "unverified" : "user";
+            var status = Field(statusCol).Length > 0 ? Field(statusCol) : bundled ? "unverified" : "user";
             rows.Add(new Miner
             {
-                Algorithm = Field(col[0]),
+                Algorithm = algorithm,
                 Model = model,
                 Hashrate = hashrate,
                 HashrateUnit = unit,

@@ -41,7 +41,10 @@ public static class BitcoinEconomics
         if (!(priceUsd >= 0)) throw new EnergyInputException($"coin price {priceUsd} USD must not be negative");
         if (!(feesBtcPerBlock >= 0)) throw new EnergyInputException($"fees {feesBtcPerBlock} BTC per block must not be negative");
         var blocksPerThDay = 1e12 * 86400 / (difficulty * HashesPerDifficulty);
-        return blocksPerThDay * (SubsidyOn(day) + feesBtcPerBlock) * priceUsd;
+        var hashprice = blocksPerThDay * (SubsidyOn(day) + feesBtcPerBlock) * priceUsd;
+        if (!double.IsFinite(hashprice))
+            throw new EnergyInputException($"the hash price from difficulty {difficulty}, coin price {priceUsd} USD and fees {feesBtcPerBlock} BTC is too large to compute: check the three figures");
+        return hashprice;
     }
 
     /// <summary>Miners' total revenue in USD per day at a coin price and mean fees per block (144 blocks a day).</summary>

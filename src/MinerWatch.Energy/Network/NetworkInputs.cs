@@ -11,15 +11,17 @@ public static class NetworkInputs
 {
     /// <summary>
     /// Reads <c>date,hashrate_ths,revenue_usd[,price_usd_kwh]</c>; rows may come in any order but each date once.
-    /// A missing or empty price takes <paramref name="defaultPrice"/>.
+    /// A missing or empty price takes <paramref name="defaultPrice"/>. With <paramref name="floorJPerTh"/> (the lowest
+    /// efficiency a real miner can have), a hash rate that all the world's electricity could not run is refused.
     /// </summary>
-    public static IReadOnlyList<NetworkDay> ReadSeries(string path, double defaultPrice)
+    public static IReadOnlyList<NetworkDay> ReadSeries(string path, double defaultPrice, double floorJPerTh = 0)
     {
         using var stream = File.OpenRead(path);
-        return ReadSeries(stream, path, defaultPrice);
+        return ReadSeries(stream, path, defaultPrice, floorJPerTh);
     }
 
-    public static IReadOnlyList<NetworkDay> ReadSeries(Stream stream, string file, double defaultPrice)
+    /// <inheritdoc cref="ReadSeries(string, double, double)"/>
+    public static IReadOnlyList<NetworkDay> ReadSeries(Stream stream, string file, double defaultPrice, double floorJPerTh = 0)
     {
         var rows = new List<(NetworkDay Day, long Line)>();
         using var reader = Csv.Open(stream, file, ["date", "hashrate_ths", "revenue_usd"], out var c);
@@ -31,6 +33,7 @@ public static class NetworkInputs
             if (row.ColCount <= c.Max()) throw new EnergyInputException(file, line, $"row has {row.ColCount} fields, expected at least {c.Max() + 1} (is the file truncated?)");
             var date = Csv.Date(row[c[0]].ToString().Trim(), "date", file, line);
             var hashrate = Csv.Positive(row[c[1]].ToString().Trim(), "hashrate_ths", file, line);
+            if (NetworkModel.TooFast(hashrate, floorJPerTh) is { } why) throw new EnergyInputException(file, line, $"hashrate_ths {row[c[1]].ToString().Trim()} {why}");
             var revenue = Csv.Number(row[c[2]].ToString().Trim(), "revenue_usd", file, line);
             if (revenue < 0) throw new EnergyInputException(file, line, $"revenue_usd {revenue.ToString(CultureInfo.InvariantCulture)} is negative");
             var price = defaultPrice;
@@ -61,6 +64,7 @@ public static class NetworkInputs
     public static IReadOnlyList<HashrateShare> ReadShares(Stream stream, string file, EmissionFactors factors)
     {
         var shares = new List<HashrateShare>();
+        var lines = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         using var reader = Csv.Open(stream, file, ["country", "share_percent"], out var c);
         var line = 1L;
         double total = 0;
@@ -69,6 +73,11 @@ public static class NetworkInputs
             line++;
             if (row.ColCount <= c.Max()) throw new EnergyInputException(file, line, $"row has {row.ColCount} fields, expected 2");
             var country = row[c[0]].ToString().Trim();
+            if (country.Length == 0) throw new EnergyInputException(file, line, "country is empty");
+            // A country twice would count its share twice; a map lists each once.
+            if (lines.TryGetValue(country, out var first))
+                throw new EnergyInputException(file, line, $"country '{country}' is listed twice (lines {first} and {line}); give each country once");
+            lines[country] = line;
             var share = Csv.Number(row[c[1]].ToString().Trim(), "share_percent", file, line);
             if (share < 0 || share > 100) throw new EnergyInputException(file, line, $"share_percent {share.ToString(CultureInfo.InvariantCulture)} is outside 0-100");
             var factor = factors.ForCode(country)
@@ -79,6 +88,7 @@ public static class NetworkInputs
             if (total > 100.5) throw new EnergyInputException(file, line, $"shares add up to {total.ToString("0.##", CultureInfo.InvariantCulture)} %, more than 100 %");
             shares.Add(new HashrateShare(country, share, factor));
         }
+        if (shares.Count == 0) throw new EnergyInputException(file, 2, "the file has no shares; list at least one country (the rest counts at the world average)");
         return shares;
     }
 

@@ -59,6 +59,19 @@ public static class NetworkModel
     /// <summary>Power in GW for a hash rate (TH/s) at an efficiency (J/TH) and PUE.</summary>
     public static double Gigawatts(double hashrateThs, double joulesPerTh, double pue) => hashrateThs * joulesPerTh * pue / 1e9;
 
+    /// <summary>
+    /// Why a hash rate (TH/s) cannot be real, or null: above what all the world's electricity
+    /// (<see cref="PhysicalLimits.WorldPowerKw"/>) could run at <paramref name="floorJPerTh"/>, the lowest efficiency a
+    /// real miner can have. No check when the floor is not positive.
+    /// </summary>
+    public static string? TooFast(double hashrateThs, double floorJPerTh)
+    {
+        if (!(floorJPerTh > 0)) return null;
+        var max = PhysicalLimits.WorldPowerKw * 1000 / floorJPerTh;
+        return hashrateThs <= max ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"TH/s is more than all the world's electricity (about {PhysicalLimits.WorldElectricityTwhPerYear:N0} TWh a year) could run even at {floorJPerTh:0.##} J/TH, half the best shipped miner: at most {max:0.###e+0} TH/s; check the figure and its unit");
+    }
+
     public static NetworkBound Bound(double hashrateThs, double joulesPerTh, double pue)
     {
         var gw = Gigawatts(hashrateThs, joulesPerTh, pue);
@@ -79,6 +92,13 @@ public static class NetworkModel
                 throw new EnergyInputException($"network days must be in increasing date order without repeats ({days[i - 1].Date:yyyy-MM-dd} then {days[i].Date:yyyy-MM-dd})");
         }
         var thresholds = days.Select(d => Threshold(d.RevenueUsd, d.HashrateThs, d.PriceUsdPerKwh)).ToArray();
+        for (var i = 0; i < days.Count; i++)
+        {
+            // An infinite threshold would make every model profitable and could not be written out.
+            if (!double.IsFinite(thresholds[i]))
+                throw new EnergyInputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{days[i].Date:yyyy-MM-dd}: revenue {days[i].RevenueUsd} USD for {days[i].HashrateThs} TH/s at {days[i].PriceUsdPerKwh} USD/kWh gives a break-even efficiency too large to compute: check the three figures and their units"));
+        }
         var daily = new List<NetworkEstimate>(days.Count);
         NetworkEstimate? previous = null;
         for (var i = 0; i < days.Count; i++)
@@ -123,6 +143,7 @@ public static class NetworkModel
                     Upper = Bound(d.HashrateThs, set.Max(p => p.Miner.JoulesPerTh), UpperPue),
                 };
             }
+            CheckFinite(estimate);
             daily.Add(estimate);
             previous = estimate;
         }
@@ -130,14 +151,29 @@ public static class NetworkModel
         var averaged = new List<NetworkEstimate>(daily.Count);
         for (var i = 0; i < daily.Count; i++)
         {
-            averaged.Add(daily[i] with
+            var estimate = daily[i] with
             {
                 Lower = AverageBound(daily, i, outputWindowDays, e => e.Lower),
                 BestGuess = AverageBound(daily, i, outputWindowDays, e => e.BestGuess),
                 Upper = AverageBound(daily, i, outputWindowDays, e => e.Upper),
-            });
+            };
+            CheckFinite(estimate);
+            averaged.Add(estimate);
         }
         return averaged;
+    }
+
+    /// <summary>Infinite results are bad input, refused before anything is written (JSON cannot hold them).</summary>
+    private static void CheckFinite(NetworkEstimate e)
+    {
+        if (!double.IsFinite(e.SmoothedThresholdJPerTh))
+            throw new EnergyInputException($"{e.Date:yyyy-MM-dd}: the 14-day mean of the break-even efficiency is too large to compute: check the revenue, hash rate and price");
+        foreach (var b in new[] { e.Lower, e.BestGuess, e.Upper })
+        {
+            if (b is not null && !(double.IsFinite(b.JoulesPerTh) && double.IsFinite(b.Gw) && double.IsFinite(b.TwhPerYear)))
+                throw new EnergyInputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{e.Date:yyyy-MM-dd}: {e.HashrateThs} TH/s at {b.JoulesPerTh} J/TH is a power too large to compute: check the hash rate and the basket's efficiencies"));
+        }
     }
 
     /// <summary>The models counted on <paramref name="day"/> and their weights (1 for every model under the 2021 method).</summary>
@@ -180,12 +216,14 @@ public static class NetworkModel
         };
     }
 
+    // Windows are compared as day numbers: a window longer than the calendar (int.MaxValue days) must not overflow.
+    private static bool Within(DateOnly day, DateOnly end, int windowDays) => (long)end.DayNumber - day.DayNumber < windowDays;
+
     private static double TrailingMean(IReadOnlyList<NetworkDay> days, double[] values, int i, int windowDays)
     {
-        var from = days[i].Date.AddDays(-(windowDays - 1));
         double sum = 0;
         var n = 0;
-        for (var k = i; k >= 0 && days[k].Date >= from; k--)
+        for (var k = i; k >= 0 && Within(days[k].Date, days[i].Date, windowDays); k--)
         {
             sum += values[k];
             n++;
@@ -195,11 +233,10 @@ public static class NetworkModel
 
     private static NetworkBound? AverageBound(List<NetworkEstimate> daily, int i, int windowDays, Func<NetworkEstimate, NetworkBound?> pick)
     {
-        var from = daily[i].Date.AddDays(-(windowDays - 1));
         double eff = 0, gw = 0;
         var n = 0;
         NetworkBound? any = null;
-        for (var k = i; k >= 0 && daily[k].Date >= from; k--)
+        for (var k = i; k >= 0 && Within(daily[k].Date, daily[i].Date, windowDays); k--)
         {
             if (pick(daily[k]) is not { } b) continue;
             any = b;

@@ -12,6 +12,11 @@ public sealed record SiteRequest
     public string Algorithm { get; init; } = "SHA-256";
     /// <summary>When mining started; decides which models were available. Defaults to the day of the estimate.</summary>
     public DateOnly? Onset { get; init; }
+    /// <summary>
+    /// True for an estimate a person asks for: an onset before every catalog model of the algorithm is refused. False
+    /// (the grid scan) takes the first models, as a meter's rise may predate the catalog.
+    /// </summary>
+    public bool RefuseOnsetBeforeCatalog { get; init; }
     public int? MinerCount { get; init; }
     public Miner? Model { get; init; }
     public double? Kw { get; init; }
@@ -86,11 +91,21 @@ public sealed class SiteEstimator(MinerCatalog catalog)
             throw new EnergyInputException(string.Create(inv, $"{h0:0.##} hours of mining is more than the {p0:0.##} hours of the period"));
 
         var onset = r.Onset ?? r.Today;
+        if (r.RefuseOnsetBeforeCatalog && r.Model is null && !Catalog.Filter(r.Algorithm, onset).Any() && Catalog.Filter(r.Algorithm).MinBy(m => m.Release) is { } firstModel)
+            throw new EnergyInputException(string.Create(inv,
+                $"no {firstModel.Algorithm} miner in the catalog was on the market by {onset:yyyy-MM-dd} (the first, {firstModel.Model}, dates from {firstModel.Release:yyyy-MM-dd}){(onset < PhysicalLimits.FirstBlock ? ", and Bitcoin's first block is of 2009-01-03" : "")}: check the onset, or add older machines with a catalog file"));
         var plausible = r.Model is { } given ? [given] : Catalog.PlausibleAt(r.Algorithm, onset);
         var algorithm = r.Model?.Algorithm ?? plausible[0].Algorithm;
         var (power, hours) = PowerAndHours(r);
         if (r.PeriodHours is { } period && hours > period + 1e-9)
             throw new EnergyInputException(string.Create(inv, $"{r.Kwh:0.##} kWh at {power:0.##} kW takes {hours:0.##} hours, more than the {period:0.##} hours of the period"));
+        if (!(power <= PhysicalLimits.WorldPowerKw))
+            throw new EnergyInputException(string.Create(inv,
+                $"a power of {power:0.###e+0} kW is more than all the world's electricity (about {PhysicalLimits.WorldPowerKw:0.#e+0} kW, {PhysicalLimits.WorldElectricityTwhPerYear:N0} TWh a year): check the figures and their units"));
+        var longest = PhysicalLimits.HoursSinceFirstBlock(r.Today);
+        if (!(hours <= longest))
+            throw new EnergyInputException(string.Create(inv,
+                $"{hours:0.###e+0} hours of mining is more than the {longest:N0} hours since Bitcoin's first block (2009-01-03): check the figures and their units"));
         var energy = power * hours;
 
         Range miners;
@@ -143,6 +158,17 @@ public sealed class SiteEstimator(MinerCatalog catalog)
             owed = new MoneyOwed(r.Currency, atTariff, surcharge, (atTariff ?? 0) + (surcharge ?? 0), r.TariffPerKwh, r.SurchargePerKwh);
         }
 
+        Finite(energy, "energy", string.Create(inv, $"the power ({power} kW) and hours ({hours})"));
+        Finite(hashrate.High, "hash rate", string.Create(inv, $"the power ({power} kW)"));
+        if (revenue is not null) Finite(revenue.High, "revenue", string.Create(inv, $"the hash price ({r.HashpriceUsdPerUnitDay} USD per unit a day)"));
+        Finite(r.EmissionFactor.Tonnes(energy), "CO2", string.Create(inv, $"the emission factor ({r.EmissionFactor.GramsPerKwh} g/kWh)"));
+        if (owed is not null)
+        {
+            if (owed.AtTariff is { } t) Finite(t, "back-bill", string.Create(inv, $"the tariff ({r.TariffPerKwh} per kWh, over {energy:N0} kWh)"));
+            if (owed.Surcharge is { } sc) Finite(sc, "surcharge", string.Create(inv, $"the surcharge ({r.SurchargePerKwh} per kWh, over {energy:N0} kWh)"));
+            Finite(owed.Total, "total owed", "the tariff and surcharge");
+        }
+
         return new SiteEstimate
         {
             Algorithm = algorithm,
@@ -172,7 +198,14 @@ public sealed class SiteEstimator(MinerCatalog catalog)
         }
         if (r.Kw is { } kw)
         {
-            if (r.Kwh is { } e) return (kw, e / kw);
+            if (r.Kwh is { } e)
+            {
+                // All three given: one of them must not silently override another.
+                if (r.Hours is { } h && Math.Abs(kw * h - e) > 0.01 * e)
+                    throw new EnergyInputException(string.Create(CultureInfo.InvariantCulture,
+                        $"power, energy and hours disagree: {kw:0.###} kW for {h:0.###} hours is {kw * h:0.###} kWh, not {e:0.###}; give two of the three"));
+                return (kw, e / kw);
+            }
             var hours = r.Hours ?? r.PeriodHours ?? throw new EnergyInputException("say how long the load ran: hours, or a period");
             return (kw, hours);
         }
@@ -184,6 +217,13 @@ public sealed class SiteEstimator(MinerCatalog catalog)
         throw new EnergyInputException(r.MinerCount is not null
             ? "a miner count needs a model, or an energy in kWh to judge which models fit"
             : "give a miner count and model, a power in kW, or an energy in kWh");
+    }
+
+    /// <summary>A result too large for a number is bad input: refused before anything is written (JSON cannot hold it).</summary>
+    private static void Finite(double value, string what, string inputs)
+    {
+        if (!double.IsFinite(value))
+            throw new EnergyInputException($"the {what} is too large to compute: check {inputs}");
     }
 
     private static void Check(double? value, string what, bool allowZero = false)

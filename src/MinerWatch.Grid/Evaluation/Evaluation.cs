@@ -11,7 +11,10 @@ public sealed record Metrics(string Set, int Positives, int Negatives, double Ro
 
 public static class LabelsReader
 {
-    /// <summary>Reads <c>meter_id,mining,variant,onset</c> (variant and onset may be empty).</summary>
+    /// <summary>
+    /// Reads <c>meter_id,mining,variant,onset</c> (variant and onset may be empty). A meter labelled twice or an onset
+    /// that is not a date is refused with its line: a label the metrics silently drop makes them wrong.
+    /// </summary>
     public static List<Label> Read(string path)
     {
         if (!File.Exists(path)) throw new InputException(path, 0, "file not found");
@@ -20,19 +23,55 @@ public static class LabelsReader
         var variantCol = reader.Header.TryIndexOf("variant", out var v) ? v : -1;
         var onsetCol = reader.Header.TryIndexOf("onset", out var o) ? o : -1;
         var labels = new List<Label>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var row in reader)
         {
-            if (row.ColCount <= Math.Max(c[0], c[1])) throw new InputException(path, row.LineNumberFrom, CsvTable.TooFewFields(row.ColCount, Math.Max(c[0], c[1]) + 1));
+            var line = row.LineNumberFrom;
+            if (row.ColCount <= Math.Max(c[0], c[1])) throw new InputException(path, line, CsvTable.TooFewFields(row.ColCount, Math.Max(c[0], c[1]) + 1));
+            var id = row[c[0]].ToString().Trim();
+            if (id.Length == 0) throw new InputException(path, line, "meter_id is empty");
             var mining = row[c[1]].Span.Trim();
-            if (mining is not ("0" or "1")) throw new InputException(path, row.LineNumberFrom, $"mining '{mining}' is not 0 or 1");
+            if (mining is not ("0" or "1")) throw new InputException(path, line, $"mining '{mining}' is not 0 or 1");
             var variant = variantCol >= 0 && variantCol < row.ColCount ? row[variantCol].ToString().Trim() : "";
             DateOnly? onset = null;
-            if (onsetCol >= 0 && onsetCol < row.ColCount && ActivityReader.TryParseDate(row[onsetCol].Span.Trim(), out var day))
+            var onsetText = onsetCol >= 0 && onsetCol < row.ColCount ? row[onsetCol].Span.Trim() : [];
+            if (!onsetText.IsEmpty)
+            {
+                if (!ActivityReader.TryParseDate(onsetText, out var day))
+                    throw new InputException(path, line, $"onset '{onsetText}' is not a date in the form yyyy-MM-dd (leave it empty when unknown)");
                 onset = IsoTimestamp.ToDate(day);
-            var id = row[c[0]].ToString().Trim();
-            if (!seen.Add(id)) throw new InputException(path, row.LineNumberFrom, $"meter {id} is labelled twice");
+            }
+            if (seen.TryGetValue(id, out var first)) throw new InputException(path, line, $"meter {id} is labelled twice (lines {first} and {line}); keep one label per meter");
+            seen[id] = line;
             labels.Add(new Label(id, mining[0] == '1', mining[0] == '1' && variant.Length == 0 ? "mining" : variant, onset));
+        }
+        return labels;
+    }
+
+    /// <summary>
+    /// Reads the labels of an SGCC wide file: <c>CONS_NO</c> and <c>FLAG</c> (1 = confirmed theft, 0 = not); the day
+    /// columns are not read. A FLAG other than 0 or 1 and a meter listed twice are refused with their lines.
+    /// </summary>
+    public static List<Label> ReadSgcc(string path)
+    {
+        if (!File.Exists(path)) throw new InputException(path, 0, "file not found");
+        using var stream = File.OpenRead(path);
+        using var reader = CsvTable.Open(stream, path, ["CONS_NO"], out var c);
+        if (!reader.Header.TryIndexOf("FLAG", out var flagCol)) throw new InputException(path, 1, "the SGCC file has no FLAG column to serve as labels");
+        var labels = new List<Label>();
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        var needed = Math.Max(c[0], flagCol) + 1;
+        foreach (var row in reader)
+        {
+            var line = row.LineNumberFrom;
+            if (row.ColCount < needed) throw new InputException(path, line, CsvTable.TooFewFields(row.ColCount, needed));
+            var id = row[c[0]].ToString().Trim();
+            if (id.Length == 0) throw new InputException(path, line, "CONS_NO is empty");
+            var flag = row[flagCol].Span.Trim();
+            if (flag is not ("0" or "1")) throw new InputException(path, line, $"FLAG '{flag}' is not 0 or 1 (1 = confirmed theft, 0 = not)");
+            if (seen.TryGetValue(id, out var first)) throw new InputException(path, line, $"meter {id} is listed twice (lines {first} and {line}); keep one row per meter");
+            seen[id] = line;
+            labels.Add(new Label(id, flag[0] == '1', flag[0] == '1' ? "flagged" : "", null));
         }
         return labels;
     }
@@ -41,17 +80,48 @@ public static class LabelsReader
 /// <summary>ROC AUC, average precision, precision at k and recall at 1 % false-positive rate of a ranking.</summary>
 public static class RankingMetrics
 {
-    /// <summary>Overall, then one line per variant (that variant's positives against all negatives).</summary>
-    public static List<Metrics> Evaluate(IReadOnlyList<(string MeterId, double Score)> scores, IReadOnlyList<Label> labels, string labelFile = "labels")
+    /// <summary>How many meter ids a message lists before "...".</summary>
+    private const int Shown = 5;
+
+    /// <summary>
+    /// Overall, then one line per variant (that variant's positives against all negatives). Refused: a meter the scan
+    /// lists twice, no labelled meter in the scan, and labelled mining meters missing from the scan (a meter never
+    /// ranked cannot be found, so dropping it would overstate every metric). Labelled meters without mining that the
+    /// scan lacks, and scanned meters without a label, are left out and reported through <paramref name="note"/>.
+    /// </summary>
+    public static List<Metrics> Evaluate(IReadOnlyList<(string MeterId, double Score)> scores, IReadOnlyList<Label> labels, string labelFile = "labels",
+        string scanFile = "scan", Action<string>? note = null)
     {
+        var entries = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < scores.Count; i++)
+        {
+            if (entries.TryGetValue(scores[i].MeterId, out var first))
+                throw new InputException(scanFile, 0, $"meter {scores[i].MeterId} appears twice in the scan (entries {first + 1} and {i + 1}); a scan lists each meter once: were two scans joined?");
+            entries[scores[i].MeterId] = i;
+        }
         var byId = labels.ToDictionary(l => l.MeterId, StringComparer.Ordinal);
         var scored = scores.Where(s => byId.ContainsKey(s.MeterId)).Select(s => (s.Score, Label: byId[s.MeterId])).ToList();
         if (scored.Count == 0) throw new InputException(labelFile, 0, "no labelled meter appears in the scan: are the scan and the labels from the same region?");
+        var missingPositives = labels.Where(l => l.Mining && !entries.ContainsKey(l.MeterId)).Select(l => l.MeterId).ToList();
+        if (missingPositives.Count > 0)
+            throw new InputException(labelFile, 0, $"{Meters(missingPositives.Count, "labelled mining meter")} {Are(missingPositives.Count)} not in the scan ({List(missingPositives)}): a meter the scan never ranked cannot be found, so leaving it out would overstate the metrics; scan those meters too, or remove their labels to measure the scanned meters only");
+        var missingNegatives = labels.Where(l => !l.Mining && !entries.ContainsKey(l.MeterId)).Select(l => l.MeterId).ToList();
+        if (missingNegatives.Count > 0)
+            note?.Invoke($"{Meters(missingNegatives.Count, "labelled meter")} without mining {Are(missingNegatives.Count)} not in the scan ({List(missingNegatives)}) and {Are(missingNegatives.Count)} left out; measured on the {scored.Count} labelled meters scanned");
+        var unlabelled = scores.Where(s => !byId.ContainsKey(s.MeterId)).Select(s => s.MeterId).ToList();
+        if (unlabelled.Count > 0)
+            note?.Invoke($"{Meters(unlabelled.Count, "scanned meter")} without a label ({List(unlabelled)}) {Are(unlabelled.Count)} left out");
         var result = new List<Metrics> { Compute("all", scored.Select(s => (s.Score, s.Label.Mining)).ToList()) };
         foreach (var variant in scored.Where(s => s.Label.Mining).Select(s => s.Label.Variant).Distinct().Order(StringComparer.Ordinal))
             result.Add(Compute(variant, scored.Where(s => !s.Label.Mining || s.Label.Variant == variant).Select(s => (s.Score, s.Label.Mining)).ToList()));
         return result;
     }
+
+    private static string Meters(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
+
+    private static string Are(int n) => n == 1 ? "is" : "are";
+
+    private static string List(IReadOnlyList<string> ids) => string.Join(", ", ids.Take(Shown)) + (ids.Count > Shown ? $", ... {ids.Count - Shown} more" : "");
 
     public static Metrics Compute(string set, IReadOnlyList<(double Score, bool Positive)> items)
     {

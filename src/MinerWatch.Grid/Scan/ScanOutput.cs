@@ -30,12 +30,12 @@ public static class ScanJson
         {
             using var stream = File.OpenRead(path);
             using var doc = JsonDocument.Parse(stream);
-            if (!doc.RootElement.TryGetProperty("meters", out var meters) || meters.ValueKind != JsonValueKind.Array)
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("meters", out var meters) || meters.ValueKind != JsonValueKind.Array)
                 throw new InputException(path, 0, "not a scan result: the top-level 'meters' array is missing");
             var list = new List<(string, double)>();
             foreach (var m in meters.EnumerateArray())
             {
-                if (!m.TryGetProperty("meter_id", out var id) || id.ValueKind != JsonValueKind.String
+                if (m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("meter_id", out var id) || id.ValueKind != JsonValueKind.String
                     || !m.TryGetProperty("score", out var score) || score.ValueKind != JsonValueKind.Number)
                     throw new InputException(path, 0, $"meter entry {list.Count + 1} lacks meter_id or a numeric score");
                 list.Add((id.GetString() ?? "", score.GetDouble()));
