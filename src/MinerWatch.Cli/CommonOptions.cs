@@ -54,6 +54,10 @@ public static class CommonOptions
                 case System.CommandLine.Parsing.ArgumentResult a when a.Argument.ValueType == typeof(FileInfo[]):
                     inputs.AddRange((a.GetValueOrDefault<FileInfo[]?>() ?? []).Select(f => ((string, string?))(a.Argument.Name, f.FullName)));
                     break;
+                // Input files given as text, where - stands for standard input.
+                case System.CommandLine.Parsing.ArgumentResult a when a.Argument.ValueType == typeof(string[]):
+                    inputs.AddRange((a.GetValueOrDefault<string[]?>() ?? []).Where(p => p != "-").Select(p => ((string, string?))(a.Argument.Name, Path.GetFullPath(p))));
+                    break;
             }
         }
         RefuseOutputOverInput(inputs, [.. outputs]);

@@ -23,6 +23,8 @@ public sealed class EvidenceRecording
         });
     }
 
+    public bool Requested(ParseResult parse) => parse.GetValue(_log) is not null;
+
     public void Record(ParseResult parse, IEnumerable<string> inputs, string command, Func<string> resultJson, CliConsole console)
     {
         if (parse.GetValue(_log) is not { } logDir) return;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -15,8 +16,7 @@ public static class NetCommand
 {
     public static Command Create(CliConsole console)
     {
-        var files = new Argument<FileInfo[]>("FILE") { Description = "Captures (pcap, pcapng) or sensor logs (Zeek conn/dns/ssl in TSV or JSON, Suricata eve.json), told by their content", Arity = ArgumentArity.OneOrMore };
-        files.AcceptExistingOnly();
+        var files = new Argument<string[]>("FILE") { Description = "Captures (pcap, pcapng) or sensor logs (Zeek conn/dns/ssl in TSV or JSON, Suricata eve.json), told by their content; - reads standard input, and pipes work", Arity = ArgumentArity.OneOrMore };
         var pools = CommonOptions.ExistingFile("--pools", "More pool domains or IP:port endpoints, one a line (added to the bundled lists)", required: false);
         var internalRanges = new Option<string[]>("--internal") { Description = "Report only mining hosts in this CIDR range (e.g. 10.0.0.0/8); repeat the option for more" };
         var eve = new Option<FileInfo?>("--eve") { Description = "Also write the findings as Suricata eve.json alert lines to this file (for a SOC's existing pipeline)" };
@@ -31,20 +31,37 @@ public static class NetCommand
         {
             CommonOptions.RefuseOutputOverInput(parse);
             var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
+            var paths = parse.GetRequiredValue(files);
+            var recorded = recording.Requested(parse);
+            foreach (var path in paths)
+                if (path != "-" && !File.Exists(path))
+                    throw new UsageException($"{path}: no such file (give capture or log files, or - to read standard input)");
+            if (paths.Count(p => p == "-") > 1) throw new UsageException("- (standard input) is given more than once: it can be read only once");
             var list = PoolList.Bundled();
             if (parse.GetValue(pools) is { } extra)
             {
                 using var reader = new StreamReader(extra.FullName);
-                list.AddLines(reader);
-            }
-            var scanner = new NetworkScanner(list, Energy.Catalog.MinerCatalog.Bundled);
-            foreach (var file in parse.GetRequiredValue(files))
-            {
                 try
                 {
-                    scanner.AddFile(file.FullName);
+                    list.AddLines(reader, extra.ToString());
                 }
-                catch (CaptureFormatException e)
+                catch (NetworkInputException e)
+                {
+                    throw new UsageException($"--pools {e.Message}");
+                }
+            }
+            var scanner = new NetworkScanner(list, Energy.Catalog.MinerCatalog.Bundled);
+            foreach (var path in paths)
+            {
+                // Each input is read once, front to back: a pipe or standard input cannot be opened twice.
+                using var stream = path == "-" ? Console.OpenStandardInput() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                if (recorded && !stream.CanSeek)
+                    throw new UsageException($"{(path == "-" ? "- (standard input)" : path)}: --record keeps each input's SHA-256 and needs to read it again, which a pipe does not allow: save it to a file first");
+                try
+                {
+                    scanner.AddStream(stream, path);
+                }
+                catch (NetworkInputException e)
                 {
                     throw new UsageException(e.Message);
                 }
@@ -59,7 +76,7 @@ public static class NetCommand
             }
             using (var writer = CommonOptions.OpenOutput(parse.GetValue(output), console))
                 Render(findings, result.Summary, result.NodeTraffic, parse.GetValue(format), writer);
-            recording.Record(parse, parse.GetRequiredValue(files).Select(f => f.FullName), "net scan", () =>
+            recording.Record(parse, paths.Select(Path.GetFullPath), "net scan", () =>
             {
                 using var json = new StringWriter();
                 Render(findings, result.Summary, result.NodeTraffic, OutputFormat.Json, json);
@@ -86,7 +103,8 @@ public static class NetCommand
             CommonOptions.RefuseOutputOverInput(parse);
             var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
             var seconds = parse.GetValue(duration);
-            if (seconds is <= 0) throw new UsageException($"--duration {seconds}: must be more than 0 seconds");
+            if (seconds is { } given && !(double.IsFinite(given) && given > 0 && given <= MaxDurationSeconds))
+                throw new UsageException($"--duration {given.ToString("R", CultureInfo.InvariantCulture)}: give more than 0 and at most {MaxDurationSeconds} seconds (49.7 days), or leave it out to run until interrupted");
             using var stop = new CancellationTokenSource();
             if (seconds is { } s) stop.CancelAfter(TimeSpan.FromSeconds(s));
             ConsoleCancelEventHandler interrupt = (_, e) =>
@@ -102,7 +120,7 @@ public static class NetCommand
                 {
                     live = LiveCapture.Start(parse.GetRequiredValue(device), new NetworkScanner());
                 }
-                catch (CaptureFormatException e)
+                catch (NetworkInputException e)
                 {
                     throw new UsageException(e.Message);
                 }
@@ -149,6 +167,9 @@ public static class NetCommand
         });
         return command;
     }
+
+    /// <summary>The longest a timer can wait (2^32 - 2 milliseconds), in whole seconds; a longer capture runs until interrupted.</summary>
+    private const int MaxDurationSeconds = 4_294_967;
 
     private static readonly JsonSerializerOptions JsonLine = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -199,6 +220,7 @@ public static class NetCommand
                 }
                 writer.WriteLine($"{findings.Count} findings on {findings.Select(f => f.Host).Distinct().Count()} hosts; read {summary.Files} files, {summary.Packets:N0} packets, "
                     + $"{summary.Bytes:N0} bytes, {summary.Flows:N0} TCP flows; {summary.Malformed} malformed records or packets skipped"
+                    + (summary.NotDecoded > 0 ? $", {summary.NotDecoded:N0} packets of link types not decoded" : "")
                     + (summary.MalformedMessages > 0 ? $", {summary.MalformedMessages} malformed mining messages skipped" : "")
                     + (summary.LogLines > 0 ? $", {summary.LogLines:N0} sensor log lines" : "")
                     + (summary.Problems.Count > 0 ? $" ({string.Join("; ", summary.Problems)})" : ""));

@@ -4,7 +4,6 @@ using CsCheck;
 using MinerWatch.Energy.Catalog;
 using MinerWatch.Energy.Emissions;
 using MinerWatch.Energy.Network;
-using Xunit.Abstractions;
 
 namespace MinerWatch.Energy.Tests;
 

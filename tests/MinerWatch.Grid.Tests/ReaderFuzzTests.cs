@@ -1,7 +1,6 @@
 using CsCheck;
 using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Scan;
-using Xunit.Abstractions;
 
 namespace MinerWatch.Grid.Tests;
 

@@ -47,6 +47,44 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void A_reported_hash_rate_beyond_the_whole_network_is_not_a_rate_nor_gigawatts()
+    {
+        var result = Lines(
+            "{\"id\":1,\"method\":\"eth_submitLogin\",\"params\":[\"0x9c99d212f7e5daa18ab50810e0fd255d1f04303b\"]}\n",
+            "{\"id\":2,\"method\":\"eth_submitHashrate\",\"params\":[\"0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\",\"0x01\"]}\n");
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Null(finding.EstHashrateHs);
+        Assert.Null(finding.EstPowerKw);
+        Assert.Null(finding.EstKwhPerDay);
+        Assert.Equal("the miner reported 1.158E+77 H/s itself (eth_submitHashrate, or a Stratum v2 channel's nominal rate): "
+            + "more than 10 PH/s, ten times the most the whole Ethereum network has run, so not a rate (a damaged or forged message); no hash rate or power given",
+            Assert.Single(finding.Evidence, e => e.Signal == "hashrate").Detail);
+    }
+
+    [Fact]
+    public void A_reported_hash_rate_a_rig_can_reach_is_kept()
+    {
+        var result = Lines("{\"id\":2,\"method\":\"eth_submitHashrate\",\"params\":[\"0x1dcd6500\",\"0x01\"]}\n");
+
+        Assert.Equal(500_000_000, Assert.Single(result.Findings).EstHashrateHs);
+    }
+
+    [Fact]
+    public void A_share_rate_beyond_the_whole_network_is_not_a_rate()
+    {
+        var result = Lines(
+            "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[1e200]}\n",
+            "{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"a.b\",\"1\",\"0\",\"0\",\"0\"]}\n",
+            "{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"a.b\",\"2\",\"0\",\"0\",\"0\"]}\n");
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Null(finding.EstHashrateHs);
+        Assert.EndsWith("more than 10000 EH/s, ten times the most the whole Bitcoin (the largest) network has run, so not a rate (a damaged or forged message); no hash rate or power given",
+            Assert.Single(finding.Evidence, e => e.Signal == "hashrate").Detail);
+    }
+
+    [Fact]
     public void A_huge_difficulty_gives_no_rate_rather_than_infinity()
     {
         var result = Lines(

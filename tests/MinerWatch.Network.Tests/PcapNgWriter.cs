@@ -10,28 +10,63 @@ internal sealed class PcapNgWriter
 
     public byte[] Bytes => _out.ToArray();
 
-    public void Section(bool bigEndian)
+    /// <summary>A section header; <paramref name="major"/> is its version (1 is the only one defined).</summary>
+    public void Section(bool bigEndian, ushort major = 1)
     {
         _bigEndian = bigEndian;
         var body = new byte[16];
         W32(body, 0, 0x1A2B3C4D);
-        W16(body, 4, 1);
+        W16(body, 4, major);
         W16(body, 6, 0);
+        // Section length -1: not given, as writers that stream do.
         BinaryPrimitives.WriteInt64LittleEndian(body.AsSpan(8), -1);
         Block(0x0A0D0D0A, body);
     }
 
-    /// <summary>An interface; <paramref name="resolution"/> is the if_tsresol byte (6 = microseconds, 9 = nanoseconds).</summary>
-    public void Interface(ushort linkType, byte resolution)
+    /// <summary>
+    /// An interface; <paramref name="resolution"/> is the if_tsresol byte (6 = microseconds, 9 = nanoseconds, 0x80 | n
+    /// = 2^-n), <paramref name="offset"/> the if_tsoffset seconds when given, and a snapshot length of 0 means none.
+    /// </summary>
+    public void Interface(ushort linkType, byte resolution, uint snapLength = 262144, long? offset = null)
     {
-        var body = new byte[8 + 8 + 4];
-        W16(body, 0, linkType);
-        W32(body, 4, 262144);
-        W16(body, 8, 9);
-        W16(body, 10, 1);
-        body[12] = resolution;
-        // opt_endofopt: code 0, length 0 (the last four bytes stay zero).
-        Block(1, body);
+        var body = new List<byte>();
+        var head = new byte[8];
+        W16(head, 0, linkType);
+        W32(head, 4, snapLength);
+        body.AddRange(head);
+        body.AddRange(Option(9, [resolution]));
+        if (offset is { } seconds)
+        {
+            var value = new byte[8];
+            if (_bigEndian) BinaryPrimitives.WriteInt64BigEndian(value, seconds);
+            else BinaryPrimitives.WriteInt64LittleEndian(value, seconds);
+            body.AddRange(Option(14, value));
+        }
+        // opt_endofopt: code 0, length 0.
+        body.AddRange(new byte[4]);
+        Block(1, [.. body]);
+    }
+
+    private byte[] Option(ushort code, byte[] value)
+    {
+        var option = new byte[4 + Pad(value.Length)];
+        W16(option, 0, code);
+        W16(option, 2, (ushort)value.Length);
+        value.CopyTo(option, 4);
+        return option;
+    }
+
+    /// <summary>The obsolete packet block (type 2): a 16-bit interface id and a 16-bit drops count.</summary>
+    public void Obsolete(int interfaceId, ulong timestamp, byte[] frame)
+    {
+        var body = new byte[20 + Pad(frame.Length)];
+        W16(body, 0, (ushort)interfaceId);
+        W32(body, 4, (uint)(timestamp >> 32));
+        W32(body, 8, (uint)timestamp);
+        W32(body, 12, (uint)frame.Length);
+        W32(body, 16, (uint)frame.Length);
+        frame.CopyTo(body, 20);
+        Block(2, body);
     }
 
     public void Enhanced(int interfaceId, ulong timestamp, byte[] frame)

@@ -442,7 +442,8 @@ public class WrittenCaptureTests
         while (reader.TryRead(out var packet)) scanner.Add(packet);
 
         Assert.Equal(1, reader.Malformed);
-        Assert.Equal("a packet header is corrupt (captured length 3221225472, fraction 0)", reader.FirstProblem);
+        Assert.Equal("record 2 at byte 156 has a corrupt header (captured length 3221225472, microseconds 0); "
+            + "the 80 bytes from there to the end could not be read (pcap has no marker to read on from)", reader.FirstProblem);
         Assert.Equal("keep.w1", Assert.Single(scanner.Result().Findings).Worker);
     }
 

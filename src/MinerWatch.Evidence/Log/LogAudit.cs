@@ -208,6 +208,8 @@ internal static class LogAudit
     private static AuditReport Run(string dir, List<string> problems, List<string> notes)
     {
         var state = ReadState(dir, problems, notes);
+        // Not a log at all: that is the one thing to say.
+        if (!File.Exists(Path.Combine(dir, LogFile.Config))) return Finish(problems, notes, null, 0);
         foreach (var name in LogFile.Data.Where(n => !File.Exists(Path.Combine(dir, n)) && n != LogFile.Checkpoints)) problems.Add($"{name}: missing");
         foreach (var file in Directory.Exists(dir) ? Directory.GetFileSystemEntries(dir) : [])
         {

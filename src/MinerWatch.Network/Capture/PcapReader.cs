@@ -3,26 +3,34 @@ using System.Buffers.Binary;
 namespace MinerWatch.Network.Capture;
 
 /// <summary>The classic libpcap format: either byte order, microsecond or nanosecond timestamps.</summary>
+/// <remarks>
+/// A pcap record has no marker to find the next one by, so damage ends the read: the message says where (byte offset
+/// and record number) and how many bytes were left unread.
+/// </remarks>
 internal sealed class PcapReader : CaptureReader
 {
+    private const int FileHeaderLength = 24, RecordHeaderLength = 16;
     private readonly bool _bigEndian;
     private readonly bool _nanoseconds;
     private readonly LinkType _linkType;
     private bool _ended;
+    private long _records;
 
-    public PcapReader(Stream stream, uint magic) : base(stream)
+    public PcapReader(Stream stream, ReadOnlySpan<byte> magicBytes, uint magic) : base(stream, magicBytes)
     {
         // The magic was written in the writer's byte order; read little-endian it shows which order that was.
         _bigEndian = magic is 0xD4C3B2A1 or 0x4D3CB2A1;
         _nanoseconds = magic is 0xA1B23C4D or 0x4D3CB2A1;
-        if (!Fill(20, out var header))
+        var got = Peek(FileHeaderLength, out var header);
+        if (got < FileHeaderLength)
         {
-            Problem("the file header is truncated");
+            Problem($"the pcap file header is truncated ({got} of {FileHeaderLength} bytes)");
             _ended = true;
             return;
         }
         // The link type is in the low 16 bits; the bits above carry FCS information.
-        _linkType = (LinkType)(U32(header[16..]) & 0xFFFF);
+        _linkType = (LinkType)(U32(header[20..]) & 0xFFFF);
+        Advance(FileHeaderLength);
     }
 
     public LinkType LinkType => _linkType;
@@ -32,32 +40,33 @@ internal sealed class PcapReader : CaptureReader
     {
         packet = default;
         if (_ended) return false;
-        var got = FillPartial(16, out var record);
+        var got = Peek(RecordHeaderLength, out var record);
         if (got == 0) return End();
-        if (got < 16)
-        {
-            Problem($"a packet header is truncated ({got} of 16 bytes)");
-            return End();
-        }
+        var at = BytesRead;
+        var number = _records + 1;
+        if (got < RecordHeaderLength) return Fail($"record {number} at byte {at}: its header is truncated ({got} of {RecordHeaderLength} bytes); the capture ends there (cut short while it was written?)", 0);
         var seconds = U32(record);
         var fraction = U32(record[4..]);
         var captured = U32(record[8..]);
         var wire = U32(record[12..]);
         if (captured > MaxRecord || (_nanoseconds ? fraction >= 1_000_000_000 : fraction >= 1_000_000))
-        {
-            Problem($"a packet header is corrupt (captured length {captured}, fraction {fraction})");
-            return End();
-        }
-        got = FillPartial((int)captured, out _);
-        if (got < captured)
-        {
-            Problem($"the last packet is truncated ({got} of {captured} bytes)");
-            return End();
-        }
+            return Fail($"record {number} at byte {at} has a corrupt header (captured length {captured}, {(_nanoseconds ? "nanoseconds" : "microseconds")} {fraction})", SkipToEnd());
+        var length = RecordHeaderLength + (int)captured;
+        got = Peek(length, out _);
+        if (got < length)
+            return Fail($"record {number} at byte {at} is truncated ({got - RecordHeaderLength} of {captured} bytes); the capture ends there (cut short while it was written?)", 0);
+        _records++;
         var ticks = _nanoseconds ? fraction / 100 : fraction * 10L;
         var time = DateTimeOffset.UnixEpoch.AddTicks(seconds * TimeSpan.TicksPerSecond + ticks);
-        packet = new CapturePacket(_linkType, time, Buffered(0, (int)captured), (int)Math.Max(wire, captured));
+        packet = new CapturePacket(_linkType, time, Buffered(RecordHeaderLength, (int)captured), (int)Math.Max(wire, captured));
+        Advance(length);
         return true;
+    }
+
+    private bool Fail(string what, long unread)
+    {
+        Problem(unread > 0 ? $"{what}; the {unread} bytes from there to the end could not be read (pcap has no marker to read on from)" : what);
+        return End();
     }
 
     private bool End()

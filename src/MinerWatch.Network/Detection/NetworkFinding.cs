@@ -37,6 +37,8 @@ public sealed record NetworkSummary
     /// <summary>Lines of mining streams that looked like JSON-RPC messages but were not valid JSON: skipped.</summary>
     public long MalformedMessages { get; init; }
     public long Fragments { get; init; }
+    /// <summary>Packets of link types the decoder does not read (802.11, USB, ...); <see cref="Problems"/> names them.</summary>
+    public long NotDecoded { get; init; }
     public IReadOnlyList<string> Problems { get; init; } = [];
 }
 

@@ -29,21 +29,47 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     /// </summary>
     public void AddFile(string path)
     {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        AddStream(stream, path);
+    }
+
+    /// <summary>
+    /// Like <see cref="AddFile"/>, from a stream read once from front to back (a pipe, standard input);
+    /// <paramref name="name"/> names it in messages. The stream is left open.
+    /// </summary>
+    public void AddStream(Stream stream, string name)
+    {
         _files++;
-        Span<byte> start = stackalloc byte[64];
-        int read;
-        using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
-        if (CaptureReader.IsCapture(start[..read]) || !SensorLogReader.LooksLikeLog(start[..read]))
+        // The first bytes tell the format; they are read once and handed on with the rest, so a pipe works too.
+        var start = new byte[64];
+        var read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        var whole = new PrefixedStream(start.AsMemory(0, read), stream);
+        var label = name == "-" ? "standard input" : Path.GetFileName(name);
+        if (CaptureReader.IsCapture(start.AsSpan(0, read)) || !SensorLogReader.LooksLikeLog(start.AsSpan(0, read)))
         {
-            using var reader = CaptureReader.Open(path);
+            using var reader = CaptureReader.Open(whole, name == "-" ? "standard input" : name);
             while (reader.TryRead(out var packet)) Add(packet);
             _malformed += reader.Malformed;
-            if (reader.FirstProblem is { } problem) _problems.Add($"{Path.GetFileName(path)}: {problem}");
+            if (reader.FirstProblem is { } problem) _problems.Add($"{label}: {problem}");
+            ReportLinkTypes(label);
             return;
         }
         var logs = new SensorLogReader();
-        using (var text = new StreamReader(path)) logs.Read(text, Path.GetFileName(path));
+        using (var text = new StreamReader(whole)) logs.Read(text, label);
         AddLogs(logs);
+    }
+
+    /// <summary>Packets of link types not decoded, by link type (few distinct ones: no allocation per packet).</summary>
+    private readonly Dictionary<int, long> _unknownLinks = [];
+    private long _notDecoded;
+
+    /// <summary>Names the link types <paramref name="source"/> had that were not decoded, and how many packets each.</summary>
+    private void ReportLinkTypes(string? source)
+    {
+        foreach (var (linkType, count) in _unknownLinks.OrderBy(p => p.Key))
+            _problems.Add($"{(source is null ? "" : $"{source}: ")}{count} packets of link type {linkType} ({LinkTypes.Name(linkType)}) were not decoded; "
+                + $"MinerWatch decodes {LinkTypes.Decoded}: capture on a wired interface, or on the router's");
+        _unknownLinks.Clear();
     }
 
     /// <summary>Takes what a sensor logged: DNS answers name addresses; an alert's payload is read as the stream itself.</summary>
@@ -91,6 +117,10 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
                 _fragments++;
                 return;
             case DecodeResult.Other:
+                return;
+            case DecodeResult.UnknownLink:
+                _notDecoded++;
+                System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_unknownLinks, (int)packet.LinkType, out _)++;
                 return;
         }
         if (segment.Transport == Transport.Udp)
@@ -168,6 +198,8 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
 
     public NetworkScanResult Result()
     {
+        // Packets given one by one (a live capture) are reported here, not per file.
+        if (_unknownLinks.Count > 0) ReportLinkTypes(null);
         var findings = new List<NetworkFinding>();
         foreach (var stream in _streams.Values.Where(s => s.Protocol is not null && s.Miner is not null)
                      .GroupBy(s => (Host: s.Miner!.Value.Ip, Peer: s.Miner == s.A ? s.B : s.A)))
@@ -198,7 +230,8 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             Malformed = _malformed,
             MalformedMessages = _streams.Values.Where(s => s.Protocol is not null).Sum(s => (long)s.MalformedLines),
             Fragments = _fragments,
-            Problems = _problems,
+            NotDecoded = _notDecoded,
+            Problems = [.. _problems],
         };
         var nodes = _nodes.Concat(_streams.Values.Where(s => s.Protocol is null).Select(Node).OfType<NodeTraffic>())
             .OrderBy(n => n.Network, StringComparer.Ordinal).ThenBy(n => n.FirstSeen).ToList();
@@ -366,7 +399,8 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         };
         if (login is not null) evidence.Add(new("login", $"logged in as {login}" + (streams.Select(s => s.Agent).FirstOrDefault(a => a is not null) is { } agent ? $" with agent {agent}" : "")));
         var pool = PoolName(peer, streams, evidence);
-        var (power, energy) = Power(algorithm, hashrate?.Rate);
+        var rate = hashrate is { Rate: var r0 } && double.IsFinite(r0) ? r0 : (double?)null;
+        var (power, energy) = Power(algorithm, rate);
         if (hashrate is { } h) evidence.Add(new("hashrate", h.How));
         evidence.AddRange(streams.SelectMany(s => s.Alerts).Distinct().Select(a => new NetworkEvidence("ids_alert", a)));
         return new NetworkFinding
@@ -382,7 +416,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             FirstSeen = first,
             LastSeen = last,
             SharesSubmitted = shares,
-            EstHashrateHs = hashrate?.Rate is { } r ? Math.Round(r, 1) : null,
+            EstHashrateHs = rate is { } r ? Math.Round(r, 1) : null,
             EstPowerKw = power,
             EstKwhPerDay = energy,
             Confidence = "high",
@@ -429,15 +463,42 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var shares = streams.Sum(s => s.Shares);
         var hashes = streams.Sum(s => s.ShareHashes);
         var span = (streams.Max(s => s.LastShare) - streams.Min(s => s.FirstShare)).TotalSeconds;
+        var bound = MostPlausible(algorithm);
+        string? discarded = null;
         if (shares >= 2 && hashes > 0 && span > 0)
         {
             var rate = hashes * (shares - 1) / shares / span;
-            return (rate, $"{shares} shares worth {hashes / shares:G4} {(IsEquihash(algorithm) ? "solutions" : "hashes")} each over {span:0} s: {RateText(algorithm, rate)}");
+            var each = $"{shares} shares worth {hashes / shares:G4} {(IsEquihash(algorithm) ? "solutions" : "hashes")} each over {span:0} s";
+            if (rate <= bound) return (rate, $"{each}: {RateText(algorithm, rate)}");
+            discarded = $"{each}: {Absurd(algorithm, rate)}";
         }
         if (streams.Select(s => s.ReportedHashrate).LastOrDefault(r => r is not null) is { } reported)
-            return (reported, $"the miner reported {RateText(algorithm, reported)} itself (eth_submitHashrate, or a Stratum v2 channel's nominal rate)");
-        return null;
+        {
+            const string Source = "itself (eth_submitHashrate, or a Stratum v2 channel's nominal rate)";
+            if (reported <= bound) return (reported, $"the miner reported {RateText(algorithm, reported)} {Source}");
+            var how = $"the miner reported {Absurd(algorithm, reported)} {Source}";
+            discarded = discarded is null ? how : $"{discarded}; {how}";
+        }
+        return discarded is null ? null
+            : (double.NaN, $"{discarded}: more than {RateText(algorithm, bound)}, ten times the most the whole {NetworkOf(algorithm)} network has run, so not a rate (a damaged or forged message); no hash rate or power given");
     }
+
+    /// <summary>
+    /// The highest rate believable for one host: ten times the most the algorithm's whole network has run (round
+    /// figures from the networks' public hash-rate charts: Bitcoin about 1e21 H/s in 2025, Ethereum about 1.1e15 H/s
+    /// before it left mining in 2022, Monero under 1e10 H/s, Zcash about 1e10 Sol/s). Mining is a share of its
+    /// network, so a larger figure is a damaged or forged message, and would read as gigawatts; the tenfold margin
+    /// covers growth and the charts' spread. An algorithm not listed gets Bitcoin's, the largest network of all.
+    /// </summary>
+    private static double MostPlausible(string? algorithm) =>
+        IsEquihash(algorithm) ? 1e11 : CatalogAlgorithm(algorithm ?? "") switch { "Ethash" => 1e16, "RandomX" => 1e11, _ => 1e22 };
+
+    /// <summary>A rate beyond any unit we name, in powers of ten (1.158E+77 H/s) rather than 78 digits.</summary>
+    private static string Absurd(string? algorithm, double rate) =>
+        RateText(algorithm, 1).Replace("1 ", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rate:0.###E+0} "), StringComparison.Ordinal);
+
+    private static string NetworkOf(string? algorithm) =>
+        IsEquihash(algorithm) ? "Zcash" : CatalogAlgorithm(algorithm ?? "") switch { "Ethash" => "Ethereum", "RandomX" => "Monero", "SHA-256" => "Bitcoin", _ => "Bitcoin (the largest)" };
 
     private static bool IsEquihash(string? algorithm) => algorithm?.StartsWith("Equihash", StringComparison.OrdinalIgnoreCase) == true;
 

@@ -27,8 +27,9 @@ public sealed class SensorLogReader
 
     public void Read(TextReader reader, string name)
     {
+        // Zeek's defaults; a log's own header lines may change each of them.
         string[]? fields = null;
-        var separator = '\t';
+        var format = new ZeekFormat("\t", ",", "(empty)", "-");
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
@@ -39,20 +40,40 @@ public sealed class SensorLogReader
             {
                 if (line.StartsWith("#separator ", StringComparison.Ordinal))
                 {
+                    // Zeek writes the separator escaped (\x09); a new one starts a new log's header.
                     var value = line["#separator ".Length..];
-                    if (value.StartsWith("\\x", StringComparison.Ordinal) && value.Length == 4 && byte.TryParse(value[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
-                        separator = (char)code;
-                    else if (value.Length == 1) separator = value[0];
-                    else Problem(source, $"the #separator '{value}' is not one character or \\xNN");
+                    if (Unescape(value, strict: true) is { Length: > 0 } separator)
+                    {
+                        format = format with { Separator = separator };
+                        fields = null;
+                    }
+                    else Problem(source, $"the #separator '{value}' is not a character or \\xNN escapes: the lines after it are read with '{Escape(format.Separator)}'");
+                    continue;
                 }
-                else if (line.StartsWith("#fields", StringComparison.Ordinal)) fields = line.Split(separator)[1..];
+                var parts = line.Split(format.Separator);
+                var header = parts.Length == 2 ? Unescape(parts[1], strict: false) : null;
+                switch (parts[0])
+                {
+                    case "#set_separator" when header is { Length: > 0 }:
+                        format = format with { SetSeparator = header };
+                        break;
+                    case "#empty_field" when header is { Length: > 0 }:
+                        format = format with { Empty = header };
+                        break;
+                    case "#unset_field" when header is { Length: > 0 }:
+                        format = format with { Unset = header };
+                        break;
+                    case "#fields":
+                        fields = [.. parts[1..].Select(f => Unescape(f, strict: false) ?? f)];
+                        break;
+                }
                 continue;
             }
             Lines++;
             try
             {
                 if (line.TrimStart().StartsWith('{')) Json(line, source);
-                else if (fields is not null) Tsv(fields, line.Split(separator), source);
+                else if (fields is not null) Tsv(fields, line.Split(format.Separator), format, source);
                 else Problem(source, "a line before any #fields header");
             }
             catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidOperationException or KeyNotFoundException or ArgumentException)
@@ -62,18 +83,55 @@ public sealed class SensorLogReader
         }
     }
 
+    /// <summary>How a Zeek TSV log writes its values: field separator, set separator, empty and unset markers.</summary>
+    private readonly record struct ZeekFormat(string Separator, string SetSeparator, string Empty, string Unset);
+
     private void Problem(string source, string what)
     {
         Malformed++;
         FirstProblem ??= $"{source}: {what}";
     }
 
-    private void Tsv(string[] fields, string[] values, string source)
+    /// <summary>
+    /// Zeek's escapes: \xNN for a byte (the separator, non-printing characters) and \\ for a backslash. With
+    /// <paramref name="strict"/> a backslash not starting one of them makes the text unreadable (null).
+    /// </summary>
+    internal static string? Unescape(string text, bool strict)
     {
+        if (!text.Contains('\\')) return text;
+        var result = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\\' && i + 3 < text.Length && text[i + 1] == 'x'
+                && byte.TryParse(text.AsSpan(i + 2, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
+            {
+                result.Append((char)code);
+                i += 3;
+            }
+            else if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] == '\\')
+            {
+                result.Append('\\');
+                i++;
+            }
+            else if (text[i] == '\\' && strict) return null;
+            else result.Append(text[i]);
+        }
+        return result.ToString();
+    }
+
+    private static string Escape(string text) => string.Concat(text.Select(c => c is < ' ' or > '~' ? $"\\x{(int)c:x2}" : c.ToString()));
+
+    private void Tsv(string[] fields, string[] values, ZeekFormat format, string source)
+    {
+        // Zeek writes every field on every line: fewer or more values is a line cut short or a separator unescaped.
+        if (values.Length != fields.Length)
+            throw new FormatException($"{values.Length} values where the #fields header names {fields.Length} (a line cut short?)");
         var row = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < fields.Length && i < values.Length; i++)
-            if (values[i] is not ("-" or "(empty)")) row[fields[i]] = values[i];
-        Zeek(k => row.TryGetValue(k, out var v) ? v : null, k => row.TryGetValue(k, out var v) ? v.Split(',') : [], source);
+        for (var i = 0; i < fields.Length; i++)
+            if (values[i] != format.Unset) row[fields[i]] = values[i];
+        Zeek(k => row.TryGetValue(k, out var v) && v != format.Empty ? Unescape(v, strict: false) : null,
+            k => row.TryGetValue(k, out var v) && v != format.Empty ? [.. v.Split(format.SetSeparator).Select(e => Unescape(e, strict: false) ?? e)] : [],
+            json: false, source);
     }
 
     private void Json(string line, string source)
@@ -82,18 +140,40 @@ public sealed class SensorLogReader
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object) throw new FormatException("not a JSON object");
         if (root.TryGetProperty("event_type", out var type)) Eve(root, type.GetString(), source);
-        else Zeek(k => root.TryGetProperty(k, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText() : null,
+        // Zeek leaves unset fields out of JSON, or writes them as null.
+        else Zeek(k => root.TryGetProperty(k, out var v) && v.ValueKind != JsonValueKind.Null ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText() : null,
             k => root.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText())] : [],
-            source);
+            json: true, source);
     }
 
+    /// <summary>
+    /// A Zeek ts: seconds since 1970 with a fraction (TSV, and JSON's default); in JSON also an ISO 8601 string
+    /// (LogAscii::json_timestamps = JSON::TS_ISO8601) or whole milliseconds (JSON::TS_MILLIS), told apart from
+    /// seconds by size: 1e11 seconds is the year 5138, 1e11 milliseconds March 1973.
+    /// </summary>
+    internal static DateTimeOffset ZeekTime(string text, bool json)
+    {
+        if (json && text.Contains('-', StringComparison.Ordinal) && text.Length > 10
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var iso))
+            return iso;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds >= 0)
+        {
+            if (json && seconds >= 1e11 && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('e', StringComparison.OrdinalIgnoreCase)) seconds /= 1000;
+            if (seconds < MaxUnixSeconds) return DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        }
+        throw new FormatException($"ts '{text}' is not a time: Zeek writes seconds since 1970 (e.g. 1767225600.123456){(json ? ", an ISO 8601 time or milliseconds" : "")}");
+    }
+
+    /// <summary>The first second past the year 9999, the last a date can hold.</summary>
+    private const double MaxUnixSeconds = 253402300800;
+
     /// <summary>One Zeek record: which log it is, told by its fields (conn has conn_state or proto, dns query, ssl server_name or version).</summary>
-    private void Zeek(Func<string, string?> get, Func<string, string[]> list, string source)
+    private void Zeek(Func<string, string?> get, Func<string, string[]> list, bool json, string source)
     {
         if (get("id.orig_h") is not { } origin || get("id.resp_h") is not { } responder) throw new FormatException("no id.orig_h/id.resp_h");
         var client = Endpoint.From(IPAddress.Parse(origin), ushort.Parse(get("id.orig_p") ?? "0", CultureInfo.InvariantCulture));
         var server = Endpoint.From(IPAddress.Parse(responder), ushort.Parse(get("id.resp_p") ?? "0", CultureInfo.InvariantCulture));
-        var start = DateTimeOffset.UnixEpoch.AddSeconds(double.Parse(get("ts") ?? throw new FormatException("no ts"), CultureInfo.InvariantCulture));
+        var start = ZeekTime(get("ts") ?? throw new FormatException("no ts"), json);
         if (get("query") is { } query)
         {
             foreach (var answer in list("answers"))
@@ -113,10 +193,10 @@ public sealed class SensorLogReader
                 Server = server,
                 Start = start,
                 DurationSeconds = Duration(Number(get("duration"))),
-                ClientBytes = (long)Number(get("orig_bytes")),
-                ServerBytes = (long)Number(get("resp_bytes")),
-                ClientPackets = (long)Number(get("orig_pkts")),
-                ServerPackets = (long)Number(get("resp_pkts")),
+                ClientBytes = Count(get("orig_bytes")),
+                ServerBytes = Count(get("resp_bytes")),
+                ClientPackets = Count(get("orig_pkts")),
+                ServerPackets = Count(get("resp_pkts")),
                 Source = source,
             });
         }
@@ -148,16 +228,29 @@ public sealed class SensorLogReader
         {
             case "dns":
                 var dns = root.GetProperty("dns");
-                // Version 2 answers come grouped under "answers"; version 1 logs each answer as its own event.
+                // The question's name is the one that names the pool; an answer's rrname may be the end of a CNAME
+                // chain. Versions 1 and 2 log it as dns.rrname; version 3 (Suricata 8) under dns.queries.
+                var query = dns.TryGetProperty("rrname", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString()
+                    : dns.TryGetProperty("queries", out var qs) && qs.ValueKind == JsonValueKind.Array && qs.GetArrayLength() > 0
+                      && qs[0].ValueKind == JsonValueKind.Object && qs[0].TryGetProperty("rrname", out var qn) && qn.ValueKind == JsonValueKind.String ? qn.GetString() : null;
+                // Versions 2 and 3 group a response's answers under "answers" (detailed) and/or "grouped" (by record type);
+                // version 1 logs each answer as its own event.
                 if (dns.TryGetProperty("answers", out var answers) && answers.ValueKind == JsonValueKind.Array)
                 {
-                    // The question's name is the one that names the pool; an answer's rrname may be the end of a CNAME chain.
-                    var query = dns.TryGetProperty("rrname", out var q) ? q.GetString() : null;
                     foreach (var a in answers.EnumerateArray())
-                        AddAnswer(query ?? (a.TryGetProperty("rrname", out var n) ? n.GetString() : null), a.TryGetProperty("rdata", out var d) ? d.GetString() : null);
+                        if (a.ValueKind == JsonValueKind.Object)
+                            AddAnswer(query ?? (a.TryGetProperty("rrname", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null),
+                                a.TryGetProperty("rdata", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null);
                 }
-                else if (dns.TryGetProperty("type", out var t) && t.GetString() == "answer")
-                    AddAnswer(dns.TryGetProperty("rrname", out var n) ? n.GetString() : null, dns.TryGetProperty("rdata", out var d) ? d.GetString() : null);
+                else if (dns.TryGetProperty("grouped", out var grouped) && grouped.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var recordType in new[] { "A", "AAAA" })
+                        if (grouped.TryGetProperty(recordType, out var addresses) && addresses.ValueKind == JsonValueKind.Array)
+                            foreach (var a in addresses.EnumerateArray())
+                                if (a.ValueKind == JsonValueKind.String) AddAnswer(query, a.GetString());
+                }
+                else if (dns.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "answer")
+                    AddAnswer(query, dns.TryGetProperty("rdata", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null);
                 return;
             case "tls":
                 var tls = root.GetProperty("tls");
@@ -226,4 +319,7 @@ public sealed class SensorLogReader
     private static double Duration(double seconds) => double.IsFinite(seconds) && seconds is >= 0 and < 3.2e8 ? seconds : 0;
 
     private static double Number(string? text) => text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0;
+
+    /// <summary>A count of bytes or packets; 0 when absent or absurd (negative, NaN, beyond 2^63).</summary>
+    private static long Count(string? text) => Number(text) is var v && v is >= 0 and < 9.2e18 ? (long)v : 0;
 }

@@ -30,17 +30,21 @@ public enum DecodeResult
     Fragment,
     /// <summary>Headers cut short by the snapshot length or damaged.</summary>
     Malformed,
+    /// <summary>A link type the decoder does not read (802.11, USB, ...): counted by link type and reported.</summary>
+    UnknownLink,
 }
 
 /// <summary>
-/// Decodes link, IP and transport headers: Ethernet with any number of 802.1Q/802.1ad tags, Linux cooked capture
-/// (SLL and SLL2), BSD loopback and raw IP; IPv4 and IPv6 with extension headers; TCP and UDP.
+/// Decodes link, IP and transport headers: Ethernet with any number of 802.1Q/802.1ad tags and PPPoE sessions, PPP,
+/// Linux cooked capture (SLL and SLL2), NFLOG, BSD loopback and raw IP; IPv4 and IPv6 with extension headers; TCP
+/// and UDP.
 /// </summary>
 /// <remarks>Hand-written (not PacketDotNet) because it runs once per packet on captures of gigabytes: spans only,
 /// no object per packet.</remarks>
 public static class PacketDecoder
 {
-    private const ushort EtherIpv4 = 0x0800, EtherIpv6 = 0x86DD, EtherVlan = 0x8100, EtherQinQ = 0x88A8, EtherQinQOld = 0x9100;
+    private const ushort EtherIpv4 = 0x0800, EtherIpv6 = 0x86DD, EtherVlan = 0x8100, EtherQinQ = 0x88A8, EtherQinQOld = 0x9100, EtherPppoeSession = 0x8864;
+    private const ushort PppIpv4 = 0x0021, PppIpv6 = 0x0057;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static DecodeResult Decode(in CapturePacket packet, out Segment segment)
@@ -61,6 +65,40 @@ public static class PacketDecoder
                     etherType = BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 2)..]);
                     offset += 4;
                 }
+                if (etherType == EtherPppoeSession)
+                {
+                    // RFC 2516: 6 bytes of PPPoE header, then the PPP protocol number.
+                    if (data.Length < offset + 8) return DecodeResult.Malformed;
+                    etherType = FromPpp(BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 6)..]));
+                    offset += 8;
+                }
+                break;
+            case LinkType.PppEther:
+                if (data.Length < 8) return DecodeResult.Malformed;
+                etherType = FromPpp(BinaryPrimitives.ReadUInt16BigEndian(data[6..]));
+                offset = 8;
+                break;
+            case LinkType.Ppp:
+            case LinkType.PppHdlc:
+                // RFC 1662 framing starts with address 0xFF and control 0x03 (Cisco HDLC: 0x0F or 0x8F and an ether type).
+                offset = data.Length >= 2 && (data[0] == 0xFF && data[1] == 0x03 || data[0] is 0x0F or 0x8F && packet.LinkType == LinkType.PppHdlc) ? 2 : 0;
+                if (data.Length < offset + 1) return DecodeResult.Malformed;
+                if ((data[offset] & 1) != 0)
+                {
+                    // A compressed one-byte protocol field (RFC 1661 section 6.5): odd first byte.
+                    etherType = FromPpp(data[offset]);
+                    offset += 1;
+                    break;
+                }
+                if (data.Length < offset + 2) return DecodeResult.Malformed;
+                var protocol = BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
+                etherType = protocol is EtherIpv4 or EtherIpv6 ? protocol : FromPpp(protocol);
+                offset += 2;
+                break;
+            case LinkType.NfLog:
+                offset = NfLogPayload(data);
+                if (offset < 0) return offset == -1 ? DecodeResult.Other : DecodeResult.Malformed;
+                etherType = 0;
                 break;
             case LinkType.LinuxSll:
                 if (data.Length < 16) return DecodeResult.Malformed;
@@ -80,13 +118,14 @@ public static class PacketDecoder
                 break;
             case LinkType.Raw:
             case LinkType.RawAlternative:
+            case LinkType.RawOpenBsd:
             case LinkType.Ipv4:
             case LinkType.Ipv6:
                 etherType = 0;
                 offset = 0;
                 break;
             default:
-                return DecodeResult.Other;
+                return DecodeResult.UnknownLink;
         }
         if (etherType is not (0 or EtherIpv4 or EtherIpv6)) return DecodeResult.Other;
         if (data.Length <= offset) return DecodeResult.Malformed;
@@ -98,6 +137,36 @@ public static class PacketDecoder
             6 => Ipv6(packet, offset, out segment),
             _ => etherType == 0 ? DecodeResult.Other : DecodeResult.Malformed,
         };
+    }
+
+    /// <summary>The ether type for a PPP protocol number: IPv4 and IPv6 only (1 for any other: not IP).</summary>
+    private static ushort FromPpp(ushort protocol) => protocol switch { PppIpv4 => EtherIpv4, PppIpv6 => EtherIpv6, _ => 1 };
+
+    /// <summary>
+    /// Where the packet starts in an NFLOG frame: a 4-byte header, then type-length-value attributes (length first,
+    /// both 16 bits in the capturing machine's byte order, padded to 4 bytes); the packet is attribute 9
+    /// (NFULA_PAYLOAD). -1 when there is none (a log line without a packet), -2 when the attributes are damaged.
+    /// </summary>
+    private static int NfLogPayload(ReadOnlySpan<byte> data)
+    {
+        const int Payload = 9, MaxType = 64;
+        if (data.Length < 4) return -2;
+        var at = 4;
+        while (at + 4 <= data.Length)
+        {
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(data[at..]);
+            int type = BinaryPrimitives.ReadUInt16LittleEndian(data[(at + 2)..]);
+            // The byte order is the capturing machine's: a type beyond the few defined says it was big-endian.
+            if (type > MaxType)
+            {
+                length = BinaryPrimitives.ReadUInt16BigEndian(data[at..]);
+                type = BinaryPrimitives.ReadUInt16BigEndian(data[(at + 2)..]);
+            }
+            if (length < 4 || at + length > data.Length) return -2;
+            if (type == Payload) return at + 4;
+            at += (length + 3) & ~3;
+        }
+        return -1;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

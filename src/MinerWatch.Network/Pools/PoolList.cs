@@ -1,3 +1,5 @@
+using MinerWatch.Network.Capture;
+
 namespace MinerWatch.Network.Pools;
 
 /// <summary>
@@ -9,6 +11,8 @@ public sealed class PoolList
 {
     private readonly HashSet<string> _domains = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _endpoints = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Addresses listed without a port: any port of theirs matches.</summary>
+    private readonly HashSet<string> _addresses = new(StringComparer.OrdinalIgnoreCase);
 
     public int Domains => _domains.Count;
     public int Endpoints => _endpoints.Count;
@@ -21,24 +25,130 @@ public sealed class PoolList
         {
             using var stream = assembly.GetManifestResourceStream($"MinerWatch.Network.Data.{name}")
                 ?? throw new InvalidOperationException($"bundled pool list {name} is missing from the build");
-            list.AddLines(new StreamReader(stream));
+            list.AddLines(new StreamReader(stream), name);
         }
         return list;
     }
 
-    /// <summary>Adds one entry a line (domain, or IP:port), the first tab-separated field; # starts a comment.</summary>
-    public void AddLines(TextReader reader)
+    /// <summary>
+    /// Adds one entry a line, the first tab-separated field; # starts a comment. An entry is a domain (pool.example,
+    /// *.pool.example), an IP address (any port), an IPv4 or [IPv6] address with a port, or a URL naming one of these
+    /// (Maltrail's lists have all of them). Throws <see cref="NetworkInputException"/> naming the line of the first
+    /// entry that is none of them.
+    /// </summary>
+    public void AddLines(TextReader reader, string name = "pool list")
     {
+        var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
+            lineNumber++;
             var entry = line.Split('\t', 2)[0].Trim();
             if (entry.Length == 0 || entry.StartsWith('#')) continue;
-            if (entry.StartsWith("*.", StringComparison.Ordinal)) entry = entry[2..];
-            entry = entry.TrimStart('.').TrimEnd('.');
-            // IPv4 endpoints are 1.2.3.4:3333, IPv6 ones [2001:db8::1]:3333, as findings write them.
-            if (entry.Contains(':') && (char.IsDigit(entry[0]) || entry[0] == '[')) _endpoints.Add(entry);
-            else if (entry.Contains('.')) _domains.Add(entry);
+            var bad = line.AsSpan().IndexOfAny(NotText);
+            if (bad >= 0)
+                throw new NetworkInputException($"{name}:{lineNumber}: column {bad + 1} is a control character or a byte that is not UTF-8 text: this is not a list of pools; write one pool domain (pool.example.com), IP address or IP:port (192.0.2.1:3333, [2001:db8::1]:3333) a line");
+            if (Add(entry) is { } problem)
+                throw new NetworkInputException($"{name}:{lineNumber}: '{Shown(entry)}' {problem}; write one pool domain (pool.example.com), IP address or IP:port (192.0.2.1:3333, [2001:db8::1]:3333) a line");
         }
+    }
+
+    /// <summary>C0 controls but the tab, DEL, and what UTF-8 decoding puts for a byte that is not text.</summary>
+    private static readonly System.Buffers.SearchValues<char> NotText = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 32).Where(c => c != '\t').Select(c => (char)c), '\u007F', '\uFFFD']);
+
+    /// <summary>Adds an entry; returns what is wrong with it, or null.</summary>
+    private string? Add(string entry)
+    {
+        // A URL names its host: keep the host and port, drop the scheme and the path.
+        var scheme = entry.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0) entry = entry[(scheme + 3)..];
+        var path = entry.IndexOf('/');
+        if (path >= 0) entry = entry[..path];
+        if (entry.StartsWith("*.", StringComparison.Ordinal)) entry = entry[2..];
+        entry = entry.Trim('.');
+        if (entry.Length == 0) return "names no host";
+        if (entry[0] == '[' || char.IsAsciiDigit(entry[0]) && entry.All(c => char.IsAsciiDigit(c) || c is '.' or ':'))
+            return AddAddress(entry);
+        if (entry.Contains(':')) return AddAddress(entry);
+        string ascii;
+        try
+        {
+            // Internationalised names are compared in the ASCII form (xn--) that TLS and DNS carry.
+            ascii = new System.Globalization.IdnMapping().GetAscii(entry);
+        }
+        catch (ArgumentException)
+        {
+            return "is not a domain name";
+        }
+        var labels = ascii.Split('.');
+        if (labels.Length < 2) return "is a single name, not a domain (a pool domain has a dot: pool.example.com)";
+        if (ascii.Length > 253) return "is longer than the 253 characters a domain name can have";
+        foreach (var label in labels)
+        {
+            // RFC 1035 labels: letters, digits and hyphens, 1-63 long; underscores are seen in real names too.
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                return $"is not a domain name (label '{Shown(label)}')";
+        }
+        if (labels[^1].All(char.IsAsciiDigit)) return "is not a domain name, nor an IP address (an IPv4 address has four numbers 0-255)";
+        _domains.Add(ascii);
+        return null;
+    }
+
+    private string? AddAddress(string entry)
+    {
+        string host;
+        ushort? port = null;
+        if (entry.StartsWith('['))
+        {
+            var close = entry.IndexOf(']');
+            if (close < 0) return "has no closing ] after its IPv6 address";
+            host = entry[1..close];
+            var rest = entry[(close + 1)..];
+            if (rest.Length > 0)
+            {
+                if (!rest.StartsWith(':') || !ushort.TryParse(rest[1..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) || p == 0)
+                    return $"has port '{Shown(rest.TrimStart(':'))}', not a port 1-65535";
+                port = p;
+            }
+            if (!System.Net.IPAddress.TryParse(host, out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+                return $"has '{Shown(host)}' in brackets, not an IPv6 address";
+            return Address(v6, port);
+        }
+        var colon = entry.LastIndexOf(':');
+        if (colon >= 0 && entry.IndexOf(':') == colon)
+        {
+            if (!ushort.TryParse(entry[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) || p == 0)
+                return $"has port '{Shown(entry[(colon + 1)..])}', not a port 1-65535";
+            port = p;
+            host = entry[..colon];
+        }
+        else if (colon >= 0) return System.Net.IPAddress.TryParse(entry, out var bare) && bare.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? Address(bare, null) : "is not an address: an IPv6 address with a port is written [2001:db8::1]:3333";
+        else host = entry;
+        // Four decimal numbers 0-255: IPAddress alone would also take 1.2.3 and hexadecimal forms.
+        var parts = host.Split('.');
+        if (parts.Length != 4 || parts.Any(x => x.Length is 0 or > 3 || !x.All(char.IsAsciiDigit)))
+            return "is not an IPv4 address (four numbers 0-255 with dots)";
+        if (parts.FirstOrDefault(x => int.Parse(x, System.Globalization.CultureInfo.InvariantCulture) > 255) is { } over)
+            return $"is not an IPv4 address: {over} is beyond 255";
+        // A leading zero is octal to some tools and decimal to others: which address is meant cannot be told.
+        if (parts.FirstOrDefault(x => x.Length > 1 && x[0] == '0') is { } octal)
+            return $"is not an IPv4 address: {octal} has a leading zero (octal to some tools, decimal to others)";
+        return System.Net.IPAddress.TryParse(host, out var v4) ? Address(v4, port) : "is not an IPv4 address";
+    }
+
+    private string? Address(System.Net.IPAddress address, ushort? port)
+    {
+        if (port is { } p) _endpoints.Add(Packets.Endpoint.From(address, p).ToString());
+        else _addresses.Add(address.ToString());
+        return null;
+    }
+
+    /// <summary>An entry as it can be shown in a message: at most 60 characters (lines with control characters are refused before).</summary>
+    private static string Shown(string text)
+    {
+        var shown = new string([.. text.Take(60)]);
+        return text.Length > 60 ? shown + "..." : shown;
     }
 
     /// <summary>The listed domain that <paramref name="host"/> is or falls under; null when none.</summary>
@@ -55,5 +165,12 @@ public sealed class PoolList
         }
     }
 
-    public bool IsListedEndpoint(string ipPort) => _endpoints.Contains(ipPort);
+    /// <summary>True when <paramref name="ipPort"/> (as findings write it) is listed, or its address is listed without a port.</summary>
+    public bool IsListedEndpoint(string ipPort)
+    {
+        if (_endpoints.Contains(ipPort)) return true;
+        if (_addresses.Count == 0) return false;
+        var colon = ipPort.LastIndexOf(':');
+        return colon > 0 && _addresses.Contains(ipPort[..colon].Trim('[', ']'));
+    }
 }
