@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using MinerWatch.Evidence.Log;
 using MinerWatch.Evidence.Notes;
 
@@ -12,6 +13,7 @@ namespace MinerWatch.Evidence.Tests;
 public sealed class ReadOnlyMediaTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"read-only-{Guid.NewGuid():N}");
+    private string? _program;
 
     public ReadOnlyMediaTests() => Directory.CreateDirectory(_dir);
 
@@ -20,6 +22,7 @@ public sealed class ReadOnlyMediaTests : IDisposable
         foreach (var path in Directory.GetFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Append(_dir))
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.Delete(_dir, recursive: true);
+        if (_program is not null) Directory.Delete(_program, recursive: true);
     }
 
     [Fact]
@@ -61,15 +64,36 @@ public sealed class ReadOnlyMediaTests : IDisposable
         Assert.Equal(before, TamperTests.Snapshot(logDir));
     }
 
-    private static (int Code, string Out, string Err) AsNobody(string[] args)
+    /// <summary>
+    /// The command as `nobody`, from a copy of the program that user can read (the build's own directory may sit
+    /// where only its owner can enter).
+    /// </summary>
+    private (int Code, string Out, string Err) AsNobody(string[] args)
     {
+        _program ??= CopyProgram();
         var start = new ProcessStartInfo("/usr/sbin/runuser") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-u", "nobody", "--", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", Path.Combine(AppContext.BaseDirectory, "minerwatch.dll") }.Concat(args))
+        foreach (var a in new[] { "-u", "nobody", "--", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", Path.Combine(_program, "minerwatch.dll") }.Concat(args))
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, output, error);
+    }
+
+    private static string CopyProgram()
+    {
+        var program = Path.Combine(Path.GetTempPath(), $"read-only-program-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(program);
+        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory)) File.Copy(file, Path.Combine(program, Path.GetFileName(file)));
+        var native = Path.Combine("runtimes", RuntimeInformation.RuntimeIdentifier, "native");
+        if (Directory.Exists(Path.Combine(AppContext.BaseDirectory, native)))
+        {
+            Directory.CreateDirectory(Path.Combine(program, native));
+            foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, native))) File.Copy(file, Path.Combine(program, native, Path.GetFileName(file)));
+        }
+        foreach (var entry in Directory.GetFileSystemEntries(program, "*", SearchOption.AllDirectories).Append(program))
+            File.SetUnixFileMode(entry, File.GetUnixFileMode(entry) | UnixFileMode.OtherRead | UnixFileMode.GroupRead | (Directory.Exists(entry) ? UnixFileMode.OtherExecute | UnixFileMode.GroupExecute : 0));
+        return program;
     }
 }

@@ -7,7 +7,8 @@ namespace MinerWatch.Evidence.Tests;
 
 /// <summary>
 /// Every single-bit flip, every truncation, every deletion of each file of a small log, and files swapped with
-/// another log's: `verify` reports each as not valid, changes nothing on disk, and a writer refuses to append.
+/// another log's: `verify` reports each as not valid, neither it nor the read-only opening changes anything on disk,
+/// and a writer refuses to append.
 /// </summary>
 public sealed class TamperTests : IDisposable
 {
@@ -53,6 +54,14 @@ public sealed class TamperTests : IDisposable
         var report = EvidenceLog.Verify(LogDir);
         string? missed = null;
         if (report.Valid) missed = $"{what}: verify says valid";
+        try
+        {
+            // What checkpoint, prove, consistency and witness open: it may serve or refuse, but never write.
+            EvidenceLog.Open(LogDir);
+        }
+        catch (EvidenceLogException)
+        {
+        }
         try
         {
             if (writer)

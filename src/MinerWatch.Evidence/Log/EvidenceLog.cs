@@ -167,6 +167,7 @@ public sealed class EvidenceLog : IDisposable
         {
             Need(LogFile.Index, Size * 8);
             Need(LogFile.Hashes, StoredHashIndex.Count(Size) * Hash.Size);
+            Need(LogFile.Entries, 0);
             if (problems.Count == 0 && Size > 0)
             {
                 var (start, length) = Locate(Size - 1);
@@ -180,7 +181,7 @@ public sealed class EvidenceLog : IDisposable
                 if (_rightEdge.Root() != latest.Root) problems.Add($"{LogFile.Hashes}: the stored tree's root is not the latest checkpoint's (size {Size})");
             }
         }
-        catch (EvidenceLogException e)
+        catch (Exception e) when (e is EvidenceLogException or IOException)
         {
             problems.Add(e.Message);
         }
@@ -213,9 +214,13 @@ public sealed class EvidenceLog : IDisposable
         if (RandomAccess.Read(idx, offset, index * 8) < 8) throw new EvidenceLogException($"{LogFile.Index}: ends before entry {index}'s offset; run 'evidence verify'");
         using var entries = File.OpenHandle(PathOf(LogFile.Entries));
         Span<byte> length = stackalloc byte[4];
-        var start = (long)BinaryPrimitives.ReadUInt64BigEndian(offset);
+        var stored = BinaryPrimitives.ReadUInt64BigEndian(offset);
+        if (stored > (ulong)RandomAccess.GetLength(entries)) throw new EvidenceLogException($"{LogFile.Index}: entry {index}'s offset {stored} is past the end of {LogFile.Entries}; run 'evidence verify'");
+        var start = (long)stored;
         if (RandomAccess.Read(entries, length, start) < 4) throw new EvidenceLogException($"{LogFile.Entries}: entry {index} (at byte {start}) is cut short; run 'evidence verify'");
-        return (start, BinaryPrimitives.ReadUInt32BigEndian(length));
+        var declared = BinaryPrimitives.ReadUInt32BigEndian(length);
+        if (declared > Records.MaxRecord) throw new EvidenceLogException($"{LogFile.Entries}: entry {index} (at byte {start}) declares {declared} bytes, more than any entry; run 'evidence verify'");
+        return (start, declared);
     }
 
     private void Truncate(string name, long length)
