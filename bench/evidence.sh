@@ -22,4 +22,6 @@ run evidence-append "$data/10m" 10000000 64 100000
 run evidence-proofs "$data/10m" 2000
 run evidence-verify "$data/10m/log"
 run evidence-verify "$data/1k/log"
+run evidence-add "$data/1k"
+run evidence-add "$data/10m"
 echo "wrote $out"

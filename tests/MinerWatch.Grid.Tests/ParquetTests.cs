@@ -165,6 +165,31 @@ public class ParquetTests
             (new Column<string>("kwh", LogicalType.String()), new string?[] { "1.0" }));
 
         var e = Assert.Throws<InputException>(() => ReadAll(path, "A"));
-        Assert.Equal("column 'kwh' must be a double or float column (found ByteArray String)", e.Reason);
+        Assert.Equal("column 'kwh' must be a double, float, integer or decimal (of up to 18 digits) column (found ByteArray String)", e.Reason);
+    }
+
+    [Theory]
+    [InlineData("DECIMAL(12,3)", "1.234", 1.234)]
+    [InlineData("DECIMAL(6,2)", "12.5", 12.5)]
+    [InlineData("DOUBLE", "0.1", 0.1)]
+    [InlineData("INTEGER", "7", 7.0)]
+    [InlineData("BIGINT", "9", 9.0)]
+    public void Parquet_written_by_duckdb_reads_as_written(string kwhType, string kwh, double expected)
+    {
+        // DuckDB writes TIMESTAMPTZ as UTC microseconds and DECIMAL as scaled INT32 or INT64, as it does for sums.
+        var path = Path.Combine(TestData.TempDir(), "duck.parquet");
+        using (var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SET TimeZone = 'UTC'; COPY (SELECT * FROM (VALUES ('A', TIMESTAMPTZ '2025-01-01 00:00:00+08', " +
+                $"CAST('{kwh}' AS {kwhType})), ('A', TIMESTAMPTZ '2025-01-01 01:00:00+08', CAST('{kwh}' AS {kwhType}))) t(meter_id, \"timestamp\", kwh)) TO '{path}' (FORMAT parquet)";
+            command.ExecuteNonQuery();
+        }
+
+        var (rows, rejected) = ReadAll(path, "A");
+
+        Assert.Empty(rejected);
+        Assert.Equal([(0, Minutes(Midnight) - 480, (short)0, expected, 1L), (0, Minutes(Midnight) - 420, (short)0, expected, 2L)], rows);
     }
 }

@@ -8,7 +8,8 @@ namespace MinerWatch.Benchmarks.Evidence;
 /// <summary>
 /// `scale evidence-append DIR ENTRIES BYTES BATCH`: appends to a new log in batches (each batch synced and signed)
 /// and prints entries per second; `scale evidence-proofs DIR SAMPLES`: times inclusion and consistency proofs on the
-/// log, generated from its files and verified; `scale evidence-verify DIR`: the full audit's throughput.
+/// log, generated from its files and verified; `scale evidence-verify DIR`: the full audit's throughput;
+/// `scale evidence-add DIR`: one `add` to the log, with the writer's full audit before it.
 /// </summary>
 public static class EvidenceScaleRun
 {
@@ -22,6 +23,16 @@ public static class EvidenceScaleRun
                 return 0;
             case "evidence-proofs":
                 ProofTimes(dir, int.Parse(args[2]));
+                return 0;
+            case "evidence-add":
+                // What one `evidence add` costs on a big log: the writer's lock and full audit, then one entry.
+                var timer = Stopwatch.StartNew();
+                using (var writer = EvidenceLog.OpenWriter(Path.Combine(dir, "log"), Path.Combine(dir, "bench.key")))
+                {
+                    var opened = timer.Elapsed.TotalSeconds;
+                    writer.Append([BitConverter.GetBytes(DateTime.UtcNow.Ticks)]);
+                    Console.WriteLine($"add\tone entry to a log of {writer.Size - 1} entries\topen (lock and full audit) {opened:0.00} s\ttotal {timer.Elapsed.TotalSeconds:0.00} s");
+                }
                 return 0;
             case "evidence-verify":
                 var clock = Stopwatch.StartNew();

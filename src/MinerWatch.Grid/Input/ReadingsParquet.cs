@@ -46,7 +46,7 @@ public static class ReadingsParquetReader
         var kwhField = Field("kwh");
         var offsetField = Find("utc_offset_minutes");
         if (idField.PhysicalType != PhysicalType.ByteArray) throw new InputException(path, 0, $"column '{idColumn}' must be a string column (found {Describe(idField)})");
-        if (kwhField.PhysicalType is not (PhysicalType.Double or PhysicalType.Float)) throw new InputException(path, 0, $"column 'kwh' must be a double or float column (found {Describe(kwhField)})");
+        if (KwhDivisor(kwhField) is null) throw new InputException(path, 0, $"column 'kwh' must be a double, float, integer or decimal (of up to 18 digits) column (found {Describe(kwhField)})");
         var time = TimeColumn.Of(tsField) ?? throw new InputException(path, 0, $"column 'timestamp' must be an ISO-8601 string or a Parquet timestamp (found {Describe(tsField)})");
         if (offsetField is not null && offsetField.PhysicalType is not (PhysicalType.Int32 or PhysicalType.Int64))
             throw new InputException(path, 0, $"column 'utc_offset_minutes' must be an integer column (found {Describe(offsetField)})");
@@ -172,6 +172,19 @@ public static class ReadingsParquetReader
         }
     }
 
+    /// <summary>
+    /// What a kwh column's stored values are divided by: 1 for floating point and plain integers, 10^scale for a
+    /// decimal stored as INT32 or INT64; null for a column that is not a number we read.
+    /// </summary>
+    private static double? KwhDivisor(ColumnDescriptor c) => (c.PhysicalType, c.LogicalType) switch
+    {
+        (PhysicalType.Double or PhysicalType.Float, _) => 1,
+        (PhysicalType.Int32 or PhysicalType.Int64, DecimalLogicalType d) when d.Scale is >= 0 and <= 18 => Math.Pow(10, d.Scale),
+        (PhysicalType.Int32 or PhysicalType.Int64, { Type: LogicalTypeEnum.None }) => 1,
+        (PhysicalType.Int32 or PhysicalType.Int64, IntLogicalType { IsSigned: true }) => 1,
+        _ => null,
+    };
+
     private static string Describe(ColumnDescriptor c) =>
         c.LogicalType.Type == LogicalTypeEnum.None ? c.PhysicalType.ToString() : $"{c.PhysicalType} {c.LogicalType.Type}";
 
@@ -232,6 +245,7 @@ public static class ReadingsParquetReader
         private Int96[] _raw96 = [];
         private int[] _narrow = [];
         private float[] _single = [];
+        private long[] _wide = [];
         private string?[] _problems = [];
         private bool[] _timeNulls = [], _offsetNulls = [], _kwhNulls = [];
 
@@ -258,11 +272,28 @@ public static class ReadingsParquetReader
             else ReadTimes(group, tsIndex, tsField.MaxDefinitionLevel, count, time);
             if (kwhField.PhysicalType == PhysicalType.Double)
                 KwhNull = ReadValues(group, kwhIndex, kwhField.MaxDefinitionLevel, count, Sized(ref Kwh, count), ref _kwhNulls);
-            else
+            else if (kwhField.PhysicalType == PhysicalType.Float)
             {
                 KwhNull = ReadValues(group, kwhIndex, kwhField.MaxDefinitionLevel, count, Sized(ref _single, count), ref _kwhNulls);
                 Sized(ref Kwh, count);
                 for (var i = 0; i < count; i++) Kwh[i] = _single[i];
+            }
+            else
+            {
+                // Integers and decimals (DuckDB and Spark write sums of decimals so) are exact: the unscaled value
+                // over 10^scale is the decimal as written, to double precision.
+                var divisor = KwhDivisor(kwhField)!.Value;
+                Sized(ref Kwh, count);
+                if (kwhField.PhysicalType == PhysicalType.Int64)
+                {
+                    KwhNull = ReadValues(group, kwhIndex, kwhField.MaxDefinitionLevel, count, Sized(ref _wide, count), ref _kwhNulls);
+                    for (var i = 0; i < count; i++) Kwh[i] = _wide[i] / divisor;
+                }
+                else
+                {
+                    KwhNull = ReadValues(group, kwhIndex, kwhField.MaxDefinitionLevel, count, Sized(ref _narrow, count), ref _kwhNulls);
+                    for (var i = 0; i < count; i++) Kwh[i] = _narrow[i] / divisor;
+                }
             }
             HasOffset = offsetField is not null;
             if (offsetField is null) return;
