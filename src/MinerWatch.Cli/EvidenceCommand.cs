@@ -25,6 +25,23 @@ public static class EvidenceCommand
 
     private static Option<string> LogOption() => new("--log") { Description = "The log's directory", Required = true };
 
+    /// <summary>
+    /// The read commands write nothing in the log's directory: an output there (by any name: through a symbolic link,
+    /// or a hard link to one of its files) is refused before anything is opened.
+    /// </summary>
+    private static void RefuseInsideLog(string logDir, params (string Option, string? Path)[] outputs)
+    {
+        var directory = CommonOptions.Canonical(logDir);
+        var files = Directory.Exists(logDir) ? Directory.GetFiles(logDir).Select(FileIdentity.Of).OfType<FileIdentity>().ToHashSet() : [];
+        foreach (var (option, path) in outputs)
+        {
+            if (path is null) continue;
+            var canonical = CommonOptions.Canonical(path);
+            if (Path.GetDirectoryName(canonical) == directory || FileIdentity.Of(path) is { } id && files.Contains(id))
+                throw new UsageException($"{option} {path} is inside the log's directory {logDir}: reading a log writes nothing there; choose a path elsewhere");
+        }
+    }
+
     public static Option<FileInfo> KeyOption() => CommonOptions.ExistingFile("--key", "The log's private signing key (from keygen); kept outside the log's directory");
 
     private static Command Keygen(CliConsole console)
@@ -111,6 +128,7 @@ public static class EvidenceCommand
         var command = new Command("prove", "Print a c2sp.org/tlog-proof@v1 for an entry against the latest checkpoint") { log, index, output };
         command.SetAction(parse =>
         {
+            RefuseInsideLog(parse.GetRequiredValue(log), ("--out", parse.GetValue(output)?.FullName));
             var opened = EvidenceLog.Open(parse.GetRequiredValue(log));
             var i = parse.GetValue(index);
             var checkpoint = Checkpoint.Parse(opened.Latest.Text);
@@ -180,13 +198,9 @@ public static class EvidenceCommand
         };
         command.SetAction(parse =>
         {
-            var dir = Path.GetFullPath(parse.GetRequiredValue(log));
+            var dir = parse.GetRequiredValue(log);
             var statePath = parse.GetRequiredValue(state).FullName;
-            foreach (var written in new[] { statePath, parse.GetValue(output)?.FullName })
-            {
-                if (written is not null && Path.GetDirectoryName(written) == dir.TrimEnd(Path.DirectorySeparatorChar))
-                    throw new UsageException($"{written} is inside the log's directory; a witness keeps its state and output elsewhere");
-            }
+            RefuseInsideLog(dir, ("--state", statePath), ("--out", parse.GetValue(output)?.FullName));
             var opened = EvidenceLog.Open(dir);
             using var witnessKey = SignerKey.Parse(File.ReadAllText(parse.GetRequiredValue(key).FullName));
             if (witnessKey.Type != VerifierKey.Cosignature) throw new UsageException("the witness key is a log key; make one with 'evidence keygen --witness'");

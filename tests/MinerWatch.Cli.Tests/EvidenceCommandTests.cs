@@ -172,4 +172,32 @@ public sealed class EvidenceCommandTests : IDisposable
 
     private static string Snapshot(string dir) => string.Join("\n", Directory.GetFiles(dir).Order(StringComparer.Ordinal)
         .Select(f => $"{Path.GetFileName(f)} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))} {File.GetLastWriteTimeUtc(f):O}"));
+
+    [Fact]
+    public void Read_commands_refuse_an_output_inside_the_log_by_any_name()
+    {
+        var vkey = NewLog();
+        File.WriteAllText(At("f.txt"), "finding");
+        Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("f.txt"));
+        Run("evidence", "keygen", "--name", "court.example/witness", "--out", At("court.key"), "--witness");
+        File.CreateSymbolicLink(At("alias"), At("log"));
+        using (var ln = System.Diagnostics.Process.Start("ln", [At("log/entries"), At("entries-link")])) ln.WaitForExit();
+        var before = Snapshot(At("log"));
+
+        foreach (var args in new[]
+        {
+            new[] { "prove", "--log", At("log"), "--index", "0", "--out", At("log/entries") },
+            ["prove", "--log", At("log"), "--index", "0", "--out", At("entries-link")],
+            ["prove", "--log", At("log"), "--index", "0", "--out", At("log/new-file")],
+            ["witness", "--log", At("log"), "--key", At("court.key"), "--state", At("court.state"), "--log-vkey", vkey, "--out", At("alias/checkpoints")],
+            ["witness", "--log", At("alias"), "--key", At("court.key"), "--state", At("log/w.state"), "--log-vkey", vkey],
+        })
+        {
+            var (code, _, err) = Run(["evidence", .. args]);
+            Assert.Equal(2, code);
+            Assert.Contains("is inside the log's directory", err);
+        }
+        Assert.Equal(before, Snapshot(At("log")));
+        Assert.False(File.Exists(At("court.state")));
+    }
 }

@@ -68,6 +68,8 @@ public sealed class EvidenceLogTests : IDisposable
         var problems = Problems();
         Assert.Contains("entries: entry 4 at byte 140: its content does not match its stored leaf hash (hashes byte 224): edited, reordered or replaced, or the hash was", problems);
         Assert.Contains("checkpoints: record 3 (size 7) does not match the tree of the first 7 entries (an entry was edited, reordered or replaced)", problems);
+        // The stored hashes above the entry are right, and are not blamed.
+        Assert.DoesNotContain(problems, p => p.StartsWith("hashes:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -111,7 +113,13 @@ public sealed class EvidenceLogTests : IDisposable
         bytes[StoredHashIndex.Of(1, 1) * Hash.Size] ^= 1;
         File.WriteAllBytes(path, bytes);
 
-        Assert.Contains("hashes: byte 160: the subtree hash completed by entry 3 does not match its children (edited)", Problems());
+        Assert.Equal(["hashes: byte 160: the subtree hash completed by entry 3 does not match its children (edited)", "10 entries read; 4 checkpoint records"], Problems());
+
+        // A stored leaf hash edited instead: only that leaf is named, not the subtrees above it.
+        bytes[StoredHashIndex.Of(1, 1) * Hash.Size] ^= 1;
+        bytes[StoredHashIndex.Of(0, 2) * Hash.Size] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal(["entries: entry 2 at byte 70: its content does not match its stored leaf hash (hashes byte 96): edited, reordered or replaced, or the hash was", "10 entries read; 4 checkpoint records"], Problems());
     }
 
     [Fact]
@@ -137,11 +145,12 @@ public sealed class EvidenceLogTests : IDisposable
         using var other = SignerKey.Generate(Origin);
         var note = SignedNote.Sign(new Checkpoint(Origin, 10, EvidenceLog.Open(LogDir).Root(10)).Body, other).ToString();
         AppendRecords(note);
-        // Past the published checkpoint, a record the log's key did not sign is what an interrupted append left.
-        Assert.Empty(Problems());
-        File.WriteAllText(Path.Combine(LogDir, "checkpoint"), note);
 
-        Assert.Contains(Problems(), p => p.StartsWith("checkpoints: record 5 at byte ", StringComparison.Ordinal) && p.EndsWith("(size 10): no valid signature by the log's key inspection.example.org/log", StringComparison.Ordinal));
+        // An interrupted writer leaves only records it signed: this one was put there.
+        var problems = Problems();
+        Assert.Contains("checkpoints: record 5 at byte 963 follows the published checkpoint (record 4) and is not a whole record signed by the log: an interrupted writer leaves only a record it signed, so this one was altered", problems);
+        Assert.Contains("checkpoints: record 5 at byte 963 (size 10): no valid signature by the log's key inspection.example.org/log", problems);
+        Assert.StartsWith($"the log in {LogDir} is damaged", Assert.Throws<EvidenceLogException>(() => EvidenceLog.OpenWriter(LogDir, KeyFile)).Message);
     }
 
     private void AppendRecords(params string[] notes)
@@ -159,9 +168,12 @@ public sealed class EvidenceLogTests : IDisposable
     public void An_append_cut_short_is_noted_by_verify_and_removed_only_by_the_next_writer()
     {
         TenEntries();
-        // A crash mid-append: entries, offsets and hashes written, the checkpoint record half written.
-        foreach (var (name, junk) in new[] { ("entries", 100), ("entries.idx", 16), ("hashes", 96), ("checkpoints", 30) })
-            using (var file = new FileStream(Path.Combine(LogDir, name), FileMode.Append)) file.Write(new byte[junk].Select((_, i) => (byte)(i + 1)).ToArray());
+        // A crash mid-append: entries, offsets and hashes written, the checkpoint record half written (what reached
+        // the disk is the start of what the writer wrote: here the start of a record like the last one).
+        var checkpoints = File.ReadAllBytes(Path.Combine(LogDir, "checkpoints"));
+        var lastRecord = checkpoints[^(File.ReadAllBytes(Path.Combine(LogDir, "checkpoint")).Length + 4)..];
+        foreach (var (name, junk) in new[] { ("entries", new byte[100]), ("entries.idx", new byte[16]), ("hashes", new byte[96]), ("checkpoints", lastRecord[..30]) })
+            using (var file = new FileStream(Path.Combine(LogDir, name), FileMode.Append)) file.Write(junk);
         var before = TamperTests.Snapshot(LogDir);
 
         var report = EvidenceLog.Verify(LogDir);
@@ -235,7 +247,7 @@ public sealed class EvidenceLogTests : IDisposable
         TenEntries();
         using var first = EvidenceLog.OpenWriter(LogDir, KeyFile);
         var message = Assert.Throws<EvidenceLogException>(() => EvidenceLog.OpenWriter(LogDir, KeyFile, TimeSpan.FromMilliseconds(200))).Message;
-        Assert.Equal($"another writer has held {Path.Combine(LogDir, "lock")} for 0 s; try again when it has finished", message);
+        Assert.Equal($"another writer is appending to the log (it holds {Path.Combine(LogDir, "lock")}); waited 0.2 s for it to finish: try again when it has", message);
         // Readers are not held up by a writer.
         Assert.Equal(10, EvidenceLog.Open(LogDir).Size);
     }

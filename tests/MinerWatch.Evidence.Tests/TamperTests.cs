@@ -166,4 +166,128 @@ public sealed class TamperTests : IDisposable
         File.WriteAllBytes(path, bytes);
         Assert.Contains(EvidenceLog.Verify(LogDir).Problems, p => p.StartsWith("checkpoints: record 3 at byte ", StringComparison.Ordinal) && p.EndsWith("(size 2): the cosignature by court.example/witness does not verify (altered)", StringComparison.Ordinal));
     }
+
+    private List<Record> Records() => RecordsOf(File.ReadAllBytes(Path.Combine(LogDir, "checkpoints")));
+
+    private sealed record Record(int Offset, byte[] Bytes);
+
+    private static List<Record> RecordsOf(byte[] file)
+    {
+        var records = new List<Record>();
+        for (var at = 0; at < file.Length;)
+        {
+            var length = (file[at] << 24) | (file[at + 1] << 16) | (file[at + 2] << 8) | file[at + 3];
+            records.Add(new Record(at, file[at..(at + 4 + length)]));
+            at += 4 + length;
+        }
+        return records;
+    }
+
+    private void WriteRecords(IEnumerable<Record> records) => File.WriteAllBytes(Path.Combine(LogDir, "checkpoints"), [.. records.SelectMany(r => r.Bytes)]);
+
+    [Fact]
+    public void An_older_published_checkpoint_and_a_damaged_later_record_are_refused_and_nothing_is_cut()
+    {
+        var records = Records();
+        Assert.Equal(6, records.Count);
+        // `checkpoint` set back to record 3, and one bit of record 4's signature flipped.
+        File.WriteAllBytes(Path.Combine(LogDir, "checkpoint"), records[2].Bytes[4..]);
+        var file = File.ReadAllBytes(Path.Combine(LogDir, "checkpoints"));
+        file[records[3].Offset + records[3].Bytes.Length - 10] ^= 1;
+        File.WriteAllBytes(Path.Combine(LogDir, "checkpoints"), file);
+
+        Assert.Null(Check("older checkpoint, damaged record 4"));
+        Assert.Contains(EvidenceLog.Verify(LogDir).Problems, p => p.StartsWith($"checkpoints: record 4 at byte {records[3].Offset} follows the published checkpoint (record 3)", StringComparison.Ordinal));
+        Assert.Contains(EvidenceLog.Verify(LogDir).Problems, p => p.StartsWith($"checkpoints: record 5 at byte {records[4].Offset} follows the published checkpoint (record 3), after another", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_record_taken_out_of_the_middle_or_with_its_signature_lines_reordered_is_found()
+    {
+        var records = Records();
+        foreach (var removed in new[] { 1, 2, 3, 4 })
+        {
+            WriteRecords(records.Where((_, i) => i != removed));
+            Assert.Null(Check($"record {removed + 1} taken out"));
+        }
+
+        // Record 3 repeats record 2 with the court's cosignature in front: swap its two signature lines.
+        var text = Encoding.UTF8.GetString(records[2].Bytes[4..]);
+        var lines = text.Split('\n');
+        var signatures = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith('\u2014')).Select(x => x.i).ToArray();
+        Assert.Equal(2, signatures.Length);
+        (lines[signatures[0]], lines[signatures[1]]) = (lines[signatures[1]], lines[signatures[0]]);
+        var swapped = Encoding.UTF8.GetBytes(string.Join('\n', lines));
+        WriteRecords(records.Select((r, i) => i == 2 ? new Record(r.Offset, [.. r.Bytes[..4], .. swapped]) : r));
+        Assert.Null(Check("record 3's signature lines swapped"));
+
+        // A second line under the log's own name on a new checkpoint.
+        var first = Encoding.UTF8.GetString(records[1].Bytes[4..]);
+        var extra = Encoding.UTF8.GetBytes(first + "\u2014 inspection.example.org/log " + Convert.ToBase64String(new byte[68]) + "\n");
+        WriteRecords(records.Select((r, i) => i == 1 ? new Record(r.Offset, [(byte)(extra.Length >> 24), (byte)(extra.Length >> 16), (byte)(extra.Length >> 8), (byte)extra.Length, .. extra]) : r));
+        Assert.Null(Check("a bogus signature line on record 2"));
+    }
+
+    [Fact]
+    public void Zeros_past_the_last_record_are_an_unacknowledged_tail_the_writer_removes()
+    {
+        using (var file = new FileStream(Path.Combine(LogDir, "checkpoints"), FileMode.Append)) file.Write(new byte[4096]);
+        var report = EvidenceLog.Verify(LogDir);
+        Assert.Empty(report.Problems);
+        Assert.Contains(report.Notes, n => n.EndsWith("are zeros (an append whose data never reached the disk, never acknowledged; the next writer removes them)", StringComparison.Ordinal));
+        using (var writer = EvidenceLog.OpenWriter(LogDir, KeyFile)) writer.Append([EvidenceLogTests.Entry(9)]);
+        var after = EvidenceLog.Verify(LogDir);
+        Assert.Empty(after.Problems);
+        Assert.Empty(after.Notes);
+        Assert.Equal(6, after.Size);
+    }
+
+    [Fact]
+    public async Task A_pipe_or_a_link_in_place_of_a_file_is_named_without_waiting_on_it()
+    {
+        Requires();
+        foreach (var name in EvidenceFiles)
+        {
+            var path = Path.Combine(LogDir, name);
+            var original = File.ReadAllBytes(path);
+            File.Delete(path);
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", path)) mkfifo.WaitForExit();
+            var report = await Task.Run(() => EvidenceLog.Verify(LogDir), TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+            Assert.Contains($"{name}: not a plain file (a pipe, socket or device)", report.Problems);
+            File.Delete(path);
+            File.WriteAllBytes(Path.Combine(_dir, name + ".elsewhere"), original);
+            File.CreateSymbolicLink(path, Path.Combine(_dir, name + ".elsewhere"));
+            Assert.Contains(EvidenceLog.Verify(LogDir).Problems, p => p.StartsWith($"{name}: a symbolic link to ", StringComparison.Ordinal));
+            File.Delete(path);
+            File.WriteAllBytes(path, original);
+        }
+        Assert.Empty(EvidenceLog.Verify(LogDir).Problems);
+
+        static void Requires() => MinerWatch.Tests.Requires.That(OperatingSystem.IsLinux(), "pipes and statx need Linux", "run the tests on Linux");
+    }
+
+    [Fact]
+    public async Task Readers_beside_a_writer_adding_cosignatures_of_new_witnesses_always_see_a_valid_log()
+    {
+        using var writer = EvidenceLog.OpenWriter(LogDir, KeyFile);
+        var done = false;
+        var seen = new List<string>();
+        var reader = Task.Run(() =>
+        {
+            while (!Volatile.Read(ref done))
+            {
+                var report = EvidenceLog.Verify(LogDir);
+                lock (seen) seen.AddRange(report.Problems);
+            }
+        }, TestContext.Current.CancellationToken);
+        for (var i = 0; i < 15; i++)
+        {
+            using var witness = SignerKey.Generate($"w{i}.example/witness", VerifierKey.Cosignature);
+            writer.Append([EvidenceLogTests.Entry(100 + i)]);
+            writer.AddCosignature(new Witness(witness, Path.Combine(_dir, $"w{i}.state")).Cosign(writer.Latest, writer.Consistency, writer.Key, Now), witness.Verifier);
+        }
+        Volatile.Write(ref done, true);
+        await reader;
+        Assert.Empty(seen);
+    }
 }

@@ -95,4 +95,18 @@ public sealed class WitnessTests : IDisposable
         var unsigned = SignedNote.Sign(new Checkpoint("inspection.example.org/log", 6, forkRoot).Body, _notary);
         Assert.StartsWith("the checkpoint is not signed by the log's key", Assert.Throws<EvidenceLogException>(() => Court.Cosign(unsigned, log.Consistency, null, Now)).Message);
     }
+
+    [Theory]
+    [InlineData("{\"inspection.example.org/log\": {}}", "its verifier key is missing or malformed")]
+    [InlineData("{\"inspection.example.org/log\": null}", "it is empty")]
+    [InlineData("{\"inspection.example.org/log\": {\"VerifierKey\": \"KEY\", \"Size\": -5, \"Root\": \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"}}", "its size -5 is negative")]
+    [InlineData("{\"inspection.example.org/log\": {\"VerifierKey\": \"KEY\", \"Size\": 1, \"Root\": \"!!!\"}}", "its root is not a base64 SHA-256 hash")]
+    public void A_damaged_witness_state_stops_the_witness(string state, string why)
+    {
+        using var log = NewLog();
+        log.Append([Encoding.UTF8.GetBytes("finding 1")]);
+        File.WriteAllText(Path.Combine(_dir, "court.state"), state.Replace("KEY", _logKey.Verifier.ToString()));
+        var e = Assert.Throws<EvidenceLogException>(() => Court.Cosign(log.Latest, log.Consistency, _logKey.Verifier, Now));
+        Assert.Equal($"witness state {Path.Combine(_dir, "court.state")}: the entry for inspection.example.org/log is damaged ({why}); restore the state file from a copy rather than cosign without it", e.Message);
+    }
 }

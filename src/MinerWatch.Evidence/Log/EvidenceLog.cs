@@ -36,6 +36,8 @@ public sealed class EvidenceLog : IDisposable
     private readonly SignerKey? _signer;
     private LogConfig _config;
     private RightEdge _rightEdge = new();
+    /// <summary>The last record of `checkpoints`, which the next checkpoint names (a writer's only).</summary>
+    private byte[] _lastRecord = [];
 
     public string Origin => _config.Origin;
     public VerifierKey Key => _config.Key;
@@ -150,6 +152,7 @@ public sealed class EvidenceLog : IDisposable
     private void Recover(LogState state)
     {
         var last = state.Records[^1];
+        _lastRecord = Encoding.UTF8.GetBytes(last.Raw);
         Truncate(LogFile.Checkpoints, state.CheckpointsEnd);
         Truncate(LogFile.Index, Size * 8);
         Truncate(LogFile.Entries, Size == 0 ? 0 : EndOfEntry(Size - 1));
@@ -163,6 +166,8 @@ public sealed class EvidenceLog : IDisposable
     private void CheckTail(Checkpoint latest)
     {
         var problems = new List<string>();
+        foreach (var name in new[] { LogFile.Entries, LogFile.Index, LogFile.Hashes }) LogAudit.RegularFile(PathOf(name), problems);
+        if (problems.Count > 0) throw Damaged(_dir, problems);
         try
         {
             Need(LogFile.Index, Size * 8);
@@ -280,7 +285,7 @@ public sealed class EvidenceLog : IDisposable
             index.Flush(flushToDisk: true);
             hashes.Flush(flushToDisk: true);
         }
-        Commit(SignedNote.Sign(new Checkpoint(Origin, edge.Size, edge.Root()).Body, signer));
+        Commit(SignedNote.Sign(new Checkpoint(Origin, edge.Size, edge.Root(), [LogAudit.Prev(_lastRecord)]).Body, signer));
         _rightEdge = edge;
         return [.. Enumerable.Range(0, entries.Count).Select(i => first + i)];
     }
@@ -288,11 +293,13 @@ public sealed class EvidenceLog : IDisposable
     /// <summary>Appends a signed checkpoint record, then publishes it as `checkpoint`.</summary>
     private void Commit(SignedNote note)
     {
+        var record = Encoding.UTF8.GetBytes(note.ToString());
         using (var checkpoints = new FileStream(PathOf(LogFile.Checkpoints), FileMode.Append, FileAccess.Write, FileShare.Read))
         {
-            Records.Write(checkpoints, Encoding.UTF8.GetBytes(note.ToString()));
+            Records.Write(checkpoints, record);
             checkpoints.Flush(flushToDisk: true);
         }
+        _lastRecord = record;
         Publish(note);
     }
 
@@ -343,12 +350,7 @@ public sealed class EvidenceLog : IDisposable
         // The new cosignature goes first, so the record before (same text, fewer signatures) is never a prefix of
         // this one: `checkpoint` cut short can then never read as the earlier record.
         var cosigned = Latest with { Signatures = [cosignature, .. Latest.Signatures] };
-        using (var checkpoints = new FileStream(PathOf(LogFile.Checkpoints), FileMode.Append, FileAccess.Write, FileShare.Read))
-        {
-            Records.Write(checkpoints, Encoding.UTF8.GetBytes(cosigned.ToString()));
-            checkpoints.Flush(flushToDisk: true);
-        }
-        Publish(cosigned);
+        Commit(cosigned);
     }
 
     public byte[] Entry(long index)

@@ -39,14 +39,38 @@ internal static class LogAudit
     private const int MaxCheckpointRecord = 1 << 16;
 
     /// <summary>
-    /// Reads config.json, `checkpoints` and `checkpoint` and checks them against each other: `checkpoint` is a record
-    /// of `checkpoints` (the last acknowledged one); every record up to it, and every later one the log's key signed,
-    /// is signed for the log's origin, sizes never go back, one root per size, every cosignature is by a listed
-    /// witness and valid. What follows the published record and is not a whole record signed by the log's key is what
-    /// an interrupted append left: a note, not a problem, since nobody was told of it.
+    /// Reads `checkpoint`, `checkpoints` and config.json (in that order, so that a reader running beside a writer sees
+    /// every record it finds already published or about to be, and every witness key it needs) and checks them
+    /// against each other: `checkpoint` is a record of `checkpoints` (the last acknowledged one); every record is
+    /// signed for the log's origin and names the record before it, sizes never go back, one root per size, every
+    /// cosignature is by a listed witness and valid. After the published record there may be only what an
+    /// interrupted writer leaves: one whole record it signed but did not publish, then a record cut short or zeros.
+    /// Those are notes, not problems, since nobody was told of them; anything else there is a problem.
     /// </summary>
     public static LogState? ReadState(string dir, List<string> problems, List<string> notes)
     {
+        if (LogFile.Absent(Path.Combine(dir, LogFile.Config)))
+        {
+            problems.Add($"{dir} holds no log (no {LogFile.Config}); create one with 'evidence init'");
+            return null;
+        }
+        var published = ReadSmall(dir, LogFile.Checkpoint, MaxCheckpointRecord, problems, "it holds the latest acknowledged checkpoint");
+
+        var raw = new List<Record>();
+        long fileLength = 0, readEnd = 0;
+        var stop = Records.Stop.End;
+        uint declared = 0;
+        var zerosAfter = false;
+        var path = Path.Combine(dir, LogFile.Checkpoints);
+        if (RegularFile(path, problems) is { } _)
+        {
+            using var stream = LogFile.OpenRead(path);
+            var reader = new Records.Reader(stream, MaxCheckpointRecord, minRecord: 1);
+            while (reader.TryRead(out var record)) raw.Add(record);
+            (fileLength, readEnd, stop, declared) = (stream.Length, reader.Tail, reader.Stop, reader.DeclaredLength);
+            zerosAfter = stop == Records.Stop.ImpossibleLength && AllZero(stream, readEnd);
+        }
+
         LogConfig config;
         try
         {
@@ -57,50 +81,32 @@ internal static class LogAudit
             problems.Add(e.Message);
             return null;
         }
-        var publishedPath = Path.Combine(dir, LogFile.Checkpoint);
-        byte[]? published = null;
-        if (File.Exists(publishedPath))
-            using (var stream = LogFile.OpenRead(publishedPath)) published = LogConfig.ReadAll(stream);
-        else problems.Add($"{LogFile.Checkpoint}: missing (it holds the latest acknowledged checkpoint)");
 
-        var path = Path.Combine(dir, LogFile.Checkpoints);
-        var raw = new List<Record>();
-        long fileLength = 0, readEnd = 0;
-        var stop = Records.Stop.End;
-        uint declared = 0;
-        if (!File.Exists(path)) problems.Add($"{LogFile.Checkpoints}: missing");
-        else
-        {
-            using var stream = LogFile.OpenRead(path);
-            var reader = new Records.Reader(stream, MaxCheckpointRecord);
-            while (reader.TryRead(out var record)) raw.Add(record);
-            (fileLength, readEnd, stop, declared) = (stream.Length, reader.Tail, reader.Stop, reader.DeclaredLength);
-        }
         var publishedAt = published is null ? -1 : raw.FindLastIndex(r => r.Data.AsSpan().SequenceEqual(published));
-
         var records = new List<CheckpointRecord>();
         // Every record the log's key signed, valid or not: two roots for one size among them is a fork.
         var signedRecords = new List<CheckpointRecord>();
-        long end = readEnd;
         for (var i = 0; i < raw.Count; i++)
         {
-            var previous = records.Count > 0 ? records[^1] : null;
             var found = new List<string>();
-            var parsed = Check(raw[i], i + 1, config, previous, found, out var signed);
-            if (publishedAt >= 0 && i > publishedAt && !signed)
+            var parsed = Check(raw[i], i + 1, config, i > 0 ? raw[i - 1] : null, records.Count > 0 ? records[^1] : null, found, out var signed);
+            if (publishedAt >= 0 && i > publishedAt)
             {
-                end = raw[i].Offset;
-                break;
+                var where = $"{LogFile.Checkpoints}: record {i + 1} at byte {raw[i].Offset} follows the published checkpoint (record {publishedAt + 1})";
+                if (i > publishedAt + 1) found.Insert(0, $"{where}, after another: a writer publishes each record before it writes the next (records were added or {LogFile.Checkpoint} replaced by an older one)");
+                else if (found.Count > 0) found.Insert(0, $"{where} and is not a whole record signed by the log: an interrupted writer leaves only a record it signed, so this one was altered");
             }
             problems.AddRange(found);
             if (parsed is not null && signed) signedRecords.Add(parsed);
             if (parsed is not null && found.Count == 0) records.Add(parsed);
         }
-        var tailFromRecords = end < readEnd;
-        if (publishedAt >= 0 && (tailFromRecords || stop != Records.Stop.End))
-            notes.Add($"{LogFile.Checkpoints}: {fileLength - end} bytes from byte {end} are not a whole checkpoint record signed by the log (an append that was interrupted and never acknowledged; the next writer removes them)");
+        var end = readEnd;
+        if (stop == Records.Stop.CutShort && publishedAt >= 0)
+            notes.Add($"{LogFile.Checkpoints}: {fileLength - readEnd} bytes from byte {readEnd} are a record cut short (an append that was interrupted and never acknowledged; the next writer removes them)");
+        else if (zerosAfter && publishedAt >= 0)
+            notes.Add($"{LogFile.Checkpoints}: {fileLength - readEnd} bytes from byte {readEnd} are zeros (an append whose data never reached the disk, never acknowledged; the next writer removes them)");
         else if (stop == Records.Stop.ImpossibleLength)
-            problems.Add($"{LogFile.Checkpoints}: byte {readEnd}: record {raw.Count + 1} declares {declared} bytes, more than any checkpoint (the file was edited; nothing after it can be read)");
+            problems.Add($"{LogFile.Checkpoints}: byte {readEnd}: record {raw.Count + 1} declares {declared} bytes, which no checkpoint has (the file was edited; nothing after it can be read)");
         else if (stop == Records.Stop.CutShort)
             problems.Add($"{LogFile.Checkpoints}: byte {readEnd}: record {raw.Count + 1} runs past the end of the file (byte {fileLength}): truncated or a length edited");
 
@@ -121,17 +127,58 @@ internal static class LogAudit
             publishedRecord = records.FirstOrDefault(r => r.Number == publishedAt + 1);
             if (publishedRecord is not null && records[^1] != publishedRecord)
                 notes.Add($"{LogFile.Checkpoints}: record {records[^1].Number} (size {records[^1].Checkpoint.Size}) was signed but not yet published in {LogFile.Checkpoint} (an interrupted append or cosign; the next writer publishes it)");
-            if (records.Count > 0 && records[^1].Number > publishedAt + 2)
-                problems.Add($"{LogFile.Checkpoints}: records {publishedAt + 2} to {records[^1].Number} follow the published checkpoint (record {publishedAt + 1}); a writer publishes each record before it signs the next");
         }
         return new LogState { Config = config, Records = records, CheckpointsEnd = end, Published = publishedRecord };
     }
 
+    /// <summary>A file the log reads whole (config, the latest checkpoint): missing, not a regular file or too large is a problem.</summary>
+    internal static byte[]? ReadSmall(string dir, string name, int max, List<string> problems, string what)
+    {
+        var path = Path.Combine(dir, name);
+        if (RegularFile(path, problems, what) is not { } length) return null;
+        if (length > max)
+        {
+            problems.Add($"{name}: {length:N0} bytes, more than such a file ever holds ({max:N0}): replaced or edited");
+            return null;
+        }
+        using var stream = LogFile.OpenRead(path);
+        return LogConfig.ReadAll(stream);
+    }
+
+    /// <summary>
+    /// The file's length when it is a plain file; otherwise a problem, and null. A pipe or device could hang a reader,
+    /// and a link makes the log's file another file, which its writer would then change.
+    /// </summary>
+    internal static long? RegularFile(string path, List<string> problems, string? what = null)
+    {
+        var name = Path.GetFileName(path);
+        var kind = FileKind.Of(path);
+        var info = new FileInfo(path);
+        if (kind?.Type == FileKind.Type.Link || (kind is null && info.LinkTarget is not null)) problems.Add($"{name}: a symbolic link to {info.LinkTarget}; the log's files are plain files in its directory");
+        else if (kind?.Type == FileKind.Type.Directory || Directory.Exists(path)) problems.Add($"{name}: a directory, not the log's file");
+        else if (!info.Exists) problems.Add($"{name}: missing{(what is null ? "" : $" ({what})")}");
+        else if (kind?.Type == FileKind.Type.Other) problems.Add($"{name}: not a plain file (a pipe, socket or device)");
+        else return info.Length;
+        return null;
+    }
+
+    private static bool AllZero(Stream stream, long from)
+    {
+        stream.Position = from;
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+            if (buffer.AsSpan(0, read).ContainsAnyExcept((byte)0)) return false;
+        return true;
+    }
+
     /// <summary>
     /// Checks one record, adding what is wrong to <paramref name="problems"/>, and says whether the log's key signed
-    /// it. Returns the record when it can be read at all.
+    /// it. Returns the record when it can be read at all. A record with new text must name the whole record before it
+    /// (its `prev` line, signed with it), so a record cannot be taken out of the middle or put in; a record repeating
+    /// the one before adds one witness's cosignature in front of that record's signatures, and nothing else.
     /// </summary>
-    private static CheckpointRecord? Check(Record record, int number, LogConfig config, CheckpointRecord? previous, List<string> problems, out bool signed)
+    private static CheckpointRecord? Check(Record record, int number, LogConfig config, Record? before, CheckpointRecord? previous, List<string> problems, out bool signed)
     {
         signed = false;
         var where = $"{LogFile.Checkpoints}: record {number} at byte {record.Offset}";
@@ -154,23 +201,38 @@ internal static class LogAudit
         where += $" (size {checkpoint.Size})";
         if (checkpoint.Origin != config.Origin) found.Add($"{where}: origin '{checkpoint.Origin}' is not the log's '{config.Origin}'");
         if (!signed) found.Add($"{where}: no valid signature by the log's key {config.Key.Name}");
-        foreach (var signature in note.Signatures.Where(s => s.Name != config.Key.Name || s.Id != config.Key.Id))
+        var repeat = previous is not null && note.Text == previous.Note.Text;
+        if (repeat)
         {
-            var witness = config.Witnesses.FirstOrDefault(w => w.Name == signature.Name && w.Id == signature.Id);
-            if (witness is null) found.Add($"{where}: a signature by {signature.Name} ({signature.Id:x8}) is neither the log's nor a cosignature of a witness in {LogFile.Config}");
-            else if (!ProofVerifier.IsCosignedBy(note with { Signatures = [signature] }, witness)) found.Add($"{where}: the cosignature by {signature.Name} does not verify (altered)");
+            if (note.Signatures.Count != previous!.Note.Signatures.Count + 1 || !note.Signatures.Skip(1).SequenceEqual(previous.Note.Signatures, SignatureComparer.Instance))
+                found.Add($"{where}: repeats record {previous.Number} but is not its signatures with one cosignature added in front");
+            else CheckCosignature(note, note.Signatures[0], config, where, found);
         }
-        if (previous is not null)
+        else
         {
-            if (checkpoint.Size < previous.Checkpoint.Size)
-                found.Add($"{where}: smaller than the {previous.Checkpoint.Size} of record {previous.Number} before it: the log was rolled back");
-            // A record repeating the one before adds witnesses' cosignatures to it; it must keep every signature it had.
-            if (note.Text == previous.Note.Text && !(note.Signatures.Count > previous.Note.Signatures.Count && previous.Note.Signatures.All(s => note.Signatures.Contains(s, SignatureComparer.Instance))))
-                found.Add($"{where}: repeats record {previous.Number} without keeping its signatures and adding a cosignature");
+            if (note.Signatures.Count != 1) found.Add($"{where}: a new checkpoint carries only the log's signature, not {note.Signatures.Count} signature lines");
+            var prev = checkpoint.Extensions.Where(e => e.StartsWith(PrevLine, StringComparison.Ordinal)).ToList();
+            if (before is null && prev.Count > 0) found.Add($"{where}: the first record names a record before it");
+            if (before is { } b && (prev.Count != 1 || prev[0] != Prev(b.Data)))
+                found.Add($"{where}: does not name record {number - 1} as the one before it (a record was taken out, put in or replaced before it)");
         }
+        if (previous is not null && checkpoint.Size < previous.Checkpoint.Size)
+            found.Add($"{where}: smaller than the {previous.Checkpoint.Size} of record {previous.Number} before it: the log was rolled back");
         problems.AddRange(found);
         return new CheckpointRecord(number, record.Offset, record.End, raw, note, checkpoint);
     }
+
+    private static void CheckCosignature(SignedNote note, NoteSignature signature, LogConfig config, string where, List<string> found)
+    {
+        var witness = config.Witnesses.FirstOrDefault(w => w.Name == signature.Name && w.Id == signature.Id);
+        if (witness is null) found.Add($"{where}: a signature by {signature.Name} ({signature.Id:x8}) is not a cosignature of a witness in {LogFile.Config}");
+        else if (!ProofVerifier.IsCosignedBy(note with { Signatures = [signature] }, witness)) found.Add($"{where}: the cosignature by {signature.Name} does not verify (altered)");
+    }
+
+    /// <summary>The extension line a checkpoint carries, signed with it, naming the record written before it.</summary>
+    internal const string PrevLine = "prev ";
+
+    internal static string Prev(ReadOnlySpan<byte> record) => PrevLine + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(record));
 
     private static string Describe(byte[] bytes)
     {
@@ -209,8 +271,10 @@ internal static class LogAudit
     {
         var state = ReadState(dir, problems, notes);
         // Not a log at all: that is the one thing to say.
-        if (!File.Exists(Path.Combine(dir, LogFile.Config))) return Finish(problems, notes, null, 0);
-        foreach (var name in LogFile.Data.Where(n => !File.Exists(Path.Combine(dir, n)) && n != LogFile.Checkpoints)) problems.Add($"{name}: missing");
+        if (state is null && problems.Count == 1 && problems[0].EndsWith("create one with 'evidence init'", StringComparison.Ordinal)) return Finish(problems, notes, null, 0);
+        var readable = new HashSet<string>();
+        foreach (var name in new[] { LogFile.Entries, LogFile.Index, LogFile.Hashes })
+            if (RegularFile(Path.Combine(dir, name), problems) is not null) readable.Add(name);
         foreach (var file in Directory.Exists(dir) ? Directory.GetFileSystemEntries(dir) : [])
         {
             var name = Path.GetFileName(file);
@@ -221,13 +285,15 @@ internal static class LogAudit
         var size = state.Records.Count == 0 ? 0 : state.Records.Max(r => r.Checkpoint.Size);
         var roots = state.Records.GroupBy(r => r.Checkpoint.Size).ToDictionary(g => g.Key, g => g.First());
 
-        using var entries = OpenOrEmpty(Path.Combine(dir, LogFile.Entries), 1 << 20);
-        using var index = OpenOrEmpty(Path.Combine(dir, LogFile.Index), 1 << 16);
-        using var stored = OpenOrEmpty(Path.Combine(dir, LogFile.Hashes), 1 << 16);
+        Stream Open(string name, int buffer) => readable.Contains(name) ? LogFile.OpenRead(Path.Combine(dir, name), buffer) : new MemoryStream();
+        using var entries = Open(LogFile.Entries, 1 << 20);
+        using var index = Open(LogFile.Index, 1 << 16);
+        using var hashes = Open(LogFile.Hashes, 1 << 16);
         var reader = new Records.Reader(entries);
         Span<byte> offset = stackalloc byte[8];
         var hashBytes = new byte[Hash.Size];
         var edge = new RightEdge();
+        var storedEdge = new List<(Hash Stored, Hash? Other)>();
         Span<Hash> computed = stackalloc Hash[RightEdge.MaxStored];
         long count = 0, hashIndex = 0;
         var hashesEnded = false;
@@ -237,20 +303,37 @@ internal static class LogAudit
             if (index.ReadAtLeast(offset, 8, throwOnEndOfStream: false) < 8) problems.Add($"{LogFile.Index}: ends at byte {index.Length}, before entry {count}'s offset");
             else if (BinaryPrimitives.ReadUInt64BigEndian(offset) is var at && (long)at != record.Offset)
                 problems.Add($"{LogFile.Index}: byte {count * 8}: entry {count} is at byte {record.Offset} of {LogFile.Entries}, not {at} (offsets edited, or entries reordered or removed)");
-            var added = edge.Push(TreeHash.Leaf(record.Data), computed);
-            for (var i = 0; i < added; i++)
+            // The entries' tree gives the checkpoints' roots; each stored hash is checked against what it stands
+            // for: a leaf against the entry, a subtree against its two stored children. So one edit blames one place.
+            var leaf = TreeHash.Leaf(record.Data);
+            edge.Push(leaf, computed);
+            var node = ReadStored(leaf, out var position);
+            // Where a stored hash and what it stands for disagree, the one above may be built on either: it is wrong
+            // only if it matches neither. So one edit is named once, not again in every subtree above it.
+            Hash? other = null;
+            if (node != leaf)
             {
-                var position = hashIndex++ * Hash.Size;
-                if (stored.ReadAtLeast(hashBytes, Hash.Size, throwOnEndOfStream: false) < Hash.Size)
-                {
-                    if (!hashesEnded) problems.Add($"{LogFile.Hashes}: ends at byte {stored.Length}, before hash {hashIndex - 1} (entry {count}'s); truncated");
-                    hashesEnded = true;
-                }
-                else if (Hash.From(hashBytes) != computed[i])
-                    problems.Add(i == 0
-                        ? $"{LogFile.Entries}: entry {count} at byte {record.Offset}: its content does not match its stored leaf hash ({LogFile.Hashes} byte {position}): edited, reordered or replaced, or the hash was"
-                        : $"{LogFile.Hashes}: byte {position}: the subtree hash completed by entry {count} does not match its children (edited)");
+                problems.Add($"{LogFile.Entries}: entry {count} at byte {record.Offset}: its content does not match its stored leaf hash ({LogFile.Hashes} byte {position}): edited, reordered or replaced, or the hash was");
+                other = leaf;
             }
+            for (var n = count; (n & 1) == 1; n >>= 1)
+            {
+                var (left, leftOther) = storedEdge[^1];
+                storedEdge.RemoveAt(storedEdge.Count - 1);
+                var parent = TreeHash.Node(left, node);
+                var stored = ReadStored(parent, out position);
+                var fits = stored == parent
+                    || (other is { } o && stored == TreeHash.Node(left, o))
+                    || (leftOther is { } lo && (stored == TreeHash.Node(lo, node) || (other is { } o2 && stored == TreeHash.Node(lo, o2))));
+                other = null;
+                if (!fits)
+                {
+                    problems.Add($"{LogFile.Hashes}: byte {position}: the subtree hash completed by entry {count} does not match its children (edited)");
+                    other = parent;
+                }
+                node = stored;
+            }
+            storedEdge.Add((node, other));
             count++;
             if (roots.TryGetValue(count, out var checkpoint) && edge.Root() != checkpoint.Checkpoint.Root)
                 problems.Add($"{LogFile.Checkpoints}: record {checkpoint.Number} (size {count}) does not match the tree of the first {count} entries (an entry was edited, reordered or replaced)");
@@ -269,12 +352,20 @@ internal static class LogAudit
         {
             Extra(LogFile.Entries, entries.Length, reader.Tail, notes);
             Extra(LogFile.Index, index.Length, size * 8, notes);
-            Extra(LogFile.Hashes, stored.Length, StoredHashIndex.Count(size) * Hash.Size, notes);
+            Extra(LogFile.Hashes, hashes.Length, StoredHashIndex.Count(size) * Hash.Size, notes);
         }
         return Finish(problems, notes, state, count);
-    }
 
-    private static Stream OpenOrEmpty(string path, int buffer) => File.Exists(path) ? LogFile.OpenRead(path, buffer) : new MemoryStream();
+        // The next stored hash, or the expected one where the file has ended (reported once).
+        Hash ReadStored(Hash expected, out long at)
+        {
+            at = hashIndex++ * Hash.Size;
+            if (hashes.ReadAtLeast(hashBytes, Hash.Size, throwOnEndOfStream: false) == Hash.Size) return Hash.From(hashBytes);
+            if (!hashesEnded) problems.Add($"{LogFile.Hashes}: ends at byte {hashes.Length}, before hash {hashIndex - 1} (entry {count}'s); truncated");
+            hashesEnded = true;
+            return expected;
+        }
+    }
 
     private static void Extra(string name, long length, long acknowledged, List<string> notes)
     {

@@ -17,9 +17,42 @@ internal static class LogFile
 
     public static readonly string[] Data = [Entries, Index, Hashes, Checkpoints];
 
+    /// <summary>Nothing at all by that name: not a file, a directory or a link (even one that leads nowhere).</summary>
+    public static bool Absent(string path) => !File.Exists(path) && !Directory.Exists(path) && FileKind.Of(path) is null && new FileInfo(path).LinkTarget is null;
+
     /// <summary>Opens a file to read only, sharing it with a writer that may be appending.</summary>
     public static FileStream OpenRead(string path, int buffer = 1 << 16) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, buffer, FileOptions.SequentialScan);
+}
+
+/// <summary>What a path is, as the file system says without following a link: on Linux from statx, elsewhere unknown (null).</summary>
+internal static partial class FileKind
+{
+    public enum Type { Regular, Directory, Link, Other }
+
+    public static (Type Type, uint Links)? Of(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        // struct statx has one layout on every Linux architecture: stx_nlink (u32) at byte 16, stx_mode (u16) at 28.
+        var buffer = new byte[256];
+        try
+        {
+            if (Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType | StatxNlink, buffer) != 0) return null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+        var mode = BitConverter.ToUInt16(buffer, 28) & 0xF000;
+        var type = mode switch { 0x8000 => Type.Regular, 0x4000 => Type.Directory, 0xA000 => Type.Link, _ => Type.Other };
+        return (type, BitConverter.ToUInt32(buffer, 16));
+    }
+
+    private const int AtCurrentDirectory = -100, AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1, StatxNlink = 0x4;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "statx", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    private static partial int Statx(int directory, string path, int flags, uint mask, [System.Runtime.InteropServices.Out] byte[] buffer);
 }
 
 /// <summary>Reads the complete-subtree hashes stored in a log's `hashes` file, 32 bytes each in <see cref="StoredHashIndex"/> order.</summary>
@@ -61,7 +94,7 @@ internal static class Records
     /// Reads the records of a stream from its start until it ends or a record cannot be whole; <see cref="Stop"/>
     /// says which, and <see cref="Tail"/> where the unread bytes begin.
     /// </summary>
-    public sealed class Reader(Stream stream, int maxRecord = MaxRecord)
+    public sealed class Reader(Stream stream, int maxRecord = MaxRecord, int minRecord = 0)
     {
         private readonly byte[] _length = new byte[4];
 
@@ -86,7 +119,7 @@ internal static class Records
                 return false;
             }
             DeclaredLength = BinaryPrimitives.ReadUInt32BigEndian(_length);
-            if (DeclaredLength > maxRecord)
+            if (DeclaredLength > maxRecord || DeclaredLength < minRecord)
             {
                 Stop = Stop.ImpossibleLength;
                 return false;
@@ -110,12 +143,15 @@ internal static class Records
 /// </summary>
 internal sealed record LogConfig(string Origin, VerifierKey Key, IReadOnlyList<VerifierKey> Witnesses)
 {
+    /// <summary>An origin, a key and a few hundred witnesses' keys fit many times over.</summary>
+    private const int MaxConfig = 1 << 20;
+
     public static LogConfig Read(string dir)
     {
         var path = Path.Combine(dir, LogFile.Config);
-        if (!File.Exists(path)) throw new EvidenceLogException($"{dir} holds no log (no {LogFile.Config}); create one with 'evidence init'");
-        byte[] bytes;
-        using (var stream = LogFile.OpenRead(path)) bytes = ReadAll(stream);
+        if (LogFile.Absent(path)) throw new EvidenceLogException($"{dir} holds no log (no {LogFile.Config}); create one with 'evidence init'");
+        var problems = new List<string>();
+        var bytes = LogAudit.ReadSmall(dir, LogFile.Config, MaxConfig, problems, "") ?? throw new EvidenceLogException(problems[0]);
         try
         {
             using var json = JsonDocument.Parse(bytes);
@@ -196,7 +232,7 @@ internal sealed class WriterLock : IDisposable
 
     private WriterLock(FileStream file) => _file = file;
 
-    public static WriterLock Acquire(string path, TimeSpan wait)
+    public static WriterLock Acquire(string path, TimeSpan wait, string holder = "another writer is appending to the log")
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -212,7 +248,7 @@ internal sealed class WriterLock : IDisposable
             }
             catch (IOException) when (File.Exists(path))
             {
-                throw new EvidenceLogException($"another writer has held {path} for {wait.TotalSeconds:0} s; try again when it has finished");
+                throw new EvidenceLogException($"{holder} (it holds {path}); waited {wait.TotalSeconds:0.#} s for it to finish: try again when it has");
             }
         }
     }

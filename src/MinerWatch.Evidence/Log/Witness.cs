@@ -17,13 +17,37 @@ public sealed class Witness(SignerKey witnessKey, string stateFile)
     private Dictionary<string, LogState> Load()
     {
         if (!File.Exists(stateFile)) return [];
+        Dictionary<string, LogState?>? state;
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, LogState>>(File.ReadAllText(stateFile)) ?? [];
+            state = JsonSerializer.Deserialize<Dictionary<string, LogState?>>(File.ReadAllText(stateFile));
         }
         catch (JsonException e)
         {
             throw new EvidenceLogException($"witness state {stateFile} is not valid JSON: {e.Message}");
+        }
+        // What the witness remembers is what stops a rollback or a fork: a damaged memory must stop it, not reset it.
+        foreach (var (origin, log) in state ?? [])
+        {
+            var damaged = log is null ? "it is empty"
+                : log.VerifierKey is null || !IsKey(log.VerifierKey) ? "its verifier key is missing or malformed"
+                : log.Size < 0 ? $"its size {log.Size} is negative"
+                : log.Root is null || !Hash.TryParseBase64(log.Root, out _) ? "its root is not a base64 SHA-256 hash"
+                : null;
+            if (damaged is not null) throw new EvidenceLogException($"witness state {stateFile}: the entry for {origin} is damaged ({damaged}); restore the state file from a copy rather than cosign without it");
+        }
+        return (state ?? []).ToDictionary(kv => kv.Key, kv => kv.Value!);
+    }
+
+    private static bool IsKey(string text)
+    {
+        try
+        {
+            return VerifierKey.Parse(text).Type == VerifierKey.Ed25519;
+        }
+        catch (NoteException)
+        {
+            return false;
         }
     }
 
@@ -46,7 +70,7 @@ public sealed class Witness(SignerKey witnessKey, string stateFile)
     public NoteSignature Cosign(SignedNote note, Func<long, long, IReadOnlyList<Hash>> consistency, VerifierKey? logKey, DateTimeOffset now)
     {
         // Two cosigning runs at once would both check against the same remembered state and could cosign a fork.
-        using var held = WriterLock.Acquire(stateFile + ".lock", EvidenceLog.DefaultWait);
+        using var held = WriterLock.Acquire(stateFile + ".lock", EvidenceLog.DefaultWait, "another run of this witness is cosigning");
         var checkpoint = Checkpoint.Parse(note.Text);
         var state = Load();
         state.TryGetValue(checkpoint.Origin, out var last);
@@ -57,7 +81,7 @@ public sealed class Witness(SignerKey witnessKey, string stateFile)
         if (!note.IsSignedBy(key)) throw new EvidenceLogException($"the checkpoint is not signed by the log's key {key}");
         if (last is not null)
         {
-            Hash.TryParseBase64(last.Root, out var lastRoot);
+            var lastRoot = Hash.TryParseBase64(last.Root, out var root) ? root : throw new EvidenceLogException($"witness state {stateFile}: the root for {checkpoint.Origin} is malformed");
             if (checkpoint.Size < last.Size)
                 throw new EvidenceLogException($"the log was rolled back: its checkpoint has size {checkpoint.Size}, but the witness cosigned size {last.Size}");
             if (checkpoint.Size == last.Size && checkpoint.Root != lastRoot)
