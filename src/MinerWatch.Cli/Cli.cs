@@ -33,6 +33,8 @@ public static class Cli
         var config = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
         try
         {
+            // Every command, whatever its options: no output over an input, no two outputs to one file.
+            if (parse.Action is not System.CommandLine.Help.HelpAction) CommonOptions.RefuseOutputOverInput(parse);
             return parse.Invoke(config);
         }
         catch (InputException e)
@@ -86,6 +88,17 @@ public static class Cli
                     foreach (var token in result.Tokens)
                         if (!Grid.Input.PlainNumber.Is(token.Value))
                             result.AddError($"option '{option.Name}': '{token.Value}' is not a number (with '.' as the decimal point)");
+                });
+            }
+            // The parser reads dates in the invariant culture's month-first form (03/04/2025 as 4 March): a date
+            // option takes only YYYY-MM-DD, which nobody reads two ways.
+            if (option.ValueType == typeof(DateOnly) || option.ValueType == typeof(DateOnly?))
+            {
+                option.Validators.Insert(0, result =>
+                {
+                    foreach (var token in result.Tokens)
+                        if (!DateOnly.TryParseExact(token.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+                            result.AddError($"option '{option.Name}': '{token.Value}' is not a date written YYYY-MM-DD");
                 });
             }
             for (var i = 0; i < option.Validators.Count; i++)

@@ -73,6 +73,7 @@ public static class CommonOptions
     public static void RefuseOutputOverInput(IEnumerable<(string Option, string? Path)> inputs, params (string Option, string? Path)[] outputs)
     {
         var read = inputs.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Canonical: Canonical(i.Path!), Id: FileIdentity.Of(i.Path!))).ToList();
+        var written = new List<(string Option, string Path, string Canonical, FileIdentity? Id)>();
         foreach (var (option, path) in outputs)
         {
             if (path is null) continue;
@@ -83,6 +84,13 @@ public static class CommonOptions
                 if (string.Equals(canonical, input.Canonical, StringComparison.Ordinal) || (id is not null && id == input.Id))
                     throw new UsageException($"{option} {path} is the input file given with {input.Option} ({input.Path}): writing it would destroy the data before it is read; choose another output path");
             }
+            // Two outputs to one file: the later would silently replace the earlier.
+            foreach (var other in written)
+            {
+                if (string.Equals(canonical, other.Canonical, StringComparison.Ordinal) || (id is not null && id == other.Id))
+                    throw new UsageException($"{option} {path} is also the file given with {other.Option} ({other.Path}): one would replace the other; give each output its own path");
+            }
+            written.Add((option, path, canonical, id));
         }
     }
 

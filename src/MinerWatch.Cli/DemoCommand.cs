@@ -16,7 +16,6 @@ public static class DemoCommand
         var command = new Command("demo", "Simulate a region for a year, scan it, write the HTML report and print the top suspects") { output, meters, seed };
         command.SetAction(parse =>
         {
-            CommonOptions.RefuseOutputOverInput(parse);
             var dir = parse.GetRequiredValue(output).FullName;
             var options = new SimulationOptions { Meters = parse.GetValue(meters), Days = 365, MiningShare = 0.03, Seed = parse.GetValue(seed) };
             var sim = SimulateCommand.Run(options, dir, parquet: false, console);

@@ -42,7 +42,6 @@ public static class EnergyCommand
         };
         command.SetAction(parse =>
         {
-            CommonOptions.RefuseOutputOverInput(parse);
             var cat = LoadCatalog(parse.GetValue(catalog));
             var algo = parse.GetValue(algorithm);
             if (algo is not null && !cat.Algorithms.Contains(algo, StringComparer.OrdinalIgnoreCase))
@@ -85,7 +84,6 @@ public static class EnergyCommand
         };
         command.SetAction(parse =>
         {
-            CommonOptions.RefuseOutputOverInput(parse);
             var cat = LoadCatalog(parse.GetValue(catalog));
             var (start, end) = (parse.GetValue(from), parse.GetValue(to));
             if (start is not null && end is not null && end <= start) throw new UsageException("--to must be after --from");
@@ -158,7 +156,6 @@ public static class EnergyCommand
         };
         command.SetAction(parse =>
         {
-            CommonOptions.RefuseOutputOverInput(parse);
             var defaultPrice = parse.GetValue(price);
             if (!(defaultPrice > 0)) throw new EnergyInputException($"electricity price {defaultPrice} USD/kWh must be greater than 0");
             if (!double.IsFinite(defaultPrice)) throw new EnergyInputException($"electricity price {defaultPrice} USD/kWh is not a finite number");

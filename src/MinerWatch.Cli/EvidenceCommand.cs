@@ -42,6 +42,13 @@ public static class EvidenceCommand
         }
     }
 
+    /// <summary>The signing key never sits in the log's directory, which is copied to auditors and published.</summary>
+    internal static void RefuseKeyInsideLog(string logDir, string keyFile)
+    {
+        if (Path.GetDirectoryName(CommonOptions.Canonical(keyFile)) == CommonOptions.Canonical(logDir))
+            throw new UsageException($"--key {keyFile} is inside the log's directory {logDir}, which is copied to auditors: keep the signing key elsewhere");
+    }
+
     public static Option<FileInfo> KeyOption() => CommonOptions.ExistingFile("--key", "The log's private signing key (from keygen); kept outside the log's directory");
 
     private static Command Keygen(CliConsole console)
@@ -72,6 +79,7 @@ public static class EvidenceCommand
         var command = new Command("init", "Create an empty log and sign its first checkpoint") { log, origin, key };
         command.SetAction(parse =>
         {
+            RefuseKeyInsideLog(parse.GetRequiredValue(log), parse.GetRequiredValue(key).FullName);
             using var created = EvidenceLog.Init(parse.GetRequiredValue(log), parse.GetRequiredValue(origin), parse.GetRequiredValue(key).FullName);
             console.Out.Write(created.Latest.ToString());
             return Cli.Ok;
@@ -100,6 +108,13 @@ public static class EvidenceCommand
             var leaves = paths.Select(f => parse.GetValue(raw)
                 ? File.ReadAllBytes(f.FullName)
                 : EvidenceRecord.For(f.FullName, now, parse.GetValue(caseId), parse.GetValue(by) ?? Environment.UserName).Canonical()).ToList();
+            RefuseKeyInsideLog(parse.GetRequiredValue(log), parse.GetRequiredValue(key).FullName);
+            for (var i = 0; i < paths.Length; i++)
+            {
+                // A private key logged verbatim would be published with the log, and could never be taken out.
+                if (parse.GetValue(raw) && System.Text.Encoding.UTF8.GetString(leaves[i].AsSpan(0, Math.Min(leaves[i].Length, 12))) == "PRIVATE+KEY+")
+                    throw new UsageException($"{paths[i].FullName} is a private signing key: logging it with --raw would publish it; log a record of it (without --raw), or nothing");
+            }
             using var opened = EvidenceLog.OpenWriter(parse.GetRequiredValue(log), parse.GetRequiredValue(key).FullName);
             var indices = opened.Append(leaves);
             for (var i = 0; i < paths.Length; i++) console.Out.WriteLine($"{indices[i]}\t{paths[i].Name}");
@@ -252,7 +267,7 @@ public static class EvidenceCommand
         command.SetAction(parse =>
         {
             var proof = TlogProof.Parse(File.ReadAllText(parse.GetRequiredValue(proofFile).FullName));
-            var witnesses = (parse.GetValue(witness) ?? []).Select(VerifierKey.Parse).ToList();
+            var witnesses = (parse.GetValue(witness) ?? []).Select(VerifierKey.Parse).DistinctBy(w => (w.Name, w.Id)).ToList();
             var required = parse.GetValue(min);
             if (required < 0 || required > witnesses.Count) throw new UsageException($"--min-witnesses {required}: must be between 0 and the {witnesses.Count} witnesses given");
             var why = ProofVerifier.Verify(proof, VerifierKey.Parse(parse.GetRequiredValue(vkey)), File.ReadAllBytes(parse.GetRequiredValue(file).FullName), witnesses, required);

@@ -29,7 +29,6 @@ public static class NetCommand
         var recording = new EvidenceRecording(scan);
         scan.SetAction(parse =>
         {
-            CommonOptions.RefuseOutputOverInput(parse);
             var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
             var paths = parse.GetRequiredValue(files);
             var recorded = recording.Requested(parse);
@@ -37,6 +36,12 @@ public static class NetCommand
                 if (path != "-" && !File.Exists(path))
                     throw new UsageException($"{path}: no such file (give capture or log files, or - to read standard input)");
             if (paths.Count(p => p == "-") > 1) throw new UsageException("- (standard input) is given more than once: it can be read only once");
+            // One file named twice (or through a link) would count every share twice; a pipe named twice would wait forever.
+            var named = paths.Where(p => p != "-").Select(p => (Path: p, Canonical: CommonOptions.Canonical(p), Id: FileIdentity.Of(p))).ToList();
+            for (var i = 0; i < named.Count; i++)
+                for (var j = 0; j < i; j++)
+                    if (named[i].Canonical == named[j].Canonical || (named[i].Id is { } id && id == named[j].Id))
+                        throw new UsageException($"{named[i].Path} is the same file as {named[j].Path}: each input is read once; give it once");
             var list = PoolList.Bundled();
             if (parse.GetValue(pools) is { } extra)
             {
@@ -100,7 +105,6 @@ public static class NetCommand
         };
         command.SetAction(parse =>
         {
-            CommonOptions.RefuseOutputOverInput(parse);
             var ranges = (parse.GetValue(internalRanges) ?? []).Select(ParseRange).ToList();
             var seconds = parse.GetValue(duration);
             if (seconds is { } given && !(double.IsFinite(given) && given > 0 && given <= MaxDurationSeconds))

@@ -26,7 +26,6 @@ public static class SimulateCommand
         };
         command.SetAction(parse =>
         {
-            CommonOptions.RefuseOutputOverInput(parse);
             var options = new SimulationOptions
             {
                 Meters = parse.GetValue(meters),
@@ -46,6 +45,15 @@ public static class SimulateCommand
 
     public static SimulationSummary Run(SimulationOptions options, string dir, bool parquet, CliConsole console)
     {
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            // The options' own words, less the parameter name .NET appends.
+            throw new UsageException($"cannot simulate {options.Meters:N0} meters for {options.Days:N0} days at {options.Interval.TotalMinutes:0} minutes: {e.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine)[0]}");
+        }
         Directory.CreateDirectory(dir);
         var summary = Progress.Run(console, "Simulating", p => GridSimulator.Write(options, dir, new Progress<double>(p)));
         if (parquet)

@@ -200,4 +200,36 @@ public sealed class EvidenceCommandTests : IDisposable
         Assert.Equal(before, Snapshot(At("log")));
         Assert.False(File.Exists(At("court.state")));
     }
+
+    [Fact]
+    public void Keys_are_neither_overwritten_nor_logged_nor_kept_in_the_log_and_a_witness_counts_once()
+    {
+        var vkey = NewLog();
+        var (_, wkey, _) = Run("evidence", "keygen", "--name", "court.example/witness", "--out", At("court.key"), "--witness");
+        var key = File.ReadAllText(At("court.key"));
+
+        var (code, _, err) = Run("evidence", "witness", "--log", At("log"), "--key", At("court.key"), "--state", At("court.state"), "--log-vkey", vkey, "--out", At("court.key"));
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: --out {At("court.key")} is the input file given with --key", err);
+        Assert.Equal(key, File.ReadAllText(At("court.key")));
+
+        (code, _, err) = Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), "--raw", At("log.key"));
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {At("log.key")} is a private signing key: logging it with --raw would publish it; log a record of it (without --raw), or nothing", err.Trim());
+
+        File.Copy(At("log.key"), At("log/log.key"));
+        File.WriteAllText(At("f.txt"), "x");
+        (code, _, err) = Run("evidence", "add", "--log", At("log"), "--key", At("log/log.key"), At("f.txt"));
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: --key {At("log/log.key")} is inside the log's directory", err);
+        File.Delete(At("log/log.key"));
+
+        Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("f.txt"));
+        Run("evidence", "witness", "--log", At("log"), "--key", At("court.key"), "--state", At("court.state"), "--log-vkey", vkey, "--out", At("cosig"));
+        Run("evidence", "cosign", "--log", At("log"), "--witness-vkey", wkey.Trim(), At("cosig"));
+        Run("evidence", "prove", "--log", At("log"), "--index", "0", "--out", At("p.tlog-proof"));
+        (code, _, err) = Run("evidence", "verify-proof", "--vkey", vkey, "--witness", wkey.Trim(), "--witness", wkey.Trim(), "--min-witnesses", "2", At("p.tlog-proof"), At("f.txt"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: --min-witnesses 2: must be between 0 and the 1 witnesses given", err.Trim());
+    }
 }

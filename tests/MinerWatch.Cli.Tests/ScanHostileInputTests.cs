@@ -42,6 +42,12 @@ public class ScanHostileInputTests
     [InlineData(new[] { "energy", "network", "--series", "{dir}/s.csv", "--chart", "{dir}/s.csv" }, "error: --chart {dir}/s.csv is the input file given with --series ({dir}/s.csv): writing it would destroy the data before it is read; choose another output path")]
     [InlineData(new[] { "net", "scan", "{dir}/s.csv", "--eve", "{dir}/s.csv" }, "error: --eve {dir}/s.csv is the input file given with FILE ({dir}/s.csv): writing it would destroy the data before it is read; choose another output path")]
     [InlineData(new[] { "net", "scan", "{dir}/s.csv", "--out", "{dir}/s.csv" }, "error: --out {dir}/s.csv is the input file given with FILE ({dir}/s.csv): writing it would destroy the data before it is read; choose another output path")]
+    [InlineData(new[] { "evaluate", "--scan", "{dir}/r.csv", "--labels", "{dir}/s.csv", "--out", "{dir}/r.csv" }, "error: --out {dir}/r.csv is the input file given with --scan ({dir}/r.csv): writing it would destroy the data before it is read; choose another output path")]
+    [InlineData(new[] { "scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--out", "{dir}/o.txt", "--report", "{dir}/o.txt" }, "error: --report {dir}/o.txt is also the file given with --out ({dir}/o.txt): one would replace the other; give each output its own path")]
+    [InlineData(new[] { "net", "scan", "{dir}/s.csv", "{dir}/./s.csv" }, "error: {dir}/./s.csv is the same file as {dir}/s.csv: each input is read once; give it once")]
+    [InlineData(new[] { "energy", "site", "--kw", "150", "--from", "03/04/2025" }, "error: option '--from': '03/04/2025' is not a date written YYYY-MM-DD")]
+    [InlineData(new[] { "energy", "miners", "--released-by", "1 Jan 2020" }, "error: option '--released-by': '1 Jan 2020' is not a date written YYYY-MM-DD")]
+    [InlineData(new[] { "simulate", "--meters", "2147483647", "--days", "20", "--out", "{dir}/sim" }, "error: cannot simulate 2,147,483,647 meters for 20 days at 60 minutes: The population would exceed 50 billion readings.")]
     public void Hostile_option_values_exit_2_with_a_message_and_leave_the_inputs_intact(string[] args, string message)
     {
         var dir = TempDir();
@@ -59,6 +65,7 @@ public class ScanHostileInputTests
     [InlineData("meter_id,timestamp,kwh\nM1,2025-03-01T00:00:00+08:00,9,500\n", "error: {r}:2: row has 4 fields, the header has 3 (an unquoted decimal comma or thousands separator such as 9,500? write numbers with '.' as the decimal point and no separators)")]
     [InlineData("meter_id,timestamp,kwh\nM1,2025-03-01T00:00:00+08:00,1\nM1,2025-03-01T01:00:00+08:00,1\nM1,2125-03-01T00:00:00+08:00,1\n", "error: {r}:4: a reading dated 2125-03-01, 36,524 days after the rest of the data (2025-03-01 to 2025-03-01): a typo in the year? correct or remove it")]
     [InlineData("meter_id,timestamp,kwh\nM1,2025-03-01T00:00:00+08:00,1\nM1,2025-03-01T01:00:00+08:00,1e308\n", "error: {r}:3: kwh 1E+308 of meter M1 is more than its contracted 10 kW could deliver in the whole period read (1 days, 240 kWh): a typo or a unit error (Wh for kWh)? correct the reading or the site's contracted_kw")]
+    [InlineData("meter_id,timestamp,kwh\nM1,2025-03-01T00:00:00+08:00,\"5\nM1,2025-03-01T01:00:00+08:00,1\nM1,2025-03-01T02:00:00+08:00,1\n", "error: {r}:2: a quote opened on this line is not closed: the field runs on to line 5; remove the stray quote or close it (otherwise the rest of the file is read as one field)")]
     public void Hostile_readings_exit_2_naming_file_and_line(string readings, string message)
     {
         var dir = TempDir();
@@ -78,5 +85,22 @@ public class ScanHostileInputTests
         Assert.StartsWith("1,M1,0.017986,too little data,residential,", output.Split('\n')[1]);
         (code, output, _) = Run(dir, ["scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv"]);
         Assert.Contains("1 meters, 1 readings (1 at 60 min), 2025-03-01 to 2025-03-01; 0 suspects (score >= 0.5); 1 meter with too little data to judge; ", output);
+    }
+
+    [Fact]
+    public void A_quote_left_open_stops_a_lenient_scan_too_and_blank_lines_are_passed_over()
+    {
+        var dir = TempDir();
+        var open = Path.Combine(dir, "open.csv");
+        File.WriteAllText(open, "meter_id,timestamp,kwh\nM1,2025-03-01T00:00:00+08:00,\"5\nM1,2025-03-01T01:00:00+08:00,1\n");
+        var (code, _, err) = Run(dir, ["scan", "--readings", open, "--sites", "{dir}/s.csv", "--lenient", "--rejected", "{dir}/rj.csv"]);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {open}:2: a quote opened on this line is not closed", err);
+
+        var blank = Path.Combine(dir, "blank.csv");
+        File.WriteAllText(blank, Readings + "\n\n");
+        (code, var output, err) = Run(dir, ["scan", "--readings", blank, "--sites", "{dir}/s.csv", "--format", "csv"]);
+        Assert.True(code == 0, err);
+        Assert.StartsWith("1,M1,0.017986,too little data,residential,", output.Split('\n')[1]);
     }
 }

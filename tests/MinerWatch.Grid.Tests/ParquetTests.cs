@@ -57,6 +57,7 @@ public class ParquetTests
                     case Int96[] v: using (var w = column.LogicalWriter<Int96>()) w.WriteBatch(v); break;
                     case short[] v: using (var w = column.LogicalWriter<short>()) w.WriteBatch(v); break;
                     case long[] v: using (var w = column.LogicalWriter<long>()) w.WriteBatch(v); break;
+                    case long?[] v: using (var w = column.LogicalWriter<long?>()) w.WriteBatch(v); break;
                     case float[] v: using (var w = column.LogicalWriter<float>()) w.WriteBatch(v); break;
                     case double?[] v: using (var w = column.LogicalWriter<double?>()) w.WriteBatch(v); break;
                     default: throw new ArgumentException(values.GetType().Name);
@@ -191,5 +192,25 @@ public class ParquetTests
 
         Assert.Empty(rejected);
         Assert.Equal([(0, Minutes(Midnight) - 480, (short)0, expected, 1L), (0, Minutes(Midnight) - 420, (short)0, expected, 2L)], rows);
+    }
+
+    [Fact]
+    public void A_null_utc_offset_is_a_bad_row_and_a_column_named_twice_is_refused()
+    {
+        var path = WriteParquet(
+            (new Column<string>("meter_id", LogicalType.String()), new string?[] { "A", "A" }),
+            (new Column<DateTime>("timestamp", LogicalType.Timestamp(isAdjustedToUtc: true, TimeUnit.Millis)), new[] { Midnight, Midnight.AddHours(1) }),
+            (new Column<long?>("utc_offset_minutes"), new long?[] { 480, null }),
+            (new Column<double?>("kwh"), new double?[] { 1, 1 }));
+        var (rows, rejected) = ReadAll(path, "A");
+        Assert.Equal([(0, Minutes(Midnight) + 480, (short)480, 1.0, 1L)], rows);
+        Assert.Equal([(2L, "utc_offset_minutes is null")], rejected.Select(r => (r.Line, r.Reason)));
+
+        var twice = WriteParquet(
+            (new Column<string>("meter_id", LogicalType.String()), new string?[] { "A" }),
+            (new Column<string>("timestamp", LogicalType.String()), new string?[] { "2025-01-01T00:00:00Z" }),
+            (new Column<double?>("kwh"), new double?[] { 1 }),
+            (new Column<double?>("kwh"), new double?[] { 2 }));
+        Assert.Equal("column 'kwh' appears 2 times; which one holds the data cannot be told", Assert.Throws<InputException>(() => ReadAll(twice, "A")).Reason);
     }
 }

@@ -141,6 +141,8 @@ public sealed class MinerCatalog
         foreach (var row in reader)
         {
             line++;
+            // A blank line (a file ending in one is common) is no row.
+            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
             var fields = new string[row.ColCount];
             for (var i = 0; i < fields.Length; i++) fields[i] = row[i].ToString().Trim();
             string Field(int i) => i >= 0 && i < fields.Length ? fields[i] : "";

@@ -56,6 +56,8 @@ public static class MinerBasket
         foreach (var row in reader)
         {
             line++;
+            // A blank line (a file ending in one is common) is no row.
+            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
             if (row.ColCount <= c.Max()) throw new EnergyInputException(file, line, $"row has {row.ColCount} fields, expected at least {c.Max() + 1}");
             var name = row[c[0]].ToString().Trim();
             if (name.Length == 0) throw new EnergyInputException(file, line, "Miner_name is empty");

@@ -30,6 +30,8 @@ public static class NetworkInputs
         foreach (var row in reader)
         {
             line++;
+            // A blank line (a file ending in one is common) is no row.
+            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
             if (row.ColCount <= c.Max()) throw new EnergyInputException(file, line, $"row has {row.ColCount} fields, expected at least {c.Max() + 1} (is the file truncated?)");
             var date = Csv.Date(row[c[0]].ToString().Trim(), "date", file, line);
             var hashrate = Csv.Positive(row[c[1]].ToString().Trim(), "hashrate_ths", file, line);
@@ -71,6 +73,8 @@ public static class NetworkInputs
         foreach (var row in reader)
         {
             line++;
+            // A blank line (a file ending in one is common) is no row.
+            if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
             if (row.ColCount <= c.Max()) throw new EnergyInputException(file, line, $"row has {row.ColCount} fields, expected 2");
             var country = row[c[0]].ToString().Trim();
             if (country.Length == 0) throw new EnergyInputException(file, line, "country is empty");

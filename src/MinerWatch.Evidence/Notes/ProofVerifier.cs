@@ -37,8 +37,10 @@ public static class ProofVerifier
         else leaf = file.ToArray();
         if (Proofs.VerifyInclusion(proof.Index, checkpoint.Size, TreeHash.Leaf(leaf), proof.Path, checkpoint.Root) is { } why)
             return $"the entry is not in the checkpointed tree at index {proof.Index}: {why}";
-        var cosigned = witnesses.Count(w => IsCosignedBy(proof.Checkpoint, w));
-        if (cosigned < minWitnesses) return $"{cosigned} of the {witnesses.Count} witnesses cosigned the checkpoint; {minWitnesses} are required";
+        // A witness named twice is still one witness.
+        var distinct = witnesses.DistinctBy(w => (w.Name, w.Id)).ToList();
+        var cosigned = distinct.Count(w => IsCosignedBy(proof.Checkpoint, w));
+        if (cosigned < minWitnesses) return $"{cosigned} of the {distinct.Count} witnesses cosigned the checkpoint; {minWitnesses} are required";
         return null;
     }
 

@@ -26,6 +26,7 @@ public static class LabelsReader
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var row in reader)
         {
+            if (CsvTable.Skip(row, path)) continue;
             var line = row.LineNumberFrom;
             if (row.ColCount <= Math.Max(c[0], c[1])) throw new InputException(path, line, CsvTable.TooFewFields(row.ColCount, Math.Max(c[0], c[1]) + 1));
             var id = row[c[0]].ToString().Trim();
@@ -63,6 +64,7 @@ public static class LabelsReader
         var needed = Math.Max(c[0], flagCol) + 1;
         foreach (var row in reader)
         {
+            if (CsvTable.Skip(row, path)) continue;
             var line = row.LineNumberFrom;
             if (row.ColCount < needed) throw new InputException(path, line, CsvTable.TooFewFields(row.ColCount, needed));
             var id = row[c[0]].ToString().Trim();

@@ -21,6 +21,7 @@ public static class ActivityReader
         var seen = new HashSet<(int, long)>();
         foreach (var row in reader)
         {
+            if (CsvTable.Skip(row, file)) continue;
             var line = row.LineNumberFrom;
             if (row.ColCount < needed)
             {

@@ -33,6 +33,23 @@ internal static class CsvTable
 
     public static int MaxIndex(int[] columns) => columns.Max();
 
+    /// <summary>
+    /// Whether a row is to be passed over: a blank line (a file ending in an empty line is common, and so are blank
+    /// lines between blocks). A row that spans several lines is refused whatever the policy: in these files no field
+    /// holds a line break, so it is a quote left open, and setting it aside would silently drop every row after it.
+    /// </summary>
+    public static bool Skip(SepReader.Row row, string file)
+    {
+        if (row.ColCount == 1 && row.Span.IsWhiteSpace()) return true;
+        if (row.LineNumberToExcl - row.LineNumberFrom > 1)
+            throw new InputException(file, row.LineNumberFrom, $"a quote opened on this line is not closed: the field runs on to line {row.LineNumberToExcl - 1}; remove the stray quote or close it (otherwise the rest of the file is read as one field)");
+        return false;
+    }
+
+    /// <summary>Sep stops at a row of more than 16 MiB: in these files only a quote left open makes one.</summary>
+    public static InputException RowTooLong(string file, NotSupportedException e) =>
+        new(file, 0, $"a row is longer than Sep reads ({e.Message}): a quote left open runs to the end of the file; find the stray quote");
+
     /// <summary>The reason a row is too short, in words that point at truncation.</summary>
     public static string TooFewFields(int found, int needed) =>
         $"row has {found} field{(found == 1 ? "" : "s")}, expected at least {needed} (is the file truncated?)";

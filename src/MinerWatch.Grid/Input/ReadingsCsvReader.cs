@@ -15,7 +15,14 @@ public static class ReadingsCsvReader
         Action<ReadingBatch> onBatch, Action<double>? progress = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Read(stream, path, idColumn, ids, unknownIdReason, policy, onBatch, progress);
+        try
+        {
+            return Read(stream, path, idColumn, ids, unknownIdReason, policy, onBatch, progress);
+        }
+        catch (NotSupportedException e)
+        {
+            throw CsvTable.RowTooLong(path, e);
+        }
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -34,6 +41,7 @@ public static class ReadingsCsvReader
         var length = stream.CanSeek ? stream.Length : 0;
         foreach (var row in reader)
         {
+            if (CsvTable.Skip(row, file)) continue;
             if (row.ColCount < needed)
             {
                 policy.Reject(file, row.LineNumberFrom, CsvTable.TooFewFields(row.ColCount, needed), row.Span);

@@ -38,6 +38,8 @@ public static class ReadingsParquetReader
         using var _ = file;
         var schema = file.FileMetaData.Schema;
         var columns = Enumerable.Range(0, schema.NumColumns).Select(schema.Column).ToArray();
+        if (columns.GroupBy(c => c.Path.ToDotString()).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InputException(path, 0, $"column '{twice.Key}' appears {twice.Count()} times; which one holds the data cannot be told");
         ColumnDescriptor? Find(string name) => columns.FirstOrDefault(c => c.Name == name && c.MaxRepetitionLevel == 0);
         ColumnDescriptor Field(string name) => Find(name)
             ?? throw new InputException(path, 0, $"column '{name}' is missing; expected columns {idColumn}, timestamp, kwh (found {string.Join(", ", columns.Select(c => c.Name))})");
@@ -107,7 +109,13 @@ public static class ReadingsParquetReader
                     policy.Reject(path, row, "timestamp is null", data.IdOf(i));
                     continue;
                 }
-                var offset = data.HasOffset && data.OffsetNull?[i] != true ? data.Offset[i] : 0;
+                // A null offset is a blank field, not UTC: the column says the file's times are not all UTC.
+                if (data.HasOffset && data.OffsetNull?[i] == true)
+                {
+                    policy.Reject(path, row, "utc_offset_minutes is null", data.IdOf(i));
+                    continue;
+                }
+                var offset = data.HasOffset ? data.Offset[i] : 0;
                 if (Math.Abs(offset) > IsoTimestamp.MaxOffsetMinutes)
                 {
                     policy.Reject(path, row, $"utc_offset_minutes {offset} is beyond +-{IsoTimestamp.MaxOffsetMinutes} (is it in seconds?)", data.IdOf(i));

@@ -32,6 +32,7 @@ public static class SgccReader
         var length = stream.Length;
         foreach (var row in reader)
         {
+            if (CsvTable.Skip(row, path)) continue;
             var line = row.LineNumberFrom;
             if (row.ColCount < names.Count)
             {

@@ -25,6 +25,7 @@ public static class SitesReader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in reader)
         {
+            if (CsvTable.Skip(row, file)) continue;
             var line = row.LineNumberFrom;
             if (row.ColCount < needed)
             {

@@ -21,7 +21,7 @@ public sealed record SimulationOptions
     /// <summary>Region path; districts are written beneath it.</summary>
     public string Region { get; init; } = "CN-GD/Guangzhou";
 
-    internal void Validate()
+    public void Validate()
     {
         if (Meters < 1)
             throw new ArgumentOutOfRangeException(nameof(Meters), Meters, "At least one meter is needed.");
