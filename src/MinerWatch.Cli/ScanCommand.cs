@@ -77,19 +77,33 @@ public static class ScanCommand
     {
         if (!lenient) return Progress.Run(console, "Reading meter data", p => GridScan.Run(request, RowPolicy.Strict, p));
         var path = RejectedPath(rejectedFile);
-        using var rejectedWriter = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(path);
-        var policy = RowPolicy.SetAside(row =>
+        // Written beside and moved into place when the scan ends: a scan that fails leaves no empty or partial file,
+        // and an earlier rejected file is kept.
+        var partial = path + ".partial";
+        RowPolicy policy;
+        ScanResult result;
+        try
         {
-            using var r = rejectedWriter.NewRow();
-            r["file"].Set(row.File);
-            r["line"].Format(row.Line);
-            r["reason"].Set(row.Reason);
-            r["row"].Set(row.Raw);
-        });
-        var result = Progress.Run(console, "Reading meter data", p => GridScan.Run(request, policy, p));
-        rejectedWriter.Dispose();
+            using var rejectedWriter = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(partial);
+            var setAside = RowPolicy.SetAside(row =>
+            {
+                using var r = rejectedWriter.NewRow();
+                r["file"].Set(row.File);
+                r["line"].Format(row.Line);
+                r["reason"].Set(row.Reason);
+                r["row"].Set(row.Raw);
+            });
+            policy = setAside;
+            result = Progress.Run(console, "Reading meter data", p => GridScan.Run(request, setAside, p));
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
         // Sep writes the header with the first row; with nothing rejected the file still names its columns.
-        if (policy.RejectedCount == 0) File.WriteAllText(path, "file,line,reason,row\n");
+        if (policy.RejectedCount == 0) File.WriteAllText(partial, "file,line,reason,row\n");
+        File.Move(partial, path, overwrite: true);
         console.Error.WriteLine($"{policy.RejectedCount} bad row{(policy.RejectedCount == 1 ? "" : "s")} set aside in {path}");
         return result;
     }

@@ -153,4 +153,20 @@ public class NetHostileInputTests
             File.Delete(fifo);
         }
     }
+
+    [Fact]
+    public void An_eve_log_with_a_byte_order_mark_is_read()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"eve-bom-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, "{\"timestamp\":\"2025-03-01T00:00:00.000000+0000\",\"event_type\":\"flow\",\"src_ip\":\"10.0.0.5\",\"src_port\":40000,\"dest_ip\":\"203.0.113.9\",\"dest_port\":3333,\"proto\":\"TCP\"}\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        try
+        {
+            var (code, _, err) = Run("net", "scan", file, "--format", "json");
+            Assert.True(code == 0, err);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -103,4 +103,23 @@ public class ScanHostileInputTests
         Assert.True(code == 0, err);
         Assert.StartsWith("1,M1,0.017986,too little data,residential,", output.Split('\n')[1]);
     }
+
+    [Fact]
+    public void Bytes_that_are_not_utf8_stop_the_scan_and_a_failed_lenient_scan_leaves_no_rejected_file()
+    {
+        var dir = TempDir();
+        var latin1 = Path.Combine(dir, "latin1.csv");
+        File.WriteAllBytes(latin1, [.. "meter_id,timestamp,kwh\nM00000"u8, 0xE8, .. ",2025-03-01T00:00:00+08:00,1\n"u8]);
+        var (code, _, err) = Run(dir, ["scan", "--readings", latin1, "--sites", "{dir}/s.csv"]);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {latin1}: bytes E8 are not UTF-8 text (a file saved in a legacy code page such as GBK or Latin-1?): save it as UTF-8\n", err);
+
+        var header = Path.Combine(dir, "header.csv");
+        File.WriteAllText(header, "meter,time,energy\nM1,2025-03-01T00:00:00+08:00,1\n");
+        File.WriteAllText(Path.Combine(dir, "rj.csv"), "an earlier rejected file\n");
+        (code, _, _) = Run(dir, ["scan", "--readings", header, "--sites", "{dir}/s.csv", "--lenient", "--rejected", "{dir}/rj.csv"]);
+        Assert.Equal(2, code);
+        Assert.Equal("an earlier rejected file\n", File.ReadAllText(Path.Combine(dir, "rj.csv")));
+        Assert.False(File.Exists(Path.Combine(dir, "rj.csv.partial")));
+    }
 }

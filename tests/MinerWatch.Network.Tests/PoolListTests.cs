@@ -25,6 +25,9 @@ public class PoolListTests
     [InlineData("[2001:db8::7]:3333", null, "[2001:db8::7]:3333")]
     [InlineData("bücher-pool.example", "xn--bcher-pool-9db.example", null)]
     [InlineData("xmr.example\t# a comment after a tab", "xmr.example", null)]
+    [InlineData("stratum+ssl://pool.example.com:443", "eu.pool.example.com", null)]
+    [InlineData("https://pool.example.org:8443/path", "pool.example.org", null)]
+    [InlineData("pool.example.net:3333", "pool.example.net", null)]
     public void Entries_of_every_published_form_are_taken(string line, string? name, string? endpoint)
     {
         var list = new PoolList();

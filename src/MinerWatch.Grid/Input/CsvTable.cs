@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using nietras.SeparatedValues;
 
 namespace MinerWatch.Grid.Input;
@@ -11,7 +12,8 @@ internal static class CsvTable
         SepReader reader;
         try
         {
-            reader = Sep.New(',').Reader(o => o with { DisableColCountCheck = true, Unescape = true }).From(stream);
+            reader = Sep.New(',').Reader(o => o with { DisableColCountCheck = true, Unescape = true })
+                .From(new StreamReader(stream, StrictUtf8(file), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16));
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or NotSupportedException)
         {
@@ -32,6 +34,36 @@ internal static class CsvTable
     }
 
     public static int MaxIndex(int[] columns) => columns.Max();
+
+    /// <summary>
+    /// UTF-8 that stops at the first byte that is not UTF-8, naming the file: the default decoder would turn such
+    /// bytes into U+FFFD, and two meter ids that differ only there would become one.
+    /// </summary>
+    private static Encoding StrictUtf8(string file)
+    {
+        var encoding = (Encoding)new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).Clone();
+        encoding.DecoderFallback = new NotUtf8(file);
+        return encoding;
+    }
+
+    private sealed class NotUtf8(string file) : DecoderFallback
+    {
+        public override int MaxCharCount => 0;
+
+        public override DecoderFallbackBuffer CreateFallbackBuffer() => new Refusal(file);
+
+        private sealed class Refusal(string file) : DecoderFallbackBuffer
+        {
+            public override bool Fallback(byte[] bytesUnknown, int index) =>
+                throw new InputException(file, 0, $"bytes {Convert.ToHexString(bytesUnknown)} are not UTF-8 text (a file saved in a legacy code page such as GBK or Latin-1?): save it as UTF-8");
+
+            public override char GetNextChar() => '\0';
+
+            public override bool MovePrevious() => false;
+
+            public override int Remaining => 0;
+        }
+    }
 
     /// <summary>
     /// Whether a row is to be passed over: a blank line (a file ending in an empty line is common, and so are blank

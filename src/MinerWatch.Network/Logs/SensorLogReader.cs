@@ -21,6 +21,8 @@ public sealed class SensorLogReader
     /// <summary>True when the file starts like a log this reader knows.</summary>
     public static bool LooksLikeLog(ReadOnlySpan<byte> start)
     {
+        // Editors and Windows tools start UTF-8 text with a byte order mark.
+        if (start.StartsWith("\uFEFF"u8)) start = start[3..];
         var at = start.IndexOfAnyExcept(" \t\r\n"u8);
         return at >= 0 && (start[at..].StartsWith("#separator"u8) || start[at] == (byte)'{');
     }

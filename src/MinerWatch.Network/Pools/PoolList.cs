@@ -69,7 +69,16 @@ public sealed class PoolList
         if (entry.Length == 0) return "names no host";
         if (entry[0] == '[' || char.IsAsciiDigit(entry[0]) && entry.All(c => char.IsAsciiDigit(c) || c is '.' or ':'))
             return AddAddress(entry);
-        if (entry.Contains(':')) return AddAddress(entry);
+        if (entry.Contains(':'))
+        {
+            // A domain with a port (pool.example.com:3333, stratum+ssl://pool.example.com:443): a domain names its
+            // pool on every port, so the port is checked and then dropped.
+            var colon = entry.LastIndexOf(':');
+            if (entry.IndexOf(':') != colon || entry[..colon].All(c => char.IsAsciiDigit(c) || c == '.')) return AddAddress(entry);
+            if (!ushort.TryParse(entry[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port == 0)
+                return $"has port '{Shown(entry[(colon + 1)..])}', not a port 1-65535";
+            entry = entry[..colon];
+        }
         string ascii;
         try
         {
