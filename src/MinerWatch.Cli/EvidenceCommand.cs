@@ -176,12 +176,16 @@ public static class EvidenceCommand
     private static Command VerifyCommand(CliConsole console)
     {
         var log = LogOption();
-        var since = CommonOptions.ExistingFile("--since", "A checkpoint saved earlier: the log must still hold that tree (catches a log restored from an older copy)", required: false);
-        var command = new Command("verify", "Audit the whole log: recompute every hash, check every checkpoint's signature and consistency; exit 2 naming each problem") { log, since };
+        var since = CommonOptions.ExistingFile("--since", "A checkpoint saved earlier, or a proof holding one: the log must still hold that tree (catches a log restored from an older copy)", required: false);
+        var vkey = new Option<string?>("--vkey") { Description = "The log's verifier key as published: the log must be signed by it (catches a log re-made under another key)" };
+        var command = new Command("verify", "Audit the whole log: recompute every hash, check every checkpoint's signature and consistency; exit 2 naming each problem") { log, since, vkey };
         command.SetAction(parse =>
         {
             var dir = parse.GetRequiredValue(log);
-            var report = parse.GetValue(since) is { } file ? EvidenceLog.Verify(dir, SignedNote.Parse(File.ReadAllText(file.FullName))) : EvidenceLog.Verify(dir);
+            var pinned = parse.GetValue(vkey) is { } text ? VerifierKey.Parse(text) : null;
+            var report = parse.GetValue(since) is { } file ? EvidenceLog.Verify(dir, Earlier(File.ReadAllText(file.FullName))) : EvidenceLog.Verify(dir);
+            if (pinned is not null && report.Latest is { } signed && !signed.IsSignedBy(pinned))
+                report = report with { Problems = [.. report.Problems, $"the log is not signed by the key given with --vkey ({pinned}): it was made, or re-made, under another key"] };
             if (report.Valid)
             {
                 var latest = report.Latest!;
@@ -199,6 +203,10 @@ public static class EvidenceCommand
         });
         return command;
     }
+
+    /// <summary>A checkpoint saved as it was printed, or the one a proof carries.</summary>
+    private static SignedNote Earlier(string text) =>
+        text.StartsWith("c2sp.org/tlog-proof@v1\n", StringComparison.Ordinal) ? TlogProof.Parse(text).Checkpoint : SignedNote.Parse(text);
 
     private static Command WitnessCommand(CliConsole console)
     {

@@ -232,4 +232,23 @@ public sealed class EvidenceCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Equal("error: --min-witnesses 2: must be between 0 and the 1 witnesses given", err.Trim());
     }
+
+    [Fact]
+    public void Verify_takes_an_earlier_checkpoint_from_a_proof_and_a_pinned_key()
+    {
+        var vkey = NewLog();
+        File.WriteAllText(At("f.txt"), "x");
+        Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("f.txt"));
+        Run("evidence", "prove", "--log", At("log"), "--index", "0", "--out", At("p.tlog-proof"));
+        Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("f.txt"));
+
+        var (code, output, _) = Run("evidence", "verify", "--log", At("log"), "--since", At("p.tlog-proof"), "--vkey", vkey);
+        Assert.Equal(0, code);
+        Assert.StartsWith("valid: 2 entries", output);
+
+        var (_, other, _) = Run("evidence", "keygen", "--name", "inspection.example.org/log", "--out", At("other.key"));
+        (code, output, _) = Run("evidence", "verify", "--log", At("log"), "--vkey", other.Trim());
+        Assert.Equal(2, code);
+        Assert.Contains($"the log is not signed by the key given with --vkey ({other.Trim()}): it was made, or re-made, under another key", output);
+    }
 }
