@@ -209,12 +209,19 @@ public static class EnergyOutput
 
     private static void WriteCsv(TextWriter writer, IReadOnlyList<string> columns, IEnumerable<Dictionary<string, object?>> rows)
     {
-        using var csv = Sep.New(',').Writer(o => o with { Escape = true }).To(writer, leaveOpen: true);
-        foreach (var row in rows)
+        var any = false;
+        using (var csv = Sep.New(',').Writer(o => o with { Escape = true }).To(writer, leaveOpen: true))
         {
-            using var r = csv.NewRow();
-            foreach (var c in columns) r[c].Set(Cell(row.GetValueOrDefault(c)));
+            foreach (var row in rows)
+            {
+                any = true;
+                using var r = csv.NewRow();
+                foreach (var c in columns) r[c].Set(Cell(row.GetValueOrDefault(c)));
+            }
         }
+        // Sep writes the header with the first row: with no rows the file still names its columns, so a program
+        // reading it finds an empty table rather than an empty file.
+        if (!any) writer.WriteLine(string.Join(',', columns));
     }
 
     private static string Cell(object? v) => v switch

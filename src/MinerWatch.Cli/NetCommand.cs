@@ -117,6 +117,13 @@ public static class NetCommand
                 stop.Cancel();
             };
             Console.CancelKeyPress += interrupt;
+            // The alert file is opened for appending before capture starts: a path that cannot be written is said
+            // at once, not after the first finding.
+            if (parse.GetValue(eve) is { } alerts)
+            {
+                if (Directory.Exists(alerts.FullName)) throw new UsageException($"--eve {alerts.FullName} is a directory; give a file to append alerts to");
+                File.AppendText(alerts.FullName).Dispose();
+            }
             try
             {
                 LiveCapture live;

@@ -204,4 +204,12 @@ public class EnergyCommandTests
         Assert.Equal(2, code);
         Assert.StartsWith("error: Argument '2019' not recognized. Must be one of:", err);
     }
+
+    [Fact]
+    public void No_matching_miners_in_csv_is_a_header_not_an_empty_file()
+    {
+        var (code, output, _) = Run("energy", "miners", "--released-from", "2030-01-01", "--format", "csv");
+        Assert.Equal(0, code);
+        Assert.Equal(string.Join(',', MinerWatch.Energy.Catalog.MinerCatalog.Columns), output.Trim());
+    }
 }

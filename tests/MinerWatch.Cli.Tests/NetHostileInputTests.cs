@@ -169,4 +169,21 @@ public class NetHostileInputTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void Live_refuses_an_alert_file_it_cannot_write_before_capturing()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"eve-dir-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var (code, _, err) = Run("net", "live", "--interface", "lo", "--duration", "1", "--eve", dir);
+            Assert.Equal(2, code);
+            Assert.Equal($"error: --eve {dir} is a directory; give a file to append alerts to", err.Trim());
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
 }
