@@ -158,11 +158,18 @@ public class NetHostileInputTests
     public void An_eve_log_with_a_byte_order_mark_is_read()
     {
         var file = Path.Combine(Path.GetTempPath(), $"eve-bom-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, "{\"timestamp\":\"2025-03-01T00:00:00.000000+0000\",\"event_type\":\"flow\",\"src_ip\":\"10.0.0.5\",\"src_port\":40000,\"dest_ip\":\"203.0.113.9\",\"dest_port\":3333,\"proto\":\"TCP\"}\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        File.WriteAllText(file, "{\"timestamp\":\"2026-01-01T08:05:00.000000+0000\",\"event_type\":\"flow\",\"src_ip\":\"10.4.0.13\",\"src_port\":50000,\"dest_ip\":\"203.0.113.60\",\"dest_port\":443,\"proto\":\"TCP\",\"flow\":{\"pkts_toserver\":900,\"pkts_toclient\":1200,\"bytes_toserver\":90000,\"bytes_toclient\":1500000,\"start\":\"2026-01-01T08:00:00.000000+0000\",\"end\":\"2026-01-01T09:00:00.000000+0000\"}}\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
         try
         {
             var (code, _, err) = Run("net", "scan", file, "--format", "json");
             Assert.True(code == 0, err);
+            Assert.Equal("", err);
+
+            // A log of which no line can be read is refused, not reported as clean.
+            File.WriteAllText(file, "{\"event_type\":\"flow\"}\n{\n");
+            (code, _, err) = Run("net", "scan", file);
+            Assert.Equal(2, code);
+            Assert.EndsWith($"none of the 2 lines of {Path.GetFileName(file)} could be read (a Zeek log, or Suricata eve.json with one JSON object a line?)", err.Trim());
         }
         finally
         {

@@ -48,14 +48,23 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         if (CaptureReader.IsCapture(start.AsSpan(0, read)) || !SensorLogReader.LooksLikeLog(start.AsSpan(0, read)))
         {
             using var reader = CaptureReader.Open(whole, name == "-" ? "standard input" : name);
-            while (reader.TryRead(out var packet)) Add(packet);
+            long packets = 0;
+            while (reader.TryRead(out var packet))
+            {
+                Add(packet);
+                packets++;
+            }
             _malformed += reader.Malformed;
+            // A capture of which not one packet could be read is no capture: saying "0 findings" would pass for a clean result.
+            if (packets == 0 && reader.FirstProblem is { } nothing) throw new NetworkInputException($"{label}: {nothing}; no packet could be read");
             if (reader.FirstProblem is { } problem) _problems.Add($"{label}: {problem}");
             ReportLinkTypes(label);
             return;
         }
         var logs = new SensorLogReader();
         using (var text = new StreamReader(whole)) logs.Read(text, label);
+        if (logs.Lines > 0 && logs.Malformed == logs.Lines)
+            throw new NetworkInputException($"{logs.FirstProblem}; none of the {logs.Lines} lines of {label} could be read (a Zeek log, or Suricata eve.json with one JSON object a line?)");
         AddLogs(logs);
     }
 

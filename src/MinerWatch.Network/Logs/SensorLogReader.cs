@@ -78,7 +78,11 @@ public sealed class SensorLogReader
                 else if (fields is not null) Tsv(fields, line.Split(format.Separator), format, source);
                 else Problem(source, "a line before any #fields header");
             }
-            catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+            catch (KeyNotFoundException)
+            {
+                Problem(source, "a field the event needs is missing (eve: timestamp, event_type, src_ip, src_port, dest_ip, dest_port, and the event's own object)");
+            }
+            catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidOperationException or ArgumentException)
             {
                 Problem(source, e.Message);
             }
