@@ -32,6 +32,11 @@ public static class ScanCommand
             readings, sites, activity, feeders, layout, top, format, output, report, lenient, rejected, tariff, surcharge, currency, factor,
         };
         var recording = new EvidenceRecording(command);
+        command.Validators.Add(result =>
+        {
+            // Without --lenient nothing is set aside: a --rejected path would silently stay unwritten.
+            if (result.GetResult(rejected) is not null && result.GetResult(lenient) is null) result.AddError("--rejected is only used with --lenient (a strict scan stops at the first bad row)");
+        });
         command.SetAction(parse =>
         {
             var request = new ScanRequest
