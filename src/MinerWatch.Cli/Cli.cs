@@ -132,13 +132,20 @@ public static class Cli
     {
         var at = message.IndexOf(" as expected type '", StringComparison.Ordinal);
         if (at < 0 || !message.StartsWith("Cannot parse argument ", StringComparison.Ordinal)) return message;
-        var type = message[(at + 19)..].TrimEnd('.', '\'');
-        var expected = type.Replace("System.Nullable`1[", "", StringComparison.Ordinal).TrimEnd(']') switch
+        // The type ends at its closing quote; the parser may add suggestions after it ("Did you mean ...").
+        var typeStart = at + 19;
+        var typeEnd = message.IndexOf('\'', typeStart);
+        var type = typeEnd < 0 ? message[typeStart..] : message[typeStart..typeEnd];
+        var name = type.Replace("System.Nullable`1[", "", StringComparison.Ordinal).TrimEnd(']');
+        var expected = name switch
         {
             "System.Int32" or "System.Int64" => "a whole number",
             "System.Double" => "a number (with '.' as the decimal point)",
             "System.DateOnly" => "a date (YYYY-MM-DD)",
             "System.DateTimeOffset" or "System.DateTime" => "a date and time (ISO 8601)",
+            "System.IO.FileInfo" => "a file path",
+            "System.IO.DirectoryInfo" => "a directory path",
+            _ when typeof(Cli).Assembly.GetType(name) is { IsEnum: true } e => $"one of {string.Join(", ", Enum.GetNames(e).Select(n => n.ToLowerInvariant()))}",
             var other => other.Split('.').Last().ToLowerInvariant(),
         };
         // "Cannot parse argument 'abc' for option '--top'" becomes "option '--top': 'abc' is not a whole number".

@@ -195,8 +195,15 @@ public static class NetCommand
         return string.Join(',', cells.Select(Csv));
     }
 
-    private static IPNetwork ParseRange(string text) =>
-        IPNetwork.TryParse(text, out var network) ? network : throw new UsageException($"--internal {text}: not a CIDR range such as 10.0.0.0/8");
+    private static IPNetwork ParseRange(string text)
+    {
+        if (!IPNetwork.TryParse(text, out var network)) throw new UsageException($"--internal {text}: not a CIDR range such as 10.0.0.0/8");
+        // As with pool addresses: 010 is octal to some tools and decimal to others, so it is not taken.
+        if (network.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            && text.Split('/')[0].Split('.').Any(octet => octet.Length > 1 && octet[0] == '0'))
+            throw new UsageException($"--internal {text}: an address number with a leading zero (octal to some tools, decimal to others); write it without");
+        return network;
+    }
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -49,6 +49,10 @@ public class ScanHostileInputTests
     [InlineData(new[] { "energy", "miners", "--released-by", "1 Jan 2020" }, "error: option '--released-by': '1 Jan 2020' is not a date written YYYY-MM-DD")]
     [InlineData(new[] { "simulate", "--meters", "2147483647", "--days", "20", "--out", "{dir}/sim" }, "error: cannot simulate 2,147,483,647 meters for 20 days at 60 minutes: The population would exceed 50 billion readings.")]
     [InlineData(new[] { "scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--rejected", "{dir}/rj.csv" }, "error: --rejected is only used with --lenient (a strict scan stops at the first bad row)")]
+    [InlineData(new[] { "scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--format", "xml" }, "error: option '--format': 'xml' is not one of table, json, csv")]
+    [InlineData(new[] { "scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--out", "" }, "error: option '--out': '' is not a file path")]
+    [InlineData(new[] { "net", "scan", "{dir}/s.csv", "--internal", "010.0.0.0/8" }, "error: --internal 010.0.0.0/8: an address number with a leading zero (octal to some tools, decimal to others); write it without")]
+    [InlineData(new[] { "evidence", "keygen", "--name", "a\u0001b", "--out", "{dir}/k" }, "error: a new key's name must not hold control characters")]
     public void Hostile_option_values_exit_2_with_a_message_and_leave_the_inputs_intact(string[] args, string message)
     {
         var dir = TempDir();

@@ -83,6 +83,8 @@ public sealed class SignerKey : IDisposable
     public static SignerKey Generate(string name, byte type = VerifierKey.Ed25519)
     {
         VerifierKey.CheckName(name);
+        // Others' keys are read as the format allows; a new one gets a name that prints as it reads.
+        if (name.Any(char.IsControl)) throw new NoteException("a new key's name must not hold control characters");
         return new SignerKey(name, type, Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }));
     }
 
