@@ -181,6 +181,7 @@ public sealed class NetworkModelTests
     [InlineData("date,hashrate_ths,revenue_usd\n05/01/2021,5,1\n", "s.csv:2: date '05/01/2021' is not a date (expected YYYY-MM-DD)")]
     [InlineData("date,hashrate\n2021-05-01,5\n", "s.csv:1: wrong header 'date,hashrate': column 'hashrate_ths' is missing; expected 'date,hashrate_ths,revenue_usd'")]
     [InlineData("date,hashrate_ths,revenue_usd\n2021-05-01,5\n", "s.csv:2: row has 2 fields, expected at least 3 (is the file truncated?)")]
+    [InlineData("date,hashrate_ths,revenue_usd\n2021-05-03,160000000,60000000,-1\n", "s.csv:2: row has 4 fields, the header has 3 (an unquoted decimal comma or thousands separator? write numbers with '.' and no separators)")]
     public void Series_reader_names_file_line_and_problem(string text, string message)
     {
         using var csv = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));

@@ -33,6 +33,9 @@ public static class NetworkInputs
             // A blank line (a file ending in one is common) is no row.
             if (row.ColCount == 1 && row.Span.IsWhiteSpace()) continue;
             if (row.ColCount <= c.Max()) throw new EnergyInputException(file, line, $"row has {row.ColCount} fields, expected at least {c.Max() + 1} (is the file truncated?)");
+            // A field more than the header is a value split by a decimal comma or a thousands separator.
+            if (row.ColCount > reader.Header.ColNames.Count)
+                throw new EnergyInputException(file, line, $"row has {row.ColCount} fields, the header has {reader.Header.ColNames.Count} (an unquoted decimal comma or thousands separator? write numbers with '.' and no separators)");
             var date = Csv.Date(row[c[0]].ToString().Trim(), "date", file, line);
             var hashrate = Csv.Positive(row[c[1]].ToString().Trim(), "hashrate_ths", file, line);
             if (NetworkModel.TooFast(hashrate, floorJPerTh) is { } why) throw new EnergyInputException(file, line, $"hashrate_ths {row[c[1]].ToString().Trim()} {why}");
