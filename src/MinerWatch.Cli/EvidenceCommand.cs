@@ -37,7 +37,8 @@ public static class EvidenceCommand
         {
             if (path is null) continue;
             var canonical = CommonOptions.Canonical(path);
-            if (Path.GetDirectoryName(canonical) == directory || FileIdentity.Of(path) is { } id && files.Contains(id))
+            if (canonical.StartsWith(directory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                || FileIdentity.Of(path) is { } id && files.Contains(id))
                 throw new UsageException($"{option} {path} is inside the log's directory {logDir}: reading a log writes nothing there; choose a path elsewhere");
         }
     }

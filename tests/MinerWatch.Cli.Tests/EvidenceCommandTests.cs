@@ -189,6 +189,7 @@ public sealed class EvidenceCommandTests : IDisposable
             new[] { "prove", "--log", At("log"), "--index", "0", "--out", At("log/entries") },
             ["prove", "--log", At("log"), "--index", "0", "--out", At("entries-link")],
             ["prove", "--log", At("log"), "--index", "0", "--out", At("log/new-file")],
+            ["prove", "--log", At("log"), "--index", "0", "--out", At("log/sub/p.proof")],
             ["witness", "--log", At("log"), "--key", At("court.key"), "--state", At("court.state"), "--log-vkey", vkey, "--out", At("alias/checkpoints")],
             ["witness", "--log", At("alias"), "--key", At("court.key"), "--state", At("log/w.state"), "--log-vkey", vkey],
         })
@@ -198,7 +199,14 @@ public sealed class EvidenceCommandTests : IDisposable
             Assert.Contains("is inside the log's directory", err);
         }
         Assert.Equal(before, Snapshot(At("log")));
+        Assert.False(Directory.Exists(At("log/sub")));
         Assert.False(File.Exists(At("court.state")));
+
+        // A directory where a writer puts its temporary file stops the writer before it cuts anything.
+        Directory.CreateDirectory(At("log/checkpoint.tmp"));
+        var (refused, _, why) = Run("evidence", "add", "--log", At("log"), "--key", At("log.key"), At("f.txt"));
+        Assert.Equal(2, refused);
+        Assert.Equal($"error: checkpoint.tmp in {At("log")} is a directory, where a writer puts a temporary file: remove it", why.Trim());
     }
 
     [Fact]

@@ -290,4 +290,53 @@ public sealed class TamperTests : IDisposable
         await reader;
         Assert.Empty(seen);
     }
+
+    [Fact]
+    public void A_record_repeating_a_witness_cosignature_is_refused_and_zeros_beyond_one_append_are_damage()
+    {
+        var records = Records();
+        // Record 6 holds the court's cosignature of record 5: append it again with the same line in front once more.
+        var last = Encoding.UTF8.GetString(records[5].Bytes[4..]);
+        var cosignature = last.Split('\n').First(l => l.StartsWith("\u2014 court.example/witness ", StringComparison.Ordinal));
+        var split = last.LastIndexOf("\n\n", StringComparison.Ordinal) + 2;
+        var forged = Encoding.UTF8.GetBytes(last[..split] + cosignature + "\n" + last[split..]);
+        WriteRecords([.. records, new Record(0, [(byte)(forged.Length >> 24), (byte)(forged.Length >> 16), (byte)(forged.Length >> 8), (byte)forged.Length, .. forged])]);
+        Assert.Null(Check("a cosignature repeated"));
+        Assert.Contains(EvidenceLog.Verify(LogDir).Problems, p => p.EndsWith("adds a second cosignature by court.example/witness, which record 6 already holds (a witness cosigns a checkpoint once)", StringComparison.Ordinal));
+
+        WriteRecords(records);
+        using (var file = new FileStream(Path.Combine(LogDir, "checkpoints"), FileMode.Append)) file.SetLength(file.Length + (1 << 20));
+        Assert.Null(Check("a megabyte of zeros after the last record"));
+    }
+
+    [Fact]
+    public void Verify_since_an_earlier_cosigned_checkpoint_finds_its_cosignature_removed()
+    {
+        var records = Records();
+        var cosigned = SignedNote.Parse(Encoding.UTF8.GetString(records[2].Bytes[4..]));
+        Assert.Empty(EvidenceLog.Verify(LogDir, cosigned).Problems);
+        // Records 3 to 6 removed, `checkpoint` set back to record 2: consistent in itself, but the cosignature is gone.
+        WriteRecords(records.Take(2));
+        File.WriteAllBytes(Path.Combine(LogDir, "checkpoint"), records[1].Bytes[4..]);
+        Assert.Contains("the earlier checkpoint (size 2) carried a signature by court.example/witness that the log no longer holds: a cosignature record was removed", EvidenceLog.Verify(LogDir, cosigned).Problems);
+    }
+
+    [Fact]
+    public void A_damaged_config_or_checkpoints_still_lets_verify_name_an_edited_entry()
+    {
+        var entries = Path.Combine(LogDir, "entries");
+        var bytes = File.ReadAllBytes(entries);
+        bytes[10] ^= 1;
+        File.WriteAllBytes(entries, bytes);
+        File.AppendAllText(Path.Combine(LogDir, "config.json"), " ");
+        var problems = EvidenceLog.Verify(LogDir).Problems;
+        Assert.Contains(problems, p => p.StartsWith("config.json: ", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("entries: entry 0 at byte 0: its content does not match its stored leaf hash", StringComparison.Ordinal));
+
+        File.WriteAllBytes(Path.Combine(LogDir, "config.json"), File.ReadAllBytes(Path.Combine(LogDir, "config.json"))[..^1]);
+        File.Delete(Path.Combine(LogDir, "checkpoints"));
+        problems = EvidenceLog.Verify(LogDir).Problems;
+        Assert.Contains("checkpoints: missing", problems);
+        Assert.Contains(problems, p => p.StartsWith("entries: entry 0 at byte 0: its content does not match its stored leaf hash", StringComparison.Ordinal));
+    }
 }

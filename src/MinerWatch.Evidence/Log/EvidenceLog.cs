@@ -151,6 +151,9 @@ public sealed class EvidenceLog : IDisposable
     /// </summary>
     private void Recover(LogState state)
     {
+        // Checked before anything is cut: a directory where a writer's temporary file goes would stop it halfway.
+        foreach (var temp in new[] { LogFile.CheckpointTemp, LogFile.ConfigTemp })
+            if (Directory.Exists(PathOf(temp))) throw new EvidenceLogException($"{temp} in {_dir} is a directory, where a writer puts a temporary file: remove it");
         var last = state.Records[^1];
         _lastRecord = Encoding.UTF8.GetBytes(last.Raw);
         Truncate(LogFile.Checkpoints, state.CheckpointsEnd);
@@ -416,6 +419,15 @@ public sealed class EvidenceLog : IDisposable
         if (earlier.Origin != log.Origin) problems.Add($"the earlier checkpoint is for '{earlier.Origin}', not this log's '{log.Origin}'");
         if (earlier.Size > log.Size) problems.Add($"the log was rolled back: it holds {log.Size} entries, but an earlier checkpoint covered {earlier.Size}");
         else if (log.Root(earlier.Size) != earlier.Root) problems.Add($"the log forked or was rewritten: its tree of {earlier.Size} entries is not the one the earlier checkpoint signed");
+        else
+        {
+            // Every checkpoint the log signed stays a record of it, with every cosignature it was given.
+            var state = LogAudit.ReadState(dir, [], []);
+            var kept = (state?.Records ?? []).Where(r => r.Note.Text == since.Text).SelectMany(r => r.Note.Signatures).ToList();
+            if (kept.Count == 0) problems.Add($"the earlier checkpoint (size {earlier.Size}) is no longer a record of {LogFile.Checkpoints}: a record was removed");
+            foreach (var signature in since.Signatures.Where(s => !kept.Any(k => k.Name == s.Name && k.Id == s.Id && k.Signature.AsSpan().SequenceEqual(s.Signature))))
+                if (kept.Count > 0) problems.Add($"the earlier checkpoint (size {earlier.Size}) carried a signature by {signature.Name} that the log no longer holds: a cosignature record was removed");
+        }
         return report with { Problems = problems };
     }
 

@@ -30,6 +30,8 @@ internal sealed class LogState
     public long CheckpointsEnd { get; init; }
     /// <summary>The record `checkpoint` holds (the last one acknowledged), and its text as stored (with cosignatures).</summary>
     public CheckpointRecord? Published { get; init; }
+    /// <summary>The largest size any record or `checkpoint` states, valid or not: how far the entries must be read.</summary>
+    public long Claimed { get; init; }
 }
 
 /// <summary>Reads and checks a log's files. Never writes, creates, truncates or renames anything.</summary>
@@ -54,22 +56,36 @@ internal static class LogAudit
             problems.Add($"{dir} holds no log (no {LogFile.Config}); create one with 'evidence init'");
             return null;
         }
-        var published = ReadSmall(dir, LogFile.Checkpoint, MaxCheckpointRecord, problems, "it holds the latest acknowledged checkpoint");
-
+        byte[]? published;
         var raw = new List<Record>();
         long fileLength = 0, readEnd = 0;
         var stop = Records.Stop.End;
         uint declared = 0;
         var zerosAfter = false;
         var path = Path.Combine(dir, LogFile.Checkpoints);
-        if (RegularFile(path, problems) is { } _)
+        var attempts = 0;
+        var fileProblems = new List<string>();
+        while (true)
         {
-            using var stream = LogFile.OpenRead(path);
-            var reader = new Records.Reader(stream, MaxCheckpointRecord, minRecord: 1);
-            while (reader.TryRead(out var record)) raw.Add(record);
-            (fileLength, readEnd, stop, declared) = (stream.Length, reader.Tail, reader.Stop, reader.DeclaredLength);
-            zerosAfter = stop == Records.Stop.ImpossibleLength && AllZero(stream, readEnd);
+            fileProblems.Clear();
+            raw.Clear();
+            published = ReadSmall(dir, LogFile.Checkpoint, MaxCheckpointRecord, fileProblems, "it holds the latest acknowledged checkpoint");
+            if (RegularFile(path, fileProblems) is { } _)
+            {
+                using var stream = LogFile.OpenRead(path);
+                var reader = new Records.Reader(stream, MaxCheckpointRecord, minRecord: 1);
+                while (reader.TryRead(out var record)) raw.Add(record);
+                (fileLength, readEnd, stop, declared) = (stream.Length, reader.Tail, reader.Stop, reader.DeclaredLength);
+                // An interrupted append leaves at most one record's worth of zeros; more is not a crash (and reading
+                // a sparse terabyte of them would take hours).
+                zerosAfter = stop == Records.Stop.ImpossibleLength && fileLength - readEnd <= MaxCheckpointRecord + 4 && AllZero(stream, readEnd);
+            }
+            // A writer that published between the two reads would make the records seem to run past `checkpoint`:
+            // read again until `checkpoint` is the same before and after (a reader beside a busy writer).
+            var after = File.Exists(Path.Combine(dir, LogFile.Checkpoint)) ? ReadSmall(dir, LogFile.Checkpoint, MaxCheckpointRecord, [], "") : null;
+            if (++attempts >= 5 || (after is null ? published is null : published is not null && after.AsSpan().SequenceEqual(published))) break;
         }
+        problems.AddRange(fileProblems);
 
         LogConfig config;
         try
@@ -83,6 +99,7 @@ internal static class LogAudit
         }
 
         var publishedAt = published is null ? -1 : raw.FindLastIndex(r => r.Data.AsSpan().SequenceEqual(published));
+        var claimed = SizeIn(published);
         var records = new List<CheckpointRecord>();
         // Every record the log's key signed, valid or not: two roots for one size among them is a fork.
         var signedRecords = new List<CheckpointRecord>();
@@ -97,6 +114,7 @@ internal static class LogAudit
                 else if (found.Count > 0) found.Insert(0, $"{where} and is not a whole record signed by the log: an interrupted writer leaves only a record it signed, so this one was altered");
             }
             problems.AddRange(found);
+            if (parsed is not null) claimed = Math.Max(claimed, parsed.Checkpoint.Size);
             if (parsed is not null && signed) signedRecords.Add(parsed);
             if (parsed is not null && found.Count == 0) records.Add(parsed);
         }
@@ -128,7 +146,7 @@ internal static class LogAudit
             if (publishedRecord is not null && records[^1] != publishedRecord)
                 notes.Add($"{LogFile.Checkpoints}: record {records[^1].Number} (size {records[^1].Checkpoint.Size}) was signed but not yet published in {LogFile.Checkpoint} (an interrupted append or cosign; the next writer publishes it)");
         }
-        return new LogState { Config = config, Records = records, CheckpointsEnd = end, Published = publishedRecord };
+        return new LogState { Config = config, Records = records, CheckpointsEnd = end, Published = publishedRecord, Claimed = claimed };
     }
 
     /// <summary>A file the log reads whole (config, the latest checkpoint): missing, not a regular file or too large is a problem.</summary>
@@ -206,6 +224,8 @@ internal static class LogAudit
         {
             if (note.Signatures.Count != previous!.Note.Signatures.Count + 1 || !note.Signatures.Skip(1).SequenceEqual(previous.Note.Signatures, SignatureComparer.Instance))
                 found.Add($"{where}: repeats record {previous.Number} but is not its signatures with one cosignature added in front");
+            else if (previous.Note.Signatures.Any(s => s.Name == note.Signatures[0].Name && s.Id == note.Signatures[0].Id))
+                found.Add($"{where}: adds a second cosignature by {note.Signatures[0].Name}, which record {previous.Number} already holds (a witness cosigns a checkpoint once)");
             else CheckCosignature(note, note.Signatures[0], config, where, found);
         }
         else
@@ -233,6 +253,20 @@ internal static class LogAudit
     internal const string PrevLine = "prev ";
 
     internal static string Prev(ReadOnlySpan<byte> record) => PrevLine + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(record));
+
+    /// <summary>The size a stored checkpoint states, whether or not its signature holds; 0 when it cannot be read.</summary>
+    private static long SizeIn(byte[]? bytes)
+    {
+        if (bytes is null) return 0;
+        try
+        {
+            return Checkpoint.Parse(SignedNote.Parse(new UTF8Encoding(false, true).GetString(bytes)).Text).Size;
+        }
+        catch (Exception e) when (e is NoteException or DecoderFallbackException)
+        {
+            return 0;
+        }
+    }
 
     private static string Describe(byte[] bytes)
     {
@@ -281,9 +315,11 @@ internal static class LogAudit
             if (name is not (LogFile.Config or LogFile.Checkpoint or LogFile.Lock) && !LogFile.Data.Contains(name))
                 notes.Add($"{name}: not a file of the log (ignored{(name is LogFile.CheckpointTemp or LogFile.ConfigTemp ? "; left by an interrupted writer, which the next writer removes" : "")})");
         }
-        if (state is null) return Finish(problems, notes, state, 0);
-        var size = state.Records.Count == 0 ? 0 : state.Records.Max(r => r.Checkpoint.Size);
-        var roots = state.Records.GroupBy(r => r.Checkpoint.Size).ToDictionary(g => g.Key, g => g.First());
+        // Every entry any checkpoint claims is read, even where the checkpoints themselves are damaged, so that
+        // verify names every problem; with no config to check checkpoints by, every stored entry is read.
+        var claimed = state is null ? long.MaxValue : Math.Max(state.Claimed, state.Records.Count == 0 ? 0 : state.Records.Max(r => r.Checkpoint.Size));
+        var size = claimed;
+        var roots = (state?.Records ?? []).GroupBy(r => r.Checkpoint.Size).ToDictionary(g => g.Key, g => g.First());
 
         Stream Open(string name, int buffer) => readable.Contains(name) ? LogFile.OpenRead(Path.Combine(dir, name), buffer) : new MemoryStream();
         using var entries = Open(LogFile.Entries, 1 << 20);
@@ -339,7 +375,7 @@ internal static class LogAudit
                 problems.Add($"{LogFile.Checkpoints}: record {checkpoint.Number} (size {count}) does not match the tree of the first {count} entries (an entry was edited, reordered or replaced)");
         }
         if (problems.Count >= cap) problems.Add("more than 1000 problems; stopped reading the entries");
-        else if (count < size)
+        else if (count < size && size != long.MaxValue)
         {
             problems.Add(reader.Stop switch
             {
@@ -348,7 +384,7 @@ internal static class LogAudit
                 _ => $"{LogFile.Entries}: ends at byte {entries.Length} after {count} entries, but the checkpoint covers {size}: entries were deleted or the file truncated",
             });
         }
-        else
+        else if (size != long.MaxValue)
         {
             Extra(LogFile.Entries, entries.Length, reader.Tail, notes);
             Extra(LogFile.Index, index.Length, size * 8, notes);

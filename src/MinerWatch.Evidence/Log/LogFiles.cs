@@ -234,6 +234,7 @@ internal sealed class WriterLock : IDisposable
 
     public static WriterLock Acquire(string path, TimeSpan wait, string holder = "another writer is appending to the log")
     {
+        if (Directory.Exists(path)) throw new EvidenceLogException($"{path} is a directory; it must be the writers' lock file: remove it");
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
