@@ -127,4 +127,17 @@ public class ScanHostileInputTests
         Assert.Equal("an earlier rejected file\n", File.ReadAllText(Path.Combine(dir, "rj.csv")));
         Assert.False(File.Exists(Path.Combine(dir, "rj.csv.partial")));
     }
+
+    [Theory]
+    [InlineData("F1,2025-03-01T02:00:00+08:00,1e308", "error: {f}:4: kwh 1E+308 of feeder F1 is more than all its 3 readings together could hold at its next largest (1): a typo or a unit error?")]
+    [InlineData("F1,2125-03-01T00:00:00+08:00,1", "error: {f}:4: a reading of feeder F1 dated 2125-03-01, 36,524 days after the meters' data (2025-03-01 to 2025-03-01): a typo in the year? correct or remove it")]
+    public void Feeder_readings_no_supply_could_give_or_dated_far_from_the_meters_are_bad_rows(string row, string message)
+    {
+        var dir = TempDir();
+        var feeders = Path.Combine(dir, "feeders.csv");
+        File.WriteAllText(feeders, $"feeder_id,timestamp,kwh\nF1,2025-03-01T00:00:00+08:00,1\nF1,2025-03-01T01:00:00+08:00,1\n{row}\n");
+        var (code, _, err) = Run(dir, ["scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--feeders", feeders]);
+        Assert.Equal(2, code);
+        Assert.Equal(message.Replace("{f}", feeders, StringComparison.Ordinal) + "\n", err);
+    }
 }

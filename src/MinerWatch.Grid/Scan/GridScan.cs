@@ -60,7 +60,10 @@ public static class GridScan
         }
         if (request.Activity is not null) scanner.AddActivity(ActivityReader.Read(request.Activity, scanner.Meters, policy));
         if (request.Feeders is not null)
+        {
             ReadTable(request.Feeders, "feeder_id", scanner.Feeders, UnknownFeeder, policy, b => scanner.AddFeederReadings(b, policy), null);
+            scanner.CheckFeeders(policy, days);
+        }
         string?[] tables = [request.Layout == ReadingsLayout.Long ? request.Readings : null, request.Feeders];
         var notes = tables.OfType<string>().Where(t => IsParquet(t) && ReadingsParquetReader.HasPageChecksums(t) == false)
             .Select(t => $"{t}: the Parquet file has no page checksums, so a damaged page cannot be told from data (write it with page checksums enabled)")

@@ -85,7 +85,68 @@ public sealed class GridScanner
         Readings += Add(batch, _meters, Meters, "meter", policy);
     }
 
-    public void AddFeederReadings(ReadingBatch batch, RowPolicy policy) => FeederReadings += Add(batch, _feeders, Feeders, "feeder", policy);
+    public void AddFeederReadings(ReadingBatch batch, RowPolicy policy)
+    {
+        while (_feeders.Count < Feeders.Count) _feeders.Add(new MeterSeries());
+        while (_feederExtremes.Count < _feeders.Count) _feederExtremes.Add(new FeederExtremes());
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var x = _feederExtremes[batch.Entity[i]];
+            var v = batch.Kwh[i];
+            if (v > x.Next)
+            {
+                if (v > x.Kwh) (x.Kwh, x.Next, x.KwhAt, x.KwhLine) = (v, x.Kwh, batch.LocalMinutes[i], batch.Line[i]);
+                else x.Next = v;
+            }
+            if (batch.LocalMinutes[i] < x.First) (x.First, x.FirstLine) = (batch.LocalMinutes[i], batch.Line[i]);
+            if (batch.LocalMinutes[i] > x.Last) (x.Last, x.LastLine) = (batch.LocalMinutes[i], batch.Line[i]);
+            x.File = batch.File;
+        }
+        FeederReadings += Add(batch, _feeders, Feeders, "feeder", policy);
+    }
+
+    /// <summary>A feeder's largest and next-largest reading and its earliest and latest, with their lines.</summary>
+    private sealed class FeederExtremes
+    {
+        public double Kwh = double.NegativeInfinity, Next = double.NegativeInfinity;
+        public long KwhAt, KwhLine, FirstLine, LastLine;
+        public long First = long.MaxValue, Last = long.MinValue;
+        public string File = "";
+    }
+
+    private readonly List<FeederExtremes> _feederExtremes = [];
+
+    /// <summary>
+    /// The feeders' head meters by the meters' rules: a reading no larger than all the feeder's readings at its next
+    /// largest could hold, and readings on the meters' days or near them (a date as far from the meters' data as the
+    /// data is long is a typo). The extreme reading on each side is the one tested.
+    /// </summary>
+    public void CheckFeeders(RowPolicy policy, (long From, long To) days)
+    {
+        var (from, to) = days;
+        var span = to - from + 1;
+        for (var f = 0; f < _feederExtremes.Count && f < _feeders.Count; f++)
+        {
+            var x = _feederExtremes[f];
+            var series = _feeders[f];
+            if (series.Readings == 0) continue;
+            if (series.Readings >= 2 && x.Kwh > Math.Max(x.Next, 0) * series.Readings)
+            {
+                policy.Reject(x.File, x.KwhLine, $"kwh {x.Kwh:G6} of feeder {Feeders[f]} is more than all its {series.Readings} readings together could hold at its next largest ({x.Next:G6}): a typo or a unit error?", "");
+                series.DropDayOf(x.KwhAt);
+                FeederReadings--;
+            }
+            foreach (var (at, line, after) in new[] { (x.Last, x.LastLine, true), (x.First, x.FirstLine, false) })
+            {
+                var day = MeterSeries.FloorDiv(at, 1440);
+                var away = after ? day - to : from - day;
+                if (span <= 0 || from == long.MinValue || away <= span) continue;
+                policy.Reject(x.File, line, $"a reading of feeder {Feeders[f]} dated {IsoTimestamp.ToDate(day):yyyy-MM-dd}, {away:N0} days {(after ? "after" : "before")} the meters' data ({IsoTimestamp.ToDate(from):yyyy-MM-dd} to {IsoTimestamp.ToDate(to):yyyy-MM-dd}): a typo in the year? correct or remove it", "");
+                series.DropDayOf(at);
+                FeederReadings--;
+            }
+        }
+    }
 
     public void AddActivity(Dictionary<int, List<DeclaredDay>> activity)
     {
