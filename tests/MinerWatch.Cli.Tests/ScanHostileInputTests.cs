@@ -140,4 +140,15 @@ public class ScanHostileInputTests
         Assert.Equal(2, code);
         Assert.Equal(message.Replace("{f}", feeders, StringComparison.Ordinal) + "\n", err);
     }
+
+    [Fact]
+    public void Declared_activity_dated_far_from_the_meters_is_a_bad_row()
+    {
+        var dir = TempDir();
+        var activity = Path.Combine(dir, "activity.csv");
+        File.WriteAllText(activity, "meter_id,date,declared_kwh\nM1,2025-03-01,1\nM1,2099-03-01,1\n");
+        var (code, _, err) = Run(dir, ["scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--activity", activity]);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {activity}:3: date 2099-03-01 is 27,028 days after the meters' data (2025-03-01 to 2025-03-01): a typo in the year? correct or remove it\n", err);
+    }
 }

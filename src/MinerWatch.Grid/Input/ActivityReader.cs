@@ -6,13 +6,15 @@ public readonly record struct DeclaredDay(long Day, double Kwh);
 /// <summary>Reads the declared activity CSV: <c>meter_id,date,declared_kwh</c>.</summary>
 public static class ActivityReader
 {
-    public static Dictionary<int, List<DeclaredDay>> Read(string path, IdRegistry meters, RowPolicy policy)
+    /// <param name="meterDays">The days the meters were read (local day numbers): a declared day further from them
+    /// than they span is a typo in its year (2099 for 2025) and a bad row, as a stray reading is.</param>
+    public static Dictionary<int, List<DeclaredDay>> Read(string path, IdRegistry meters, RowPolicy policy, (long From, long To)? meterDays = null)
     {
         using var stream = File.OpenRead(path);
-        return Read(stream, path, meters, policy);
+        return Read(stream, path, meters, policy, meterDays);
     }
 
-    public static Dictionary<int, List<DeclaredDay>> Read(Stream stream, string file, IdRegistry meters, RowPolicy policy)
+    public static Dictionary<int, List<DeclaredDay>> Read(Stream stream, string file, IdRegistry meters, RowPolicy policy, (long From, long To)? meterDays = null)
     {
         using var reader = CsvTable.Open(stream, file, ["meter_id", "date", "declared_kwh"], out var c);
         var needed = CsvTable.MaxIndex(c) + 1;
@@ -44,6 +46,13 @@ public static class ActivityReader
             if (!TryParseDate(row[c[1]].Span.Trim(), out var day))
             {
                 policy.Reject(file, line, $"date '{row[c[1]].Span}' is not a date in the form yyyy-MM-dd between {IsoTimestamp.MinYear} and {IsoTimestamp.MaxYear}", row.Span);
+                continue;
+            }
+            if (meterDays is ({ } from, { } to) && from != long.MinValue && to - from + 1 is var span
+                && (day - to > span || from - day > span))
+            {
+                var after = day > to;
+                policy.Reject(file, line, $"date {row[c[1]].Span.Trim()} is {(after ? day - to : from - day):N0} days {(after ? "after" : "before")} the meters' data ({IsoTimestamp.ToDate(from):yyyy-MM-dd} to {IsoTimestamp.ToDate(to):yyyy-MM-dd}): a typo in the year? correct or remove it", row.Span);
                 continue;
             }
             var error = CsvTable.CheckKwh(row[c[2]].Span, out var kwh);

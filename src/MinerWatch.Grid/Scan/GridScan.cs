@@ -58,7 +58,7 @@ public static class GridScan
                 ? "no readings to judge: the file has no data rows (is it the right file, or a failed export?)"
                 : $"no readings to judge: all {policy.RejectedCount} rows read were bad and set aside (see the rejected rows)");
         }
-        if (request.Activity is not null) scanner.AddActivity(ActivityReader.Read(request.Activity, scanner.Meters, policy));
+        if (request.Activity is not null) scanner.AddActivity(ActivityReader.Read(request.Activity, scanner.Meters, policy, days));
         if (request.Feeders is not null)
         {
             ReadTable(request.Feeders, "feeder_id", scanner.Feeders, UnknownFeeder, policy, b => scanner.AddFeederReadings(b, policy), null);
