@@ -82,25 +82,11 @@ public static class Cli
         {
             // The parser reads numbers with thousands separators ("1,5" as 15): a number option takes only a plain number.
             if (option.ValueType == typeof(double) || option.ValueType == typeof(double?))
-            {
-                option.Validators.Insert(0, result =>
-                {
-                    foreach (var token in result.Tokens)
-                        if (!Grid.Input.PlainNumber.Is(token.Value))
-                            result.AddError($"option '{option.Name}': '{token.Value}' is not a number (with '.' as the decimal point)");
-                });
-            }
+                RequireTokens(option, t => Grid.Input.PlainNumber.Is(t), "a number (with '.' as the decimal point)");
             // The parser reads dates in the invariant culture's month-first form (03/04/2025 as 4 March): a date
             // option takes only YYYY-MM-DD, which nobody reads two ways.
             if (option.ValueType == typeof(DateOnly) || option.ValueType == typeof(DateOnly?))
-            {
-                option.Validators.Insert(0, result =>
-                {
-                    foreach (var token in result.Tokens)
-                        if (!DateOnly.TryParseExact(token.Value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
-                            result.AddError($"option '{option.Name}': '{token.Value}' is not a date written YYYY-MM-DD");
-                });
-            }
+                RequireTokens(option, t => DateOnly.TryParseExact(t, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _), "a date written YYYY-MM-DD");
             for (var i = 0; i < option.Validators.Count; i++)
             {
                 var inner = option.Validators[i];
@@ -112,6 +98,14 @@ public static class Cli
         }
         foreach (var sub in command.Subcommands) GuardValidators(sub);
     }
+
+    /// <summary>A first validator refusing any token not written as the option's one accepted form.</summary>
+    private static void RequireTokens(Option option, Func<string, bool> written, string form) =>
+        option.Validators.Insert(0, result =>
+        {
+            foreach (var token in result.Tokens)
+                if (!written(token.Value)) result.AddError($"option '{option.Name}': '{token.Value}' is not {form}");
+        });
 
     /// <summary>Whether the option's tokens convert to its type (the parser words the error when they do not).</summary>
     private static bool Converts(System.CommandLine.Parsing.OptionResult result)

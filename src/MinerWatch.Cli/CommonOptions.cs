@@ -72,25 +72,18 @@ public static class CommonOptions
     /// <param name="outputs">Each output's option name and path; null paths are skipped.</param>
     public static void RefuseOutputOverInput(IEnumerable<(string Option, string? Path)> inputs, params (string Option, string? Path)[] outputs)
     {
-        var read = inputs.Where(i => i.Path is not null).Select(i => (i.Option, i.Path, Canonical: Canonical(i.Path!), Id: FileIdentity.Of(i.Path!))).ToList();
-        var written = new List<(string Option, string Path, string Canonical, FileIdentity? Id)>();
+        var read = inputs.Where(i => i.Path is not null).Select(i => (i.Option, File: FileName.Of(i.Path!))).ToList();
+        var written = new List<(string Option, FileName File)>();
         foreach (var (option, path) in outputs)
         {
             if (path is null) continue;
-            var canonical = Canonical(path);
-            var id = FileIdentity.Of(path);
-            foreach (var input in read)
-            {
-                if (string.Equals(canonical, input.Canonical, StringComparison.Ordinal) || (id is not null && id == input.Id))
-                    throw new UsageException($"{option} {path} is the input file given with {input.Option} ({input.Path}): writing it would destroy the data before it is read; choose another output path");
-            }
+            var file = FileName.Of(path);
+            foreach (var input in read.Where(i => file.SameAs(i.File)))
+                throw new UsageException($"{option} {path} is the input file given with {input.Option} ({input.File.Path}): writing it would destroy the data before it is read; choose another output path");
             // Two outputs to one file: the later would silently replace the earlier.
-            foreach (var other in written)
-            {
-                if (string.Equals(canonical, other.Canonical, StringComparison.Ordinal) || (id is not null && id == other.Id))
-                    throw new UsageException($"{option} {path} is also the file given with {other.Option} ({other.Path}): one would replace the other; give each output its own path");
-            }
-            written.Add((option, path, canonical, id));
+            foreach (var other in written.Where(o => file.SameAs(o.File)))
+                throw new UsageException($"{option} {path} is also the file given with {other.Option} ({other.File.Path}): one would replace the other; give each output its own path");
+            written.Add((option, file));
         }
     }
 
@@ -134,6 +127,14 @@ public static class CommonOptions
         public override void Flush() => inner.Flush();
         protected override void Dispose(bool disposing) => inner.Flush();
     }
+}
+
+/// <summary>A path as given, with what tells whether two paths name one file: the path with links resolved, and the inode.</summary>
+internal readonly record struct FileName(string Path, string Canonical, FileIdentity? Id)
+{
+    public static FileName Of(string path) => new(path, CommonOptions.Canonical(path), FileIdentity.Of(path));
+
+    public bool SameAs(FileName other) => string.Equals(Canonical, other.Canonical, StringComparison.Ordinal) || (Id is not null && Id == other.Id);
 }
 
 /// <summary>A file's device and inode on Linux, so that two names of one file (hard links) are told apart from two files.</summary>

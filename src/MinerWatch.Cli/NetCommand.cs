@@ -37,10 +37,10 @@ public static class NetCommand
                     throw new UsageException($"{path}: no such file (give capture or log files, or - to read standard input)");
             if (paths.Count(p => p == "-") > 1) throw new UsageException("- (standard input) is given more than once: it can be read only once");
             // One file named twice (or through a link) would count every share twice; a pipe named twice would wait forever.
-            var named = paths.Where(p => p != "-").Select(p => (Path: p, Canonical: CommonOptions.Canonical(p), Id: FileIdentity.Of(p))).ToList();
+            var named = paths.Where(p => p != "-").Select(FileName.Of).ToList();
             for (var i = 0; i < named.Count; i++)
                 for (var j = 0; j < i; j++)
-                    if (named[i].Canonical == named[j].Canonical || (named[i].Id is { } id && id == named[j].Id))
+                    if (named[i].SameAs(named[j]))
                         throw new UsageException($"{named[i].Path} is the same file as {named[j].Path}: each input is read once; give it once");
             var list = PoolList.Bundled();
             if (parse.GetValue(pools) is { } extra)

@@ -123,10 +123,8 @@ public sealed class EvidenceLog : IDisposable
         try
         {
             writerLock = WriterLock.Acquire(Path.Combine(dir, LogFile.Lock), wait ?? DefaultWait);
-            var audit = LogAudit.Run(dir);
-            if (!audit.Valid) throw Damaged(dir, [.. audit.Problems]);
-            var problems = new List<string>();
-            var state = LogAudit.ReadState(dir, problems, [])!;
+            var audit = LogAudit.Run(dir, out var read);
+            if (!audit.Valid || read is not { } state) throw Damaged(dir, [.. audit.Problems]);
             if (signer is not null && signer.Verifier.ToString() != state.Config.Key.ToString())
                 throw new EvidenceLogException($"the key in {keyFile} ({signer.Verifier}) is not the log's key {state.Config.Key}");
             var last = state.Records[^1];
@@ -402,7 +400,7 @@ public sealed class EvidenceLog : IDisposable
     /// </summary>
     public static AuditReport Verify(string dir, SignedNote since)
     {
-        var report = LogAudit.Run(dir);
+        var report = LogAudit.Run(dir, out var state);
         var problems = report.Problems.ToList();
         EvidenceLog log;
         try
@@ -422,11 +420,13 @@ public sealed class EvidenceLog : IDisposable
         else
         {
             // Every checkpoint the log signed stays a record of it, with every cosignature it was given.
-            var state = LogAudit.ReadState(dir, [], []);
             var kept = (state?.Records ?? []).Where(r => r.Note.Text == since.Text).SelectMany(r => r.Note.Signatures).ToList();
             if (kept.Count == 0) problems.Add($"the earlier checkpoint (size {earlier.Size}) is no longer a record of {LogFile.Checkpoints}: a record was removed");
-            foreach (var signature in since.Signatures.Where(s => !kept.Any(k => k.Name == s.Name && k.Id == s.Id && k.Signature.AsSpan().SequenceEqual(s.Signature))))
-                if (kept.Count > 0) problems.Add($"the earlier checkpoint (size {earlier.Size}) carried a signature by {signature.Name} that the log no longer holds: a cosignature record was removed");
+            else
+            {
+                foreach (var signature in since.Signatures.Where(s => !kept.Contains(s, LogAudit.SignatureComparer.Instance)))
+                    problems.Add($"the earlier checkpoint (size {earlier.Size}) carried a signature by {signature.Name} that the log no longer holds: a cosignature record was removed");
+            }
         }
         return report with { Problems = problems };
     }

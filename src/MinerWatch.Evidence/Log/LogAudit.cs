@@ -16,7 +16,7 @@ public sealed record AuditReport(IReadOnlyList<string> Problems, IReadOnlyList<s
 }
 
 /// <summary>One record of `checkpoints`, read and checked.</summary>
-internal sealed record CheckpointRecord(int Number, long Offset, long End, string Raw, SignedNote Note, Checkpoint Checkpoint);
+internal sealed record CheckpointRecord(int Number, long Offset, string Raw, SignedNote Note, Checkpoint Checkpoint);
 
 /// <summary>
 /// The state of a log as its files hold it, found without writing anything: the checkpoint records, which of them
@@ -118,7 +118,6 @@ internal static class LogAudit
             if (parsed is not null && signed) signedRecords.Add(parsed);
             if (parsed is not null && found.Count == 0) records.Add(parsed);
         }
-        var end = readEnd;
         if (stop == Records.Stop.CutShort && publishedAt >= 0)
             notes.Add($"{LogFile.Checkpoints}: {fileLength - readEnd} bytes from byte {readEnd} are a record cut short (an append that was interrupted and never acknowledged; the next writer removes them)");
         else if (zerosAfter && publishedAt >= 0)
@@ -146,7 +145,7 @@ internal static class LogAudit
             if (publishedRecord is not null && records[^1] != publishedRecord)
                 notes.Add($"{LogFile.Checkpoints}: record {records[^1].Number} (size {records[^1].Checkpoint.Size}) was signed but not yet published in {LogFile.Checkpoint} (an interrupted append or cosign; the next writer publishes it)");
         }
-        return new LogState { Config = config, Records = records, CheckpointsEnd = end, Published = publishedRecord, Claimed = claimed };
+        return new LogState { Config = config, Records = records, CheckpointsEnd = readEnd, Published = publishedRecord, Claimed = claimed };
     }
 
     /// <summary>A file the log reads whole (config, the latest checkpoint): missing, not a regular file or too large is a problem.</summary>
@@ -172,10 +171,10 @@ internal static class LogAudit
         var name = Path.GetFileName(path);
         var kind = FileKind.Of(path);
         var info = new FileInfo(path);
-        if (kind?.Type == FileKind.Type.Link || (kind is null && info.LinkTarget is not null)) problems.Add($"{name}: a symbolic link to {info.LinkTarget}; the log's files are plain files in its directory");
-        else if (kind?.Type == FileKind.Type.Directory || Directory.Exists(path)) problems.Add($"{name}: a directory, not the log's file");
+        if (kind == FileKind.Type.Link || (kind is null && info.LinkTarget is not null)) problems.Add($"{name}: a symbolic link to {info.LinkTarget}; the log's files are plain files in its directory");
+        else if (kind == FileKind.Type.Directory || Directory.Exists(path)) problems.Add($"{name}: a directory, not the log's file");
         else if (!info.Exists) problems.Add($"{name}: missing{(what is null ? "" : $" ({what})")}");
-        else if (kind?.Type == FileKind.Type.Other) problems.Add($"{name}: not a plain file (a pipe, socket or device)");
+        else if (kind == FileKind.Type.Other) problems.Add($"{name}: not a plain file (a pipe, socket or device)");
         else return info.Length;
         return null;
     }
@@ -239,7 +238,7 @@ internal static class LogAudit
         if (previous is not null && checkpoint.Size < previous.Checkpoint.Size)
             found.Add($"{where}: smaller than the {previous.Checkpoint.Size} of record {previous.Number} before it: the log was rolled back");
         problems.AddRange(found);
-        return new CheckpointRecord(number, record.Offset, record.End, raw, note, checkpoint);
+        return new CheckpointRecord(number, record.Offset, raw, note, checkpoint);
     }
 
     private static void CheckCosignature(SignedNote note, NoteSignature signature, LogConfig config, string where, List<string> found)
@@ -286,13 +285,17 @@ internal static class LogAudit
     /// subtree hash recomputed from the entries and compared with `hashes`, every offset in `entries.idx`, and every
     /// checkpoint's root against the tree at its size. Memory stays small whatever the log's size.
     /// </summary>
-    public static AuditReport Run(string dir)
+    public static AuditReport Run(string dir) => Run(dir, out _);
+
+    /// <summary>The full audit, with the state it read (null when config.json could not be read).</summary>
+    public static AuditReport Run(string dir, out LogState? state)
     {
         var problems = new List<string>();
         var notes = new List<string>();
+        state = null;
         try
         {
-            return Run(dir, problems, notes);
+            return Run(dir, problems, notes, out state);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -301,11 +304,11 @@ internal static class LogAudit
         }
     }
 
-    private static AuditReport Run(string dir, List<string> problems, List<string> notes)
+    private static AuditReport Run(string dir, List<string> problems, List<string> notes, out LogState? state)
     {
-        var state = ReadState(dir, problems, notes);
+        state = ReadState(dir, problems, notes);
         // Not a log at all: that is the one thing to say.
-        if (state is null && problems.Count == 1 && problems[0].EndsWith("create one with 'evidence init'", StringComparison.Ordinal)) return Finish(problems, notes, null, 0);
+        if (LogFile.Absent(Path.Combine(dir, LogFile.Config))) return Finish(problems, notes, null, 0);
         var readable = new HashSet<string>();
         foreach (var name in new[] { LogFile.Entries, LogFile.Index, LogFile.Hashes })
             if (RegularFile(Path.Combine(dir, name), problems) is not null) readable.Add(name);
@@ -415,7 +418,7 @@ internal static class LogAudit
         return new AuditReport(problems, notes, state?.Published?.Checkpoint.Size ?? 0, state?.Published?.Note);
     }
 
-    private sealed class SignatureComparer : IEqualityComparer<NoteSignature>
+    internal sealed class SignatureComparer : IEqualityComparer<NoteSignature>
     {
         public static readonly SignatureComparer Instance = new();
         public bool Equals(NoteSignature? x, NoteSignature? y) => x is not null && y is not null && x.Name == y.Name && x.Id == y.Id && x.Signature.AsSpan().SequenceEqual(y.Signature);

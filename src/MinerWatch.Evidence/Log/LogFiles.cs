@@ -30,26 +30,24 @@ internal static partial class FileKind
 {
     public enum Type { Regular, Directory, Link, Other }
 
-    public static (Type Type, uint Links)? Of(string path)
+    public static Type? Of(string path)
     {
         if (!OperatingSystem.IsLinux()) return null;
-        // struct statx has one layout on every Linux architecture: stx_nlink (u32) at byte 16, stx_mode (u16) at 28.
+        // struct statx has one layout on every Linux architecture: stx_mode (u16) at byte 28.
         var buffer = new byte[256];
         try
         {
-            if (Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType | StatxNlink, buffer) != 0) return null;
+            if (Statx(AtCurrentDirectory, path, AtSymlinkNoFollow, StatxType, buffer) != 0) return null;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return null;
         }
-        var mode = BitConverter.ToUInt16(buffer, 28) & 0xF000;
-        var type = mode switch { 0x8000 => Type.Regular, 0x4000 => Type.Directory, 0xA000 => Type.Link, _ => Type.Other };
-        return (type, BitConverter.ToUInt32(buffer, 16));
+        return (BitConverter.ToUInt16(buffer, 28) & 0xF000) switch { 0x8000 => Type.Regular, 0x4000 => Type.Directory, 0xA000 => Type.Link, _ => Type.Other };
     }
 
     private const int AtCurrentDirectory = -100, AtSymlinkNoFollow = 0x100;
-    private const uint StatxType = 0x1, StatxNlink = 0x4;
+    private const uint StatxType = 0x1;
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "statx", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
     private static partial int Statx(int directory, string path, int flags, uint mask, [System.Runtime.InteropServices.Out] byte[] buffer);

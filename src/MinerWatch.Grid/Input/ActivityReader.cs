@@ -48,11 +48,9 @@ public static class ActivityReader
                 policy.Reject(file, line, $"date '{row[c[1]].Span}' is not a date in the form yyyy-MM-dd between {IsoTimestamp.MinYear} and {IsoTimestamp.MaxYear}", row.Span);
                 continue;
             }
-            if (meterDays is ({ } from, { } to) && from != long.MinValue && to - from + 1 is var span
-                && (day - to > span || from - day > span))
+            if (meterDays is { } days && MeterDays.Stray(day, days) is { } stray)
             {
-                var after = day > to;
-                policy.Reject(file, line, $"date {row[c[1]].Span.Trim()} is {(after ? day - to : from - day):N0} days {(after ? "after" : "before")} the meters' data ({IsoTimestamp.ToDate(from):yyyy-MM-dd} to {IsoTimestamp.ToDate(to):yyyy-MM-dd}): a typo in the year? correct or remove it", row.Span);
+                policy.Reject(file, line, $"date {row[c[1]].Span.Trim()} is {stray}", row.Span);
                 continue;
             }
             var error = CsvTable.CheckKwh(row[c[2]].Span, out var kwh);
@@ -95,5 +93,22 @@ public static class ActivityReader
             value = value * 10 + (c - '0');
         }
         return true;
+    }
+}
+
+/// <summary>The days the meters were read, against which other dated rows (feeders, declared activity) are judged.</summary>
+internal static class MeterDays
+{
+    /// <summary>
+    /// Why <paramref name="day"/> is a stray: further from the meters' days than they span (2099 typed for 2025), as
+    /// a stray reading is; null when it is not, or when there are no meter days.
+    /// </summary>
+    public static string? Stray(long day, (long From, long To) days)
+    {
+        var (from, to) = days;
+        if (from == long.MinValue) return null;
+        var away = day > to ? day - to : from - day;
+        if (away <= to - from + 1) return null;
+        return $"{away:N0} days {(day > to ? "after" : "before")} the meters' data ({IsoTimestamp.ToDate(from):yyyy-MM-dd} to {IsoTimestamp.ToDate(to):yyyy-MM-dd}): a typo in the year? correct or remove it";
     }
 }

@@ -20,7 +20,7 @@ public sealed class GridScanner
     private readonly Dictionary<int, List<DeclaredDay>> _activity = [];
     private readonly SiteEstimator _estimator = new(MinerCatalog.Bundled);
     // Each meter's largest and second largest reading, and where the largest was read, to test it once all are in.
-    private readonly List<(double Kwh, double Next, long Local, long Line, string File)> _largest = [];
+    private readonly List<Extremes> _largest = [];
     // Readings per local day over every year a timestamp may have, and the first line of each day, to find stray dates.
     private readonly long[] _dayCount = new long[(int)(LastDay - FirstDay + 1)];
     private readonly long[] _dayLine = new long[(int)(LastDay - FirstDay + 1)];
@@ -69,15 +69,11 @@ public sealed class GridScanner
             _meters.Add(new MeterSeries());
             _sites.Add(null);
         }
-        while (_largest.Count < _meters.Count) _largest.Add((double.NegativeInfinity, double.NegativeInfinity, 0, 0, ""));
+        while (_largest.Count < _meters.Count) _largest.Add(new Extremes());
         if (batch.Count > 0) _readingsFile = batch.File;
         for (var i = 0; i < batch.Count; i++)
         {
-            var e = batch.Entity[i];
-            var v = batch.Kwh[i];
-            var top = _largest[e];
-            if (v > top.Next)
-                _largest[e] = v > top.Kwh ? (v, top.Kwh, batch.LocalMinutes[i], batch.Line[i], batch.File) : top with { Next = v };
+            _largest[batch.Entity[i]].Add(batch, i);
             var day = MeterSeries.FloorDiv(batch.LocalMinutes[i], 1440) - FirstDay;
             if ((ulong)day >= (ulong)_dayCount.Length) continue;
             if (_dayCount[day]++ == 0) _dayLine[day] = batch.Line[i];
@@ -88,33 +84,40 @@ public sealed class GridScanner
     public void AddFeederReadings(ReadingBatch batch, RowPolicy policy)
     {
         while (_feeders.Count < Feeders.Count) _feeders.Add(new MeterSeries());
-        while (_feederExtremes.Count < _feeders.Count) _feederExtremes.Add(new FeederExtremes());
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var x = _feederExtremes[batch.Entity[i]];
-            var v = batch.Kwh[i];
-            if (v > x.Next)
-            {
-                if (v > x.Kwh) (x.Kwh, x.Next, x.KwhAt, x.KwhLine) = (v, x.Kwh, batch.LocalMinutes[i], batch.Line[i]);
-                else x.Next = v;
-            }
-            if (batch.LocalMinutes[i] < x.First) (x.First, x.FirstLine) = (batch.LocalMinutes[i], batch.Line[i]);
-            if (batch.LocalMinutes[i] > x.Last) (x.Last, x.LastLine) = (batch.LocalMinutes[i], batch.Line[i]);
-            x.File = batch.File;
-        }
+        while (_feederExtremes.Count < _feeders.Count) _feederExtremes.Add(new Extremes());
+        for (var i = 0; i < batch.Count; i++) _feederExtremes[batch.Entity[i]].Add(batch, i);
         FeederReadings += Add(batch, _feeders, Feeders, "feeder", policy);
     }
 
-    /// <summary>A feeder's largest and next-largest reading and its earliest and latest, with their lines.</summary>
-    private sealed class FeederExtremes
+    /// <summary>A series' largest and next-largest reading and its earliest and latest, with where each was read.</summary>
+    private sealed class Extremes
     {
         public double Kwh = double.NegativeInfinity, Next = double.NegativeInfinity;
         public long KwhAt, KwhLine, FirstLine, LastLine;
         public long First = long.MaxValue, Last = long.MinValue;
         public string File = "";
+
+        public void Add(ReadingBatch batch, int i)
+        {
+            var v = batch.Kwh[i];
+            var at = batch.LocalMinutes[i];
+            if (v > Next)
+            {
+                if (v > Kwh) (Kwh, Next, KwhAt, KwhLine, File) = (v, Kwh, at, batch.Line[i], batch.File);
+                else Next = v;
+            }
+            if (at < First) (First, FirstLine) = (at, batch.Line[i]);
+            if (at > Last) (Last, LastLine) = (at, batch.Line[i]);
+        }
+
+        /// <summary>
+        /// Without a contract, a series' own data set the scale: even if every reading were as large as its next
+        /// largest, all of them together would not reach the largest.
+        /// </summary>
+        public bool BeyondAllAtNext(long readings) => readings >= 2 && Kwh > Math.Max(Next, 0) * readings;
     }
 
-    private readonly List<FeederExtremes> _feederExtremes = [];
+    private readonly List<Extremes> _feederExtremes = [];
 
     /// <summary>
     /// The feeders' head meters by the meters' rules: a reading no larger than all the feeder's readings at its next
@@ -123,14 +126,12 @@ public sealed class GridScanner
     /// </summary>
     public void CheckFeeders(RowPolicy policy, (long From, long To) days)
     {
-        var (from, to) = days;
-        var span = to - from + 1;
         for (var f = 0; f < _feederExtremes.Count && f < _feeders.Count; f++)
         {
             var x = _feederExtremes[f];
             var series = _feeders[f];
             if (series.Readings == 0) continue;
-            if (series.Readings >= 2 && x.Kwh > Math.Max(x.Next, 0) * series.Readings)
+            if (x.BeyondAllAtNext(series.Readings))
             {
                 policy.Reject(x.File, x.KwhLine, $"kwh {x.Kwh:G6} of feeder {Feeders[f]} is more than all its {series.Readings} readings together could hold at its next largest ({x.Next:G6}): a typo or a unit error?", "");
                 series.DropDayOf(x.KwhAt);
@@ -139,9 +140,8 @@ public sealed class GridScanner
             foreach (var (at, line, after) in new[] { (x.Last, x.LastLine, true), (x.First, x.FirstLine, false) })
             {
                 var day = MeterSeries.FloorDiv(at, 1440);
-                var away = after ? day - to : from - day;
-                if (span <= 0 || from == long.MinValue || away <= span) continue;
-                policy.Reject(x.File, line, $"a reading of feeder {Feeders[f]} dated {IsoTimestamp.ToDate(day):yyyy-MM-dd}, {away:N0} days {(after ? "after" : "before")} the meters' data ({IsoTimestamp.ToDate(from):yyyy-MM-dd} to {IsoTimestamp.ToDate(to):yyyy-MM-dd}): a typo in the year? correct or remove it", "");
+                if (after != day > days.To || MeterDays.Stray(day, days) is not { } stray) continue;
+                policy.Reject(x.File, line, $"a reading of feeder {Feeders[f]} dated {IsoTimestamp.ToDate(day):yyyy-MM-dd}, {stray}", "");
                 series.DropDayOf(at);
                 FeederReadings--;
             }
@@ -177,7 +177,8 @@ public sealed class GridScanner
         var (from, to) = BulkOfDates(policy);
         for (var i = 0; i < _meters.Count && i < _largest.Count; i++)
         {
-            var (kwh, next, local, line, file) = _largest[i];
+            var x = _largest[i];
+            var (kwh, next, local) = (x.Kwh, x.Next, x.KwhAt);
             var series = _meters[i];
             var day = MeterSeries.FloorDiv(local, 1440);
             if (series.Readings == 0 || day < from || day > to) continue;
@@ -188,12 +189,10 @@ public sealed class GridScanner
             // several times its contract is far below it. Only a typo, a unit slip or garbage (1e308) exceeds it.
             if (_sites[i] is { } site && kwh > site.ContractedKw * hours)
                 reason = $"kwh {kwh:G6} of meter {Meters[i]} is more than its contracted {site.ContractedKw:G6} kW could deliver in the whole period read ({hours / 24:0} days, {site.ContractedKw * hours:G6} kWh): a typo or a unit error (Wh for kWh)? correct the reading or the site's contracted_kw";
-            // Without a contract, the meter's own data set the scale: even if every reading were as large as its
-            // next largest, all of them together would not reach this one.
-            else if (_sites[i] is null && series.Readings >= 2 && kwh > Math.Max(next, 0) * series.Readings)
+            else if (_sites[i] is null && x.BeyondAllAtNext(series.Readings))
                 reason = $"kwh {kwh:G6} of meter {Meters[i]} is more than all its {series.Readings} readings together could hold at its next largest ({next:G6}): a typo or a unit error?";
             if (reason is null) continue;
-            policy.Reject(file, line, reason, "");
+            policy.Reject(x.File, x.KwhLine, reason, "");
             series.DropDayOf(local);
             Readings--;
         }

@@ -44,10 +44,11 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var start = new byte[64];
         var read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         var whole = new PrefixedStream(start.AsMemory(0, read), stream);
-        var label = name == "-" ? "standard input" : Path.GetFileName(name);
+        var shown = name == "-" ? "standard input" : name;
+        var label = Path.GetFileName(shown);
         if (CaptureReader.IsCapture(start.AsSpan(0, read)) || !SensorLogReader.LooksLikeLog(start.AsSpan(0, read)))
         {
-            using var reader = CaptureReader.Open(whole, name == "-" ? "standard input" : name);
+            using var reader = CaptureReader.Open(whole, shown);
             long packets = 0;
             while (reader.TryRead(out var packet))
             {
