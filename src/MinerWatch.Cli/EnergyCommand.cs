@@ -94,7 +94,7 @@ public static class EnergyCommand
             if (parse.GetValue(factor) is { } g) emission = EmissionFactors.UserFactor(g);
             else if (gridCode is null) emission = EmissionFactors.Bundled.ForRegion(null);
             else emission = EmissionFactors.Bundled.ForCode(gridCode) ?? throw new UsageException($"--grid '{gridCode}' has no bundled emission factor; known: {string.Join(", ", EmissionFactors.Bundled.Rows.Select(r => r.Code).Distinct())} (or give --emission-factor)");
-            var bundledSurcharge = MiningSurcharges.ForRegion(gridCode);
+            var bundledSurcharge = MiningSurcharges.Bundled.ForRegion(gridCode);
             var modelName = parse.GetValue(model);
             var request = new SiteRequest
             {

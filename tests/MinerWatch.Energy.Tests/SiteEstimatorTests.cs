@@ -134,9 +134,9 @@ public sealed class SiteEstimatorTests
     [Fact]
     public void Provincial_surcharges_are_found_by_region()
     {
-        Assert.Equal(2.00, MiningSurcharges.ForRegion("CN-SC/Chengdu")!.PerKwh);
-        Assert.Equal(0.80, MiningSurcharges.ForRegion("CN-HI")!.PerKwh);
-        Assert.Null(MiningSurcharges.ForRegion("CN-GD/Guangzhou"));
+        Assert.Equal(2.00, MiningSurcharges.Bundled.ForRegion("CN-SC/Chengdu")!.PerKwh);
+        Assert.Equal(0.80, MiningSurcharges.Bundled.ForRegion("CN-HI")!.PerKwh);
+        Assert.Null(MiningSurcharges.Bundled.ForRegion("CN-GD/Guangzhou"));
     }
 
     private static readonly DateOnly Today = new(2025, 12, 1);

@@ -3,10 +3,10 @@ namespace MinerWatch.Energy.Emissions;
 /// <summary>A punitive (differential) electricity price for mining, per kWh on top of the normal tariff, set by a jurisdiction.</summary>
 public sealed record MiningSurcharge(string Code, string Jurisdiction, string Instrument, DateOnly Effective, double PerKwh, string Currency, string Scope, string Source);
 
-/// <summary>The bundled provincial mining surcharges (<c>Data/mining-surcharges.csv</c>), looked up by a site's region path.</summary>
-public static class MiningSurcharges
+/// <summary>Provincial mining surcharges, looked up by a site's region path; <see cref="Bundled"/> reads <c>Data/mining-surcharges.csv</c>.</summary>
+public sealed class MiningSurcharges
 {
-    private static readonly Lazy<IReadOnlyList<MiningSurcharge>> Rows = new(() =>
+    private static readonly Lazy<MiningSurcharges> BundledRows = new(() =>
     {
         using var stream = typeof(MiningSurcharges).Assembly.GetManifestResourceStream("MinerWatch.Energy.Data.mining-surcharges.csv")
             ?? throw new InvalidOperationException("the bundled mining surcharges are missing from the assembly");
@@ -20,13 +20,17 @@ public static class MiningSurcharges
             list.Add(new MiningSurcharge(row[c[0]].ToString(), row[c[1]].ToString(), row[c[2]].ToString(), Csv.Date(row[c[3]].ToString(), "effective", file, line),
                 Csv.Positive(row[c[4]].ToString(), "surcharge_per_kwh", file, line), row[c[5]].ToString(), row[c[6]].ToString(), row[c[7]].ToString()));
         }
-        return list;
+        return new MiningSurcharges(list);
     });
 
-    public static IReadOnlyList<MiningSurcharge> All => Rows.Value;
+    public MiningSurcharges(IEnumerable<MiningSurcharge> rows) => All = [.. rows];
+
+    public static MiningSurcharges Bundled => BundledRows.Value;
+
+    public IReadOnlyList<MiningSurcharge> All { get; }
 
     /// <summary>The surcharge in force for a region path (<c>CN-SC/Chengdu</c>) or code, or null where none is bundled.</summary>
-    public static MiningSurcharge? ForRegion(string? region)
+    public MiningSurcharge? ForRegion(string? region)
     {
         var head = (region ?? "").Split('/', 2)[0].Trim();
         return All.FirstOrDefault(s => string.Equals(s.Code, head, StringComparison.OrdinalIgnoreCase));

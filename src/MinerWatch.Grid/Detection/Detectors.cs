@@ -58,7 +58,7 @@ public static class ChangePointDetector
 
     /// <param name="synchrony">How many times more peers rose as much within three weeks of this rise than chance would
     /// give: weather, a season or a tariff change moves many meters at once, a new farm moves one.</param>
-    public static DetectorResult? Evaluate(DailyProfile p, MeterFeatures f, double synchrony = 0)
+    public static DetectorResult? Evaluate(DailyProfile p, MeterFeatures f, double synchrony = 0, MinerCatalog? catalog = null)
     {
         var r = f.Rise;
         if (r is null || !IsCandidate(f)) return null;
@@ -86,7 +86,7 @@ public static class ChangePointDetector
             _ => $"the daily peak rose {f.RisePeakKw:0.##} kW and the mean {f.RiseMeanKw:0.##} kW while the base stayed, so the new load switches on and off"
                 + (f.Plateau > 0 ? $", at one level of {f.PlateauKw:0.##} kW while on ({f.Plateau:P0} machine-like)" : ""),
         };
-        var multiple = MinerCatalog.NearestMultiple(kw, MinerCatalog.Bundled.PlausibleAt("SHA-256", IsoTimestamp.ToDate(p.FirstDay + r.Day)));
+        var multiple = MinerCatalog.NearestMultiple(kw, (catalog ?? MinerCatalog.Bundled).PlausibleAt("SHA-256", IsoTimestamp.ToDate(p.FirstDay + r.Day)));
         var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Model} ({m.Model.PowerKw:0.###} kW)" : "";
         var detail = $"{r.Size:0.##} kW rise in the {f.RiseSeries} on {Day(p.FirstDay + r.Day)} (from {r.Before:0.##} kW, {r.Z:0.#} times the usual day-to-day spread); "
             + $"{what}; {r.Sharpness:P0} of it within two weeks, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "

@@ -205,6 +205,70 @@ public sealed class MeterSeries
         _hourCounts[hour] = 0;
     }
 
+    /// <summary>
+    /// Writes the whole running state, so that later readings can be added to a restored copy with the same results as
+    /// if it had never been saved (the snapshot a server keeps between daily deliveries). Little-endian, as the arrays
+    /// are written as they lie in memory.
+    /// </summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(Readings);
+        writer.Write(MinDay);
+        writer.Write(MaxDay);
+        writer.Write(_firstLocal);
+        writer.Write((byte)((_spacedByDays ? 1 : 0) | (_spacedByHours ? 2 : 0) | (_spacedByHalfHours ? 4 : 0)));
+        writer.Write(_firstDay);
+        WriteArray(writer, _days);
+        writer.Write(_firstBlock);
+        WriteArray(writer, _hourSums);
+        WriteArray(writer, _hourCounts);
+        writer.Write(_seenBase);
+        WriteArray(writer, _seen);
+    }
+
+    /// <summary>Reads a state written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">The state is cut short or inconsistent.</exception>
+    public static MeterSeries Load(BinaryReader reader)
+    {
+        var s = new MeterSeries
+        {
+            Readings = reader.ReadInt64(),
+            MinDay = reader.ReadInt64(),
+            MaxDay = reader.ReadInt64(),
+            _firstLocal = reader.ReadInt64(),
+        };
+        var spacing = reader.ReadByte();
+        (s._spacedByDays, s._spacedByHours, s._spacedByHalfHours) = ((spacing & 1) != 0, (spacing & 2) != 0, (spacing & 4) != 0);
+        s._firstDay = reader.ReadInt64();
+        s._days = ReadArray<DayStats>(reader);
+        s._firstBlock = reader.ReadInt64();
+        s._hourSums = ReadArray<float>(reader);
+        s._hourCounts = ReadArray<ushort>(reader);
+        s._seenBase = reader.ReadInt64();
+        s._seen = ReadArray<ulong>(reader);
+        if (s.Readings < 0 || s._hourSums.Length != s._hourCounts.Length || s._hourSums.Length % 24 != 0
+            || s.Readings > 0 && (s.MinDay < s._firstDay || s.MaxDay >= s._firstDay + s._days.Length))
+            throw new InvalidDataException("a meter's saved state is inconsistent");
+        return s;
+    }
+
+    private static void WriteArray<T>(BinaryWriter writer, T[] array) where T : unmanaged
+    {
+        writer.Write(array.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+    }
+
+    private static T[] ReadArray<T>(BinaryReader reader) where T : unmanaged
+    {
+        var length = reader.ReadInt32();
+        // No series covers more than the years a timestamp may have; a larger length is damage, not data.
+        if (length < 0 || length > 400 * 366 * 96) throw new InvalidDataException($"a meter's saved state has an array of {length} items");
+        var array = Allocate<T>(length);
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan());
+        reader.BaseStream.ReadExactly(bytes);
+        return array;
+    }
+
     private void GrowSeen(long slot)
     {
         const long slack = 64 * 64; // 42 days of 15-minute slots

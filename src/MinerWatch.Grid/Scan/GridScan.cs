@@ -33,23 +33,48 @@ public sealed record ScanCosts
     public double? GramsPerKwh { get; init; }
 }
 
-/// <summary>Runs a whole scan from files: reads (streaming), builds profiles, detects, scores.</summary>
+/// <summary>
+/// Runs a whole scan from files in its stages: sites, then readings into each meter's running state (which can be
+/// saved and restored between deliveries), then what needs all readings (plausibility, declared activity, feeders),
+/// group statistics, detectors and score.
+/// </summary>
 public static class GridScan
 {
     public const string UnknownMeter = "meter {0} is not in the sites file (add it there, or scan with --lenient to set its rows aside)";
     public const string UnknownFeeder = "feeder {0} is not the feeder_id of any site in the sites file";
 
     /// <param name="progress">Receives the share of the readings read, 0 to 1.</param>
-    public static ScanResult Run(ScanRequest request, RowPolicy policy, Action<double>? progress = null)
+    public static ScanResult Run(ScanRequest request, RowPolicy policy, Action<double>? progress = null, GridReference? reference = null)
+    {
+        var sites = ReadSites(request, policy);
+        var scanner = new GridScanner(sites) { Costs = request.Costs, Reference = reference ?? GridReference.Bundled };
+        AddReadings(scanner, request.Readings, request.Layout, policy, progress);
+        return Complete(scanner, request, policy);
+    }
+
+    /// <summary>Stage 1: the sites file, required with the long layout.</summary>
+    public static IReadOnlyList<Site>? ReadSites(ScanRequest request, RowPolicy policy)
     {
         if (request.Layout == ReadingsLayout.Long && request.Sites is null)
             throw new InputException(request.Readings, 0, "a sites file is required with the long layout (--sites)");
-        var sites = request.Sites is null ? null : SitesReader.Read(request.Sites, policy);
-        var scanner = new GridScanner(sites) { Costs = request.Costs };
-        if (request.Layout == ReadingsLayout.Sgcc)
-            SgccReader.Read(request.Readings, scanner.Meters, policy, b => scanner.AddReadings(b, policy), progress);
+        return request.Sites is null ? null : SitesReader.Read(request.Sites, policy);
+    }
+
+    /// <summary>Stage 2: one readings file (a day's delivery or a whole history) into the meters' running state.</summary>
+    public static void AddReadings(GridScanner scanner, string readings, ReadingsLayout layout, RowPolicy policy, Action<double>? progress = null)
+    {
+        if (layout == ReadingsLayout.Sgcc)
+            SgccReader.Read(readings, scanner.Meters, policy, b => scanner.AddReadings(b, policy), progress);
         else
-            ReadTable(request.Readings, "meter_id", scanner.Meters, UnknownMeter, policy, b => scanner.AddReadings(b, policy), progress);
+            ReadTable(readings, "meter_id", scanner.Meters, UnknownMeter, policy, b => scanner.AddReadings(b, policy), progress);
+    }
+
+    /// <summary>
+    /// Stage 3 on: sets implausible readings aside, reads declared activity and feeder head meters, and judges every
+    /// meter. Changes the scanner's state (readings set aside): save it before, not after.
+    /// </summary>
+    public static ScanResult Complete(GridScanner scanner, ScanRequest request, RowPolicy policy)
+    {
         var days = scanner.CheckPlausible(policy);
         // Nothing to judge is bad input: a header without rows, or rows all set aside, must not read as a clean region.
         if (scanner.Readings == 0)

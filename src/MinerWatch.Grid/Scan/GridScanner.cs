@@ -1,4 +1,3 @@
-using MinerWatch.Energy.Catalog;
 using MinerWatch.Energy.Emissions;
 using MinerWatch.Energy.Site;
 using MinerWatch.Grid.Detection;
@@ -18,7 +17,6 @@ public sealed class GridScanner
     private readonly List<MeterSeries> _meters = [];
     private readonly List<MeterSeries> _feeders = [];
     private readonly Dictionary<int, List<DeclaredDay>> _activity = [];
-    private readonly SiteEstimator _estimator = new(MinerCatalog.Bundled);
     // Each meter's largest and second largest reading, and where the largest was read, to test it once all are in.
     private readonly List<Extremes> _largest = [];
     // Readings per local day over every year a timestamp may have, and the first line of each day, to find stray dates.
@@ -57,6 +55,8 @@ public sealed class GridScanner
     public IdRegistry Feeders { get; }
     /// <summary>Prices and factors for the suspects' cost estimates.</summary>
     public ScanCosts Costs { get; init; } = new();
+    /// <summary>The miner catalog, emission factors, surcharges and clock the estimates use.</summary>
+    public GridReference Reference { get; init; } = GridReference.Bundled;
     public long Readings { get; private set; }
     public long FeederReadings { get; private set; }
     public IReadOnlyDictionary<int, List<DeclaredDay>> Activity => _activity;
@@ -64,12 +64,7 @@ public sealed class GridScanner
     /// <summary>Adds meter readings; duplicates of an interval already read go to <paramref name="policy"/>.</summary>
     public void AddReadings(ReadingBatch batch, RowPolicy policy)
     {
-        while (_meters.Count < Meters.Count)
-        {
-            _meters.Add(new MeterSeries());
-            _sites.Add(null);
-        }
-        while (_largest.Count < _meters.Count) _largest.Add(new Extremes());
+        Grow();
         if (batch.Count > 0) _readingsFile = batch.File;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -115,6 +110,18 @@ public sealed class GridScanner
         /// largest, all of them together would not reach the largest.
         /// </summary>
         public bool BeyondAllAtNext(long readings) => readings >= 2 && Kwh > Math.Max(Next, 0) * readings;
+
+        public void Save(BinaryWriter w)
+        {
+            w.Write(Kwh); w.Write(Next); w.Write(KwhAt); w.Write(KwhLine); w.Write(FirstLine); w.Write(LastLine);
+            w.Write(First); w.Write(Last); w.Write(File);
+        }
+
+        public static Extremes Load(BinaryReader r) => new()
+        {
+            Kwh = r.ReadDouble(), Next = r.ReadDouble(), KwhAt = r.ReadInt64(), KwhLine = r.ReadInt64(), FirstLine = r.ReadInt64(),
+            LastLine = r.ReadInt64(), First = r.ReadInt64(), Last = r.ReadInt64(), File = r.ReadString(),
+        };
     }
 
     private readonly List<Extremes> _feederExtremes = [];
@@ -165,6 +172,94 @@ public sealed class GridScanner
             var time = IsoTimestamp.Format(new MeterTime(batch.LocalMinutes[i], batch.OffsetMinutes[i]));
             policy.Reject(batch.File, batch.Line[i], $"duplicate interval: {what} {ids[batch.Entity[i]]} already has a reading for {time}", "");
         });
+    }
+
+    private const string SnapshotMagic = "MinerWatch grid state 1";
+
+    /// <summary>
+    /// Saves the meters' readings as read so far (series, largest readings, readings per day), so that a later delivery
+    /// can be added to <see cref="Restore"/>d state without reading the earlier ones again, with the same results as one
+    /// scan of all of them. Saves what <see cref="AddReadings"/> built: call it before <see cref="CheckPlausible"/>,
+    /// which sets readings aside. Feeder readings and declared activity are not saved: they are read with each scan.
+    /// </summary>
+    public void Save(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(SnapshotMagic);
+        w.Write(Readings);
+        w.Write(_readingsFile);
+        w.Write(Meters.Count);
+        for (var i = 0; i < Meters.Count; i++)
+        {
+            w.Write(Meters[i]);
+            var hasSeries = i < _meters.Count && _meters[i].Readings > 0;
+            w.Write(hasSeries);
+            if (!hasSeries) continue;
+            _meters[i].Save(w);
+            _largest[i].Save(w);
+        }
+        var days = 0;
+        foreach (var c in _dayCount) if (c > 0) days++;
+        w.Write(days);
+        for (var d = 0; d < _dayCount.Length; d++)
+        {
+            if (_dayCount[d] == 0) continue;
+            w.Write(d);
+            w.Write(_dayCount[d]);
+            w.Write(_dayLine[d]);
+        }
+    }
+
+    /// <summary>A scanner holding the state <see cref="Save"/> wrote, for the given sites (the latest sites file).</summary>
+    /// <exception cref="InvalidDataException">The state is damaged, or names a meter the sites no longer list.</exception>
+    public static GridScanner Restore(Stream stream, IReadOnlyList<Site>? sites, GridReference? reference = null, ScanCosts? costs = null)
+    {
+        var scanner = new GridScanner(sites) { Reference = reference ?? GridReference.Bundled, Costs = costs ?? new() };
+        try
+        {
+            using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            if (r.ReadString() != SnapshotMagic) throw new InvalidDataException("not a MinerWatch grid state");
+            scanner.Readings = r.ReadInt64();
+            scanner._readingsFile = r.ReadString();
+            var count = r.ReadInt32();
+            for (var k = 0; k < count; k++)
+            {
+                var id = r.ReadString();
+                if (!scanner.Meters.TryGetIndex(id, out var i))
+                {
+                    if (!scanner.Meters.Growable) throw new InvalidDataException($"the saved state holds meter {id}, which the sites file no longer lists");
+                    scanner.Meters.TryAdd(id, out i);
+                }
+                scanner.Grow();
+                if (!r.ReadBoolean()) continue;
+                scanner._meters[i] = MeterSeries.Load(r);
+                scanner._largest[i] = Extremes.Load(r);
+            }
+            var days = r.ReadInt32();
+            for (var k = 0; k < days; k++)
+            {
+                var d = r.ReadInt32();
+                if ((uint)d >= (uint)scanner._dayCount.Length) throw new InvalidDataException("the saved state has a day out of range");
+                scanner._dayCount[d] = r.ReadInt64();
+                scanner._dayLine[d] = r.ReadInt64();
+            }
+            if (stream.ReadByte() != -1) throw new InvalidDataException("the saved state has bytes after its end");
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("the saved state is cut short");
+        }
+        return scanner;
+    }
+
+    private void Grow()
+    {
+        while (_meters.Count < Meters.Count)
+        {
+            _meters.Add(new MeterSeries());
+            _sites.Add(null);
+        }
+        while (_largest.Count < _meters.Count) _largest.Add(new Extremes());
     }
 
     /// <summary>
@@ -306,7 +401,7 @@ public sealed class GridScanner
             var k = 0;
             foreach (var rise in Rises(f))
             {
-                if (ChangePointDetector.Evaluate(profiles[i], rise, synchrony[i]?[k++] ?? 0) is { } r && r.Evidence.Points > (cp?.Evidence.Points ?? 0))
+                if (ChangePointDetector.Evaluate(profiles[i], rise, synchrony[i]?[k++] ?? 0, Reference.Catalog) is { } r && r.Evidence.Points > (cp?.Evidence.Points ?? 0))
                     cp = r;
             }
             if (cp is not null && excess[i] is { } declared && cp.OnsetDay is { } onset)
@@ -523,7 +618,7 @@ public sealed class GridScanner
             : p.MedianMeanBefore(onsetIndex, RiseDetector.Window);
         var lastDay = p.FirstDay + p.Days - 1;
         // A given surcharge applies from the onset; a bundled provincial one only from the day its notice took effect.
-        var bundled = Costs.SurchargePerKwh is null ? MiningSurcharges.ForRegion(site?.Region) : null;
+        var bundled = Costs.SurchargePerKwh is null ? Reference.Surcharges.ForRegion(site?.Region) : null;
         var surchargeFrom = bundled is null ? onset : bundled.Effective.DayNumber - IsoTimestamp.ToDate(0).DayNumber;
         double energy = 0, surcharged = 0;
         for (var d = onset; d <= lastDay; d++)
@@ -535,15 +630,16 @@ public sealed class GridScanner
         }
         var onsetDate = IsoTimestamp.ToDate(onset);
         // The energy library turns the load into machines, CO2 and money, the same way 'minerwatch energy site' does.
-        var estimate = _estimator.Estimate(new SiteRequest
+        var estimate = new SiteEstimator(Reference.Catalog).Estimate(new SiteRequest
         {
             Onset = onsetDate,
             Kw = kw,
             Hours = Math.Max(energy, 1e-6) / kw,
-            EmissionFactor = Costs.GramsPerKwh is { } g ? EmissionFactors.UserFactor(g) : EmissionFactors.Bundled.ForRegion(site?.Region),
+            EmissionFactor = Costs.GramsPerKwh is { } g ? EmissionFactors.UserFactor(g) : Reference.Emissions.ForRegion(site?.Region),
             TariffPerKwh = Costs.TariffPerKwh,
             SurchargePerKwh = Costs.SurchargePerKwh ?? (bundled is not null && surcharged > 0 ? bundled.PerKwh : null),
             Currency = bundled is not null && surcharged > 0 ? bundled.Currency : Costs.Currency,
+            Today = DateOnly.FromDateTime(Reference.Clock.GetUtcNow().UtcDateTime),
         });
         var owed = estimate.Owed;
         if (owed is not null && bundled is not null && surcharged > 0)
