@@ -119,8 +119,15 @@ public sealed class GridScanner
 
         public static Extremes Load(BinaryReader r) => new()
         {
-            Kwh = r.ReadDouble(), Next = r.ReadDouble(), KwhAt = r.ReadInt64(), KwhLine = r.ReadInt64(), FirstLine = r.ReadInt64(),
-            LastLine = r.ReadInt64(), First = r.ReadInt64(), Last = r.ReadInt64(), File = r.ReadString(),
+            Kwh = r.ReadDouble(),
+            Next = r.ReadDouble(),
+            KwhAt = r.ReadInt64(),
+            KwhLine = r.ReadInt64(),
+            FirstLine = r.ReadInt64(),
+            LastLine = r.ReadInt64(),
+            First = r.ReadInt64(),
+            Last = r.ReadInt64(),
+            File = r.ReadString(),
         };
     }
 
