@@ -1,7 +1,7 @@
 using System.CommandLine;
-using MinerWatch.Grid.Evaluation;
 using MinerWatch.Grid.Scan;
-using MinerWatch.Grid.Simulation;
+using MinerWatch.Simulation;
+using MinerWatch.Simulation.Evaluation;
 
 namespace MinerWatch.Cli;
 

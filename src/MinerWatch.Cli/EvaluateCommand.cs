@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using MinerWatch.Grid.Evaluation;
 using MinerWatch.Grid.Scan;
+using MinerWatch.Simulation.Evaluation;
 using Spectre.Console;
 
 namespace MinerWatch.Cli;

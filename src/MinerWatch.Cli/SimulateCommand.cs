@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MinerWatch.Grid.Input;
-using MinerWatch.Grid.Simulation;
+using MinerWatch.Simulation;
 
 namespace MinerWatch.Cli;
 

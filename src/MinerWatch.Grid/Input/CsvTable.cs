@@ -4,8 +4,11 @@ using nietras.SeparatedValues;
 
 namespace MinerWatch.Grid.Input;
 
-/// <summary>Opens a CSV file with Sep and checks its header, so every reader reports the same clear errors.</summary>
-internal static class CsvTable
+/// <summary>
+/// Opens a CSV file with Sep and checks its header, so every reader reports the same clear errors. Public for the
+/// labels reader of the evaluation tools (<c>Open</c>, <c>Skip</c>, <c>TooFewFields</c>); the rest is this library's own.
+/// </summary>
+public static class CsvTable
 {
     public static SepReader Open(Stream stream, string file, IReadOnlyList<string> required, out int[] columns)
     {
@@ -33,7 +36,7 @@ internal static class CsvTable
         return reader;
     }
 
-    public static int MaxIndex(int[] columns) => columns.Max();
+    internal static int MaxIndex(int[] columns) => columns.Max();
 
     /// <summary>
     /// UTF-8 that stops at the first byte that is not UTF-8, naming the file: the default decoder would turn such
@@ -79,7 +82,7 @@ internal static class CsvTable
     }
 
     /// <summary>Sep stops at a row of more than 16 MiB: in these files only a quote left open makes one.</summary>
-    public static InputException RowTooLong(string file, NotSupportedException e) =>
+    internal static InputException RowTooLong(string file, NotSupportedException e) =>
         new(file, 0, $"a row is longer than Sep reads ({e.Message}): a quote left open runs to the end of the file; find the stray quote");
 
     /// <summary>The reason a row is too short, in words that point at truncation.</summary>
@@ -90,20 +93,20 @@ internal static class CsvTable
     /// The reason a row has more fields than the header: almost always a decimal comma or a thousands separator
     /// (<c>9,500</c>) splitting a number in two, which would otherwise shift or drop a value without a word.
     /// </summary>
-    public static string TooManyFields(int found, int header) =>
+    internal static string TooManyFields(int found, int header) =>
         $"row has {found} fields, the header has {header} (an unquoted decimal comma or thousands separator such as 9,500? write numbers with '.' as the decimal point and no separators)";
 
-    public static bool TryParseNumber(ReadOnlySpan<char> text, out double value)
+    internal static bool TryParseNumber(ReadOnlySpan<char> text, out double value)
     {
         value = 0;
         return IsPlainNumber(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
     }
 
     /// <inheritdoc cref="PlainNumber.Is"/>
-    public static bool IsPlainNumber(ReadOnlySpan<char> text) => PlainNumber.Is(text);
+    internal static bool IsPlainNumber(ReadOnlySpan<char> text) => PlainNumber.Is(text);
 
     /// <summary>Validates an energy value: finite, non-negative; returns the reason when not.</summary>
-    public static string? CheckKwh(ReadOnlySpan<char> text, out double kwh)
+    internal static string? CheckKwh(ReadOnlySpan<char> text, out double kwh)
     {
         kwh = 0;
         if (text.IsWhiteSpace()) return "kwh is empty (leave a missing reading out instead of writing it blank)";

@@ -1,4 +1,4 @@
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>Small shape functions shared by the load models; hours are local clock hours.</summary>
 internal static class Shapes

@@ -1,6 +1,6 @@
 using MinerWatch.Grid.Input;
 
-namespace MinerWatch.Grid.Evaluation;
+namespace MinerWatch.Simulation.Evaluation;
 
 /// <summary>Ground truth for one meter: mining or not, and the variant when mining.</summary>
 public sealed record Label(string MeterId, bool Mining, string Variant, DateOnly? Onset);

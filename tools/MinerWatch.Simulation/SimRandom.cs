@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>Independent random streams, so that every meter's draws depend only on (seed, stream, index).</summary>
 internal static class Streams

@@ -1,4 +1,4 @@
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>
 /// Premises run to opening hours: shops, offices, restaurants, bakeries, supermarkets, schools,

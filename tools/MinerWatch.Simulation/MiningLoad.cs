@@ -1,4 +1,4 @@
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>
 /// The power a hidden farm draws: machines installed in batches after onset, a few broken at any

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>Number and date formatting straight into UTF-8 bytes: no strings per row.</summary>
 internal static class Utf8Format

@@ -1,9 +1,8 @@
-using MinerWatch.Grid.Evaluation;
 using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Scan;
-using MinerWatch.Grid.Simulation;
+using MinerWatch.Simulation.Evaluation;
 
-namespace MinerWatch.Grid.Tests;
+namespace MinerWatch.Simulation.Tests;
 
 /// <summary>
 /// Ranking quality on a simulated region (a smaller cousin of the 20,000-meter acceptance run). The thresholds are

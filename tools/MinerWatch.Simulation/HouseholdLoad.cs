@@ -1,4 +1,4 @@
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>
 /// A dwelling over time: one tenant household at a time (with vacancies and moves between them),

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text;
+using MinerWatch.Grid;
 
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>One meter's generated output; the pooled arrays go back once written.</summary>
 internal sealed class MeterResult

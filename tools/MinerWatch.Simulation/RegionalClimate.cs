@@ -1,4 +1,4 @@
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>One local calendar day as every load model sees it.</summary>
 internal readonly record struct DayInfo(

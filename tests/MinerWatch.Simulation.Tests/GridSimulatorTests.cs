@@ -1,7 +1,7 @@
 using System.Globalization;
-using MinerWatch.Grid.Simulation;
+using MinerWatch.Grid;
 
-namespace MinerWatch.Grid.Tests;
+namespace MinerWatch.Simulation.Tests;
 
 /// <summary>One mid-sized daily population shared by the content tests (generation is the slow part).</summary>
 public sealed class SimulatedPopulation : IDisposable

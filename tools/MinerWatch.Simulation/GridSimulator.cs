@@ -1,4 +1,6 @@
-namespace MinerWatch.Grid.Simulation;
+using MinerWatch.Grid;
+
+namespace MinerWatch.Simulation;
 
 /// <summary>
 /// Writes a synthetic utility population: customer meter readings, site register, declared

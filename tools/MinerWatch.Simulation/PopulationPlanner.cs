@@ -1,4 +1,6 @@
-namespace MinerWatch.Grid.Simulation;
+using MinerWatch.Grid;
+
+namespace MinerWatch.Simulation;
 
 /// <summary>The kinds of premises behind each customer class; each has its own load model.</summary>
 internal enum SiteKind

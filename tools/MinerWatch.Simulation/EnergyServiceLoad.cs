@@ -1,4 +1,4 @@
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>
 /// Customers that also report an activity figure: EV charging stations (kWh sold) and data

@@ -1,4 +1,4 @@
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>Factories on shifts, continuous-process plants and cold stores.</summary>
 internal static class IndustryLoad

@@ -1,4 +1,4 @@
-namespace MinerWatch.Grid.Simulation;
+namespace MinerWatch.Simulation;
 
 /// <summary>Size, resolution and seed of a simulated utility population.</summary>
 public sealed record SimulationOptions
