@@ -38,4 +38,15 @@ internal static class Requires
         Libpcap();
         That(Environment.IsPrivilegedProcess, "capturing on an interface needs root (or CAP_NET_RAW)", "run the tests as root, as CI does");
     }
+
+    public const string PostgresVariable = "MINERWATCH_TEST_POSTGRES";
+
+    /// <summary>A PostgreSQL server for the database tests; returns its connection string (without a database).</summary>
+    public static string Postgres()
+    {
+        var connection = Environment.GetEnvironmentVariable(PostgresVariable);
+        That(!string.IsNullOrWhiteSpace(connection), $"no PostgreSQL server is configured ({PostgresVariable} is unset)",
+            $"apt-get install postgresql, start a server on 127.0.0.1 as .ci/run does, and set {PostgresVariable}='Host=127.0.0.1;Port=5432;Username=postgres'");
+        return connection!;
+    }
 }

@@ -52,6 +52,8 @@ public sealed class GridScanner
     }
 
     public IdRegistry Meters { get; }
+    /// <summary>The site of meter <paramref name="index"/>; null without a sites file.</summary>
+    public Site? SiteOf(int index) => index < _sites.Count ? _sites[index] : null;
     public IdRegistry Feeders { get; }
     /// <summary>Prices and factors for the suspects' cost estimates.</summary>
     public ScanCosts Costs { get; init; } = new();
@@ -61,10 +63,18 @@ public sealed class GridScanner
     public long FeederReadings { get; private set; }
     public IReadOnlyDictionary<int, List<DeclaredDay>> Activity => _activity;
 
+    /// <summary>
+    /// When set, only meters it accepts may be read (an uploader's region): another meter's rows go to the row policy
+    /// with <see cref="OutOfScopeReason"/> (its id in place of {0}) and change nothing.
+    /// </summary>
+    public Func<int, bool>? Accepts { get; set; }
+    public string OutOfScopeReason { get; set; } = "meter {0} is outside the region this delivery may update";
+
     /// <summary>Adds meter readings; duplicates of an interval already read go to <paramref name="policy"/>.</summary>
     public void AddReadings(ReadingBatch batch, RowPolicy policy)
     {
         Grow();
+        if (Accepts is { } accepts) KeepAccepted(batch, accepts, policy);
         if (batch.Count > 0) _readingsFile = batch.File;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -82,6 +92,29 @@ public sealed class GridScanner
         while (_feederExtremes.Count < _feeders.Count) _feederExtremes.Add(new Extremes());
         for (var i = 0; i < batch.Count; i++) _feederExtremes[batch.Entity[i]].Add(batch, i);
         FeederReadings += Add(batch, _feeders, Feeders, "feeder", policy);
+    }
+
+    private void KeepAccepted(ReadingBatch batch, Func<int, bool> accepts, RowPolicy policy)
+    {
+        var kept = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!accepts(batch.Entity[i]))
+            {
+                policy.Reject(batch.File, batch.Line[i], string.Format(System.Globalization.CultureInfo.InvariantCulture, OutOfScopeReason, Meters[batch.Entity[i]]), "");
+                continue;
+            }
+            if (kept != i)
+            {
+                batch.Entity[kept] = batch.Entity[i];
+                batch.LocalMinutes[kept] = batch.LocalMinutes[i];
+                batch.OffsetMinutes[kept] = batch.OffsetMinutes[i];
+                batch.Kwh[kept] = batch.Kwh[i];
+                batch.Line[kept] = batch.Line[i];
+            }
+            kept++;
+        }
+        batch.Count = kept;
     }
 
     /// <summary>A series' largest and next-largest reading and its earliest and latest, with where each was read.</summary>

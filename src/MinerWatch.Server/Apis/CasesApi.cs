@@ -1,0 +1,382 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MinerWatch.Application;
+using MinerWatch.Application.Cases;
+using MinerWatch.Application.Evidence;
+using MinerWatch.Application.Regions;
+using MinerWatch.Persistence;
+using MinerWatch.Server.Auth;
+using MinerWatch.Server.Cases;
+using MinerWatch.Server.Ingest;
+
+namespace MinerWatch.Server.Apis;
+
+public sealed record CaseSummary(string Id, string SubjectKind, string SubjectId, string Region, string Status, string? CustomerClass, double Score,
+    string? AssigneeId, DateOnly? Due, double? MiningKw, DateTime Opened, DateTime Updated);
+public sealed record CaseView(string Id, string SubjectKind, string SubjectId, string Region, string Status, string? CustomerClass, double Score,
+    string? AssigneeId, DateOnly? Due, JsonElement Finding, JsonElement? Estimates, double? MiningKw, string? InspectionReport, string? DismissReason,
+    bool? Disconnected, double? AmountBilled, double? AmountRecovered, double? KwRemoved, string Currency, DateTime Opened, DateTime Updated, int Version,
+    IReadOnlyList<string> AllowedTransitions);
+public sealed record EventView(string Id, string Kind, DateTime At, string Actor, JsonElement Entry, string Sha256, long? LogIndex);
+public sealed record AttachmentView(string Id, string FileName, string MediaType, string Sha256, long Size, DateTime Added, string AddedBy);
+public sealed record TaskView(string Id, string Text, bool Done, DateTime Created);
+public sealed record NewCase(string SubjectKind, string SubjectId, string? Region, string? Note);
+public sealed record TransitionRequest(string To, string? AssigneeId, DateOnly? Due, string? Report, string? Reason, bool? Disconnected,
+    double? AmountBilled, double? AmountRecovered, double? KwRemoved);
+public sealed record CommentRequest(string Text);
+public sealed record TaskRequest(string Text);
+public sealed record TaskUpdate(bool Done);
+
+/// <summary>Cases: lists scoped to the caller's region (an inspector sees only what is assigned to them), the workflow, and the evidence.</summary>
+public static class CasesApi
+{
+    public static RouteGroupBuilder MapCasesApi(this RouteGroupBuilder api)
+    {
+        var cases = api.MapGroup("/cases").WithTags("Cases");
+
+        cases.MapGet("/", async (HttpContext http, MinerWatchDb db, string? region, string? status, string? assignee, string? @class, double? minScore,
+            string? sort, string? cursor, int? limit, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var q = Visible(db, caller);
+            if (region is not null)
+            {
+                var scope = RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
+                if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+                if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.StartsWith(scope + "/"));
+            }
+            if (status is not null)
+            {
+                if (!CaseWorkflow.Statuses.Contains(status)) throw ApiProblem.Bad($"status '{status}': give one of {string.Join(", ", CaseWorkflow.Statuses)}");
+                q = q.Where(c => c.Status == status);
+            }
+            if (assignee is not null) q = q.Where(c => c.AssigneeId == assignee);
+            if (@class is not null) q = q.Where(c => c.CustomerClass == @class);
+            if (minScore is { } min) q = q.Where(c => c.Score >= min);
+            var take = Math.Clamp(limit ?? 50, 1, 500);
+            List<Case> rows;
+            if (sort is null or "opened")
+            {
+                if (cursor is not null) q = q.Where(c => string.Compare(c.Id, cursor) < 0);
+                rows = await q.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(cancel);
+            }
+            else if (sort == "score")
+            {
+                if (cursor is not null)
+                {
+                    var (score, id) = ScoreCursor(cursor);
+                    q = q.Where(c => c.Score < score || c.Score == score && string.Compare(c.Id, id) < 0);
+                }
+                rows = await q.OrderByDescending(c => c.Score).ThenByDescending(c => c.Id).Take(take + 1).ToListAsync(cancel);
+            }
+            else throw ApiProblem.Bad($"sort '{sort}': give opened or score");
+            string? next = rows.Count > take ? sort == "score" ? $"{rows[take - 1].Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}~{rows[take - 1].Id}" : rows[take - 1].Id : null;
+            return TypedResults.Ok(new Page<CaseSummary>([.. rows.Take(take).Select(Summary)], next));
+        }).RequireAuthorization(Policies.People);
+
+        cases.MapPost("/", async (NewCase body, HttpContext http, MinerWatchDb db, CaseLog log, TimeProvider clock, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            if (body.SubjectKind is not ("meter" or "host")) throw ApiProblem.Bad("subject_kind: give meter or host");
+            if (string.IsNullOrWhiteSpace(body.SubjectId)) throw ApiProblem.Bad("subject_id is required");
+            string region;
+            string? customerClass = null;
+            double score = 0;
+            var finding = "{}";
+            if (body.SubjectKind == "meter")
+            {
+                var site = await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.MeterId == body.SubjectId, cancel);
+                if (site is null || !caller.Covers(site.Region)) throw ApiProblem.NotFound($"meter {body.SubjectId}");
+                region = site.Region;
+                customerClass = site.CustomerClass;
+                var s = await db.MeterScores.AsNoTracking().FirstOrDefaultAsync(m => m.MeterId == body.SubjectId, cancel);
+                if (s is not null) (score, finding) = (s.Score, s.FindingJson);
+            }
+            else
+            {
+                region = RegionPath.Normalize(body.Region) is { Length: > 0 } r ? r : throw ApiProblem.Bad("region is required for a host case");
+                if (!caller.Covers(region)) throw ApiProblem.NotFound($"region {region}");
+            }
+            if (await db.Cases.AnyAsync(c => c.SubjectKind == body.SubjectKind && c.SubjectId == body.SubjectId
+                && (c.Status == CaseWorkflow.Open || c.Status == CaseWorkflow.Assigned || c.Status == CaseWorkflow.Inspected || c.Status == CaseWorkflow.Confirmed), cancel))
+                throw ApiProblem.Conflict($"{body.SubjectKind} {body.SubjectId} already has an active case");
+            var now = clock.GetUtcNow().UtcDateTime;
+            var c = new Case
+            {
+                Id = Guid.CreateVersion7().ToString("N"),
+                SubjectKind = body.SubjectKind,
+                SubjectId = body.SubjectId,
+                Region = region,
+                Status = CaseWorkflow.Open,
+                CustomerClass = customerClass,
+                Score = score,
+                FindingJson = finding,
+                Opened = now,
+                Updated = now,
+                Version = 1,
+            };
+            db.Cases.Add(c);
+            using var doc = JsonDocument.Parse(finding);
+            log.Add(db, c, "opened", caller.Name, new { reason = body.Note ?? "opened by hand", finding = doc.RootElement });
+            await db.SaveChangesAsync(cancel);
+            await log.FlushAsync(db, cancel);
+            return TypedResults.Created($"/api/v1/cases/{c.Id}", View(c, caller));
+        }).RequireAuthorization(Policies.Leads);
+
+        cases.MapGet("/{id}", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var c = await Find(db, caller, id, cancel);
+            http.Response.Headers.ETag = ETag(c);
+            return TypedResults.Ok(View(c, caller));
+        }).RequireAuthorization(Policies.People);
+
+        cases.MapPost("/{id}/transitions", async (string id, TransitionRequest body, HttpContext http, MinerWatchDb db, CaseLog log, UserManager<User> users,
+            TimeProvider clock, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var c = await Find(db, caller, id, cancel);
+            CheckIfMatch(http, c);
+            var to = body.To;
+            if (!CaseWorkflow.Statuses.Contains(to)) throw ApiProblem.Bad($"to '{to}': give one of {string.Join(", ", CaseWorkflow.Statuses)}");
+            if (!CaseWorkflow.Allowed(c.Status).Contains(to))
+                throw ApiProblem.Conflict($"a case that is {c.Status} cannot become {to}; it can become {(CaseWorkflow.Allowed(c.Status) is { Count: > 0 } a ? string.Join(", ", a) : "nothing more: it is closed")}");
+            if (!CaseWorkflow.RoleMay(caller.Role, to, c.AssigneeId == caller.Id))
+                throw ApiProblem.Forbidden(caller.Role == Roles.Inspector ? "an inspector records the inspection (to inspected) of a case assigned to them; a lead makes the other moves" : $"a {caller.Role} cannot move cases");
+            if (caller.Role == Roles.Inspector && (body.AmountBilled is not null || body.AmountRecovered is not null || body.KwRemoved is not null || body.Disconnected is not null || body.AssigneeId is not null || body.Due is not null))
+                throw ApiProblem.Forbidden("an inspector may not set amounts, disconnection, assignee or due date: a lead does");
+            var data = new Dictionary<string, object?> { ["from"] = c.Status, ["to"] = to };
+            switch (to)
+            {
+                case CaseWorkflow.Assigned:
+                    if (string.IsNullOrWhiteSpace(body.AssigneeId)) throw ApiProblem.Bad("assignee_id is required to assign a case");
+                    var assignee = await users.FindByIdAsync(body.AssigneeId);
+                    if (assignee is null || assignee.Role is not (Roles.Inspector or Roles.Lead) || !RegionPath.IsWithin(c.Region, assignee.Region))
+                        throw ApiProblem.Bad($"assignee {body.AssigneeId} is not an inspector or lead whose region covers {c.Region}");
+                    c.AssigneeId = assignee.Id;
+                    c.Due = body.Due;
+                    data["assignee"] = assignee.UserName;
+                    data["due"] = body.Due;
+                    break;
+                case CaseWorkflow.Inspected:
+                    if (string.IsNullOrWhiteSpace(body.Report)) throw ApiProblem.Bad("report is required: what the inspection found");
+                    c.InspectionReport = body.Report;
+                    data["report"] = body.Report;
+                    break;
+                case CaseWorkflow.Dismissed:
+                    if (string.IsNullOrWhiteSpace(body.Reason)) throw ApiProblem.Bad("reason is required to dismiss a case");
+                    c.DismissReason = body.Reason;
+                    data["reason"] = body.Reason;
+                    break;
+                case CaseWorkflow.Rectified:
+                    if (body.Disconnected is null && body.AmountBilled is null) throw ApiProblem.Bad("say what was done: disconnected and/or amount_billed");
+                    if (body.AmountBilled is < 0 || body.KwRemoved is < 0) throw ApiProblem.Bad("amounts and kW cannot be negative");
+                    c.Disconnected = body.Disconnected ?? c.Disconnected;
+                    c.AmountBilled = body.AmountBilled ?? c.AmountBilled;
+                    c.KwRemoved = body.KwRemoved ?? c.KwRemoved ?? c.MiningKw;
+                    c.KwhPerYearAvoided = c.KwRemoved * 8760;
+                    if (c.EstimatesJson is not null && JsonSerializer.Deserialize<CaseEstimates>(c.EstimatesJson, CaseLog.Json) is { EmissionFactorGPerKwh: { } g })
+                        c.Co2TonnesPerYearAvoided = Math.Round(c.KwhPerYearAvoided.GetValueOrDefault() * g / 1e6, 2);
+                    data["disconnected"] = c.Disconnected;
+                    data["amount_billed"] = c.AmountBilled;
+                    data["kw_removed"] = c.KwRemoved;
+                    break;
+                case CaseWorkflow.Closed:
+                    if (body.AmountRecovered is < 0) throw ApiProblem.Bad("amount_recovered cannot be negative");
+                    c.AmountRecovered = body.AmountRecovered ?? c.AmountRecovered;
+                    data["amount_recovered"] = c.AmountRecovered;
+                    break;
+            }
+            c.Status = to;
+            c.Updated = clock.GetUtcNow().UtcDateTime;
+            c.Version++;
+            log.Add(db, c, "transition", caller.Name, data);
+            await db.SaveChangesAsync(cancel);
+            await log.FlushAsync(db, cancel);
+            http.Response.Headers.ETag = ETag(c);
+            return TypedResults.Ok(View(c, caller));
+        }).RequireAuthorization(Policies.CaseWorkers);
+
+        cases.MapPost("/{id}/comments", async (string id, CommentRequest body, HttpContext http, MinerWatchDb db, CaseLog log, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var c = await Find(db, caller, id, cancel);
+            if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > 10000) throw ApiProblem.Bad("text: give 1 to 10000 characters");
+            var e = log.Add(db, c, "comment", caller.Name, new { text = body.Text });
+            await db.SaveChangesAsync(cancel);
+            await log.FlushAsync(db, cancel);
+            return TypedResults.Created($"/api/v1/cases/{c.Id}/events", EventOf(e));
+        }).RequireAuthorization(Policies.CaseWorkers);
+
+        cases.MapGet("/{id}/events", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            var c = await Find(db, Caller.Of(http.User), id, cancel);
+            var events = await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).ToListAsync(cancel);
+            return TypedResults.Ok(events.OrderBy(e => e.At).ThenBy(e => e.Id, StringComparer.Ordinal).Select(EventOf).ToList());
+        }).RequireAuthorization(Policies.People);
+
+        cases.MapPost("/{id}/attachments", async (string id, HttpContext http, MinerWatchDb db, CaseLog log, ServerOptions options, TimeProvider clock, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var c = await Find(db, caller, id, cancel);
+            var attachmentId = Guid.CreateVersion7().ToString("N");
+            var dir = Path.Combine(options.DataDir, "attachments", c.Id, attachmentId);
+            List<StoredFile> files;
+            try
+            {
+                (files, _) = await Uploads.ReadAsync(http.Request, dir, new HashSet<string> { "file" }, options.MaxUploadBytes, cancel);
+                if (files.Count != 1) throw ApiProblem.Bad("send exactly one file part named 'file'");
+            }
+            catch
+            {
+                if (Directory.Exists(dir)) Directory.Delete(dir, true);
+                throw;
+            }
+            var f = files[0];
+            var a = new Attachment
+            {
+                Id = attachmentId,
+                CaseId = c.Id,
+                FileName = f.Name,
+                MediaType = MediaType(f.Name),
+                Sha256 = f.Sha256,
+                Size = f.Size,
+                StoredPath = f.Path,
+                Added = clock.GetUtcNow().UtcDateTime,
+                AddedBy = caller.Name,
+            };
+            db.Attachments.Add(a);
+            log.Add(db, c, "attachment", caller.Name, new { attachment = a.Id, file = a.FileName, sha256 = a.Sha256, size = a.Size, media_type = a.MediaType });
+            c.Version++;
+            c.Updated = a.Added;
+            await db.SaveChangesAsync(cancel);
+            await log.FlushAsync(db, cancel);
+            return TypedResults.Created($"/api/v1/cases/{c.Id}/attachments/{a.Id}", AttachmentOf(a));
+        }).RequireAuthorization(Policies.CaseWorkers).DisableAntiforgery();
+
+        cases.MapGet("/{id}/attachments", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            var c = await Find(db, Caller.Of(http.User), id, cancel);
+            var list = await db.Attachments.AsNoTracking().Where(a => a.CaseId == c.Id).ToListAsync(cancel);
+            return TypedResults.Ok(list.OrderBy(a => a.Added).Select(AttachmentOf).ToList());
+        }).RequireAuthorization(Policies.People);
+
+        cases.MapGet("/{id}/attachments/{attachmentId}", async (string id, string attachmentId, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            var c = await Find(db, Caller.Of(http.User), id, cancel);
+            var a = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(x => x.CaseId == c.Id && x.Id == attachmentId, cancel)
+                ?? throw ApiProblem.NotFound($"attachment {attachmentId}");
+            return TypedResults.PhysicalFile(a.StoredPath, a.MediaType, a.FileName);
+        }).RequireAuthorization(Policies.People);
+
+        cases.MapPost("/{id}/tasks", async (string id, TaskRequest body, HttpContext http, MinerWatchDb db, CaseLog log, TimeProvider clock, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var c = await Find(db, caller, id, cancel);
+            if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > 2000) throw ApiProblem.Bad("text: give 1 to 2000 characters");
+            var t = new CaseTask { Id = Guid.CreateVersion7().ToString("N"), CaseId = c.Id, Text = body.Text, Created = clock.GetUtcNow().UtcDateTime };
+            db.CaseTasks.Add(t);
+            log.Add(db, c, "task", caller.Name, new { task = t.Id, text = t.Text });
+            await db.SaveChangesAsync(cancel);
+            await log.FlushAsync(db, cancel);
+            return TypedResults.Created($"/api/v1/cases/{c.Id}/tasks/{t.Id}", new TaskView(t.Id, t.Text, t.Done, t.Created));
+        }).RequireAuthorization(Policies.CaseWorkers);
+
+        cases.MapGet("/{id}/tasks", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            var c = await Find(db, Caller.Of(http.User), id, cancel);
+            var tasks = await db.CaseTasks.AsNoTracking().Where(t => t.CaseId == c.Id).ToListAsync(cancel);
+            return TypedResults.Ok(tasks.OrderBy(t => t.Created).Select(t => new TaskView(t.Id, t.Text, t.Done, t.Created)).ToList());
+        }).RequireAuthorization(Policies.People);
+
+        cases.MapPut("/{id}/tasks/{taskId}", async (string id, string taskId, TaskUpdate body, HttpContext http, MinerWatchDb db, CaseLog log, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var c = await Find(db, caller, id, cancel);
+            var t = await db.CaseTasks.FirstOrDefaultAsync(x => x.CaseId == c.Id && x.Id == taskId, cancel) ?? throw ApiProblem.NotFound($"task {taskId}");
+            t.Done = body.Done;
+            log.Add(db, c, "task", caller.Name, new { task = t.Id, done = t.Done });
+            await db.SaveChangesAsync(cancel);
+            await log.FlushAsync(db, cancel);
+            return TypedResults.Ok(new TaskView(t.Id, t.Text, t.Done, t.Created));
+        }).RequireAuthorization(Policies.CaseWorkers);
+
+        cases.MapGet("/{id}/bundle", async (string id, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CaseLog log, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var c = await Find(db, caller, id, cancel);
+            await log.FlushAsync(db, cancel);
+            var events = (await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).ToListAsync(cancel)).OrderBy(e => e.LogIndex).ToList();
+            var attachments = await db.Attachments.AsNoTracking().Where(a => a.CaseId == c.Id).ToListAsync(cancel);
+            var zip = CaseBundle.Build(View(c, caller), events, attachments, evidence);
+            return TypedResults.File(zip, "application/zip", $"case-{c.Id}.zip");
+        }).RequireAuthorization(Policies.People);
+
+        return api;
+    }
+
+    internal static IQueryable<Case> Visible(MinerWatchDb db, Caller caller)
+    {
+        var q = db.Cases.AsQueryable();
+        if (caller.Region.Length > 0) q = q.Where(c => c.Region == caller.Region || c.Region.StartsWith(caller.Region + "/"));
+        if (caller.Role == Roles.Inspector) q = q.Where(c => c.AssigneeId == caller.Id);
+        return q;
+    }
+
+    /// <summary>A case the caller may see, or 404 as if it did not exist.</summary>
+    private static async Task<Case> Find(MinerWatchDb db, Caller caller, string id, CancellationToken cancel) =>
+        await Visible(db, caller).FirstOrDefaultAsync(c => c.Id == id, cancel) ?? throw ApiProblem.NotFound($"case {id}");
+
+    private static string ETag(Case c) => $"\"{c.Id}-{c.Version}\"";
+
+    private static void CheckIfMatch(HttpContext http, Case c)
+    {
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        if (ifMatch.Length > 0 && ifMatch != "*" && ifMatch != ETag(c))
+            throw new ApiProblem(StatusCodes.Status412PreconditionFailed, "Precondition failed", $"the case changed since you read it (now version {c.Version}): read it again and repeat the change");
+    }
+
+    private static (double, string) ScoreCursor(string cursor)
+    {
+        var parts = cursor.Split('~', 2);
+        if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var score)) throw ApiProblem.Bad("cursor: give the next value of the previous page");
+        return (score, parts[1]);
+    }
+
+    internal static CaseSummary Summary(Case c) => new(c.Id, c.SubjectKind, c.SubjectId, c.Region, c.Status, c.CustomerClass, c.Score, c.AssigneeId, c.Due, c.MiningKw, c.Opened, c.Updated);
+
+    internal static CaseView View(Case c, Caller caller)
+    {
+        using var finding = JsonDocument.Parse(c.FindingJson.Length == 0 ? "{}" : c.FindingJson);
+        JsonElement? estimates = null;
+        if (c.EstimatesJson is not null)
+        {
+            using var e = JsonDocument.Parse(c.EstimatesJson);
+            estimates = e.RootElement.Clone();
+        }
+        var allowed = CaseWorkflow.Allowed(c.Status).Where(to => CaseWorkflow.RoleMay(caller.Role, to, c.AssigneeId == caller.Id)).ToList();
+        return new CaseView(c.Id, c.SubjectKind, c.SubjectId, c.Region, c.Status, c.CustomerClass, c.Score, c.AssigneeId, c.Due, finding.RootElement.Clone(), estimates,
+            c.MiningKw, c.InspectionReport, c.DismissReason, c.Disconnected, c.AmountBilled, c.AmountRecovered, c.KwRemoved, c.Currency, c.Opened, c.Updated, c.Version, allowed);
+    }
+
+    internal static EventView EventOf(CaseEvent e)
+    {
+        using var doc = JsonDocument.Parse(e.Json);
+        return new EventView(e.Id, e.Kind, e.At, e.Actor, doc.RootElement.Clone(), e.Sha256, e.LogIndex);
+    }
+
+    private static AttachmentView AttachmentOf(Attachment a) => new(a.Id, a.FileName, a.MediaType, a.Sha256, a.Size, a.Added, a.AddedBy);
+
+    private static string MediaType(string name) => Path.GetExtension(name).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".png" => "image/png",
+        ".heic" => "image/heic",
+        ".webp" => "image/webp",
+        ".pdf" => "application/pdf",
+        ".txt" => "text/plain",
+        ".mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    };
+}

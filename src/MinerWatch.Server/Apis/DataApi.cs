@@ -1,0 +1,180 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using MinerWatch.Application.Regions;
+using MinerWatch.Grid.Input;
+using MinerWatch.Persistence;
+using MinerWatch.Server.Auth;
+using MinerWatch.Server.Cases;
+using MinerWatch.Server.Ingest;
+
+namespace MinerWatch.Server.Apis;
+
+public sealed record JobView(string Id, string Kind, string Status, string Region, DateTime Created, DateTime? Started, DateTime? Finished,
+    double Progress, long RowsRead, long BadRowCount, JsonElement BadRows, string? Error, int CasesOpened, IReadOnlyList<JobFileView> Files, bool Duplicate);
+public sealed record JobFileView(string Role, string Name, string Sha256, long Size);
+
+/// <summary>Data in: meter data and network data as uploads that become jobs, and the jobs' progress.</summary>
+public static class DataApi
+{
+    private static readonly HashSet<string> MeterParts = ["readings", "sites", "activity", "feeders"];
+    private static readonly HashSet<string> NetworkParts = ["files"];
+
+    public static RouteGroupBuilder MapDataApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/meter-data", (HttpContext http, MinerWatchDb db, JobQueue queue, ServerOptions options, CancellationToken cancel) =>
+                AcceptAsync(http, db, queue, options, "meter-data", MeterParts, ValidateMeterData, cancel))
+            .WithTags("Data").RequireAuthorization(Policies.Uploaders).RequireRateLimiting(ServerApp.UploadLimit).DisableAntiforgery();
+        api.MapPost("/network-data", (HttpContext http, MinerWatchDb db, JobQueue queue, ServerOptions options, CancellationToken cancel) =>
+                AcceptAsync(http, db, queue, options, "network-data", NetworkParts, (_, _, _) => { }, cancel))
+            .WithTags("Data").RequireAuthorization(Policies.Uploaders).RequireRateLimiting(ServerApp.UploadLimit).DisableAntiforgery();
+        api.MapPost("/eve", async (HttpContext http, MinerWatchDb db, JobQueue queue, ServerOptions options, TimeProvider clock, CancellationToken cancel) =>
+            {
+                // A sensor or log shipper posts eve.json lines as they come: each post is a small job of its own.
+                var caller = Caller.Of(http.User);
+                var id = Guid.CreateVersion7().ToString("N");
+                var dir = Path.Combine(options.DataDir, "jobs", id);
+                Directory.CreateDirectory(dir);
+                var path = Path.Combine(dir, "files-1.json");
+                using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                long size;
+                await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+                {
+                    await http.Request.Body.CopyToAsync(file, cancel);
+                    size = file.Length;
+                    file.Flush(flushToDisk: true);
+                }
+                if (size == 0)
+                {
+                    Directory.Delete(dir, true);
+                    throw ApiProblem.Bad("the body is empty: post eve.json lines (one JSON event a line)");
+                }
+                var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(path, cancel)));
+                var files = new List<StoredFile> { new("files", "eve.json", path, hash, size) };
+                return await RecordAsync(http, db, queue, "network-data", caller.Region, files, [], dir, clock.GetUtcNow().UtcDateTime, cancel);
+            })
+            .WithTags("Data").RequireAuthorization(Policies.Uploaders).RequireRateLimiting(ServerApp.UploadLimit).DisableAntiforgery();
+
+        api.MapGet("/jobs/{id}", async (string id, HttpContext http, MinerWatchDb db, JobQueue queue, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancel);
+            if (job is null || !caller.Covers(job.Region)) throw ApiProblem.NotFound($"job {id}");
+            return TypedResults.Ok(View(job, queue, duplicate: false));
+        }).WithTags("Data").RequireAuthorization(Policies.Uploaders);
+
+        api.MapGet("/jobs", async (HttpContext http, MinerWatchDb db, JobQueue queue, string? cursor, int? limit, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var take = Math.Clamp(limit ?? 50, 1, 500);
+            var q = db.Jobs.AsNoTracking().AsQueryable();
+            if (caller.Region.Length > 0) q = q.Where(j => j.Region == caller.Region || j.Region.StartsWith(caller.Region + "/"));
+            if (cursor is not null) q = q.Where(j => string.Compare(j.Id, cursor) < 0);
+            var jobs = await q.OrderByDescending(j => j.Id).Take(take + 1).ToListAsync(cancel);
+            return TypedResults.Ok(new Page<JobView>([.. jobs.Take(take).Select(j => View(j, queue, false))], jobs.Count > take ? jobs[take - 1].Id : null));
+        }).WithTags("Data").RequireAuthorization(Policies.Uploaders);
+        return api;
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpContext http, MinerWatchDb db, JobQueue queue, ServerOptions options, string kind,
+        IReadOnlySet<string> parts, Action<List<StoredFile>, Dictionary<string, string>, Caller> validate, CancellationToken cancel)
+    {
+        var caller = Caller.Of(http.User);
+        var id = Guid.CreateVersion7().ToString("N");
+        var dir = Path.Combine(options.DataDir, "jobs", id);
+        try
+        {
+            var (files, fields) = await Uploads.ReadAsync(http.Request, dir, parts, options.MaxUploadBytes, cancel);
+            if (files.Count == 0) throw ApiProblem.Bad($"no files: send {string.Join(", ", parts)} as file parts");
+            var unknown = fields.Keys.Where(k => k is not ("layout" or "region")).ToList();
+            if (unknown.Count > 0) throw ApiProblem.Bad($"unknown field '{unknown[0]}': the fields are layout and region");
+            if (fields.TryGetValue("layout", out var layout) && layout is not ("long" or "sgcc")) throw ApiProblem.Bad($"layout '{layout}': give long or sgcc");
+            var region = RegionPath.Normalize(fields.GetValueOrDefault("region")) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
+            if (region.Length == 0) region = caller.Region;
+            if (!caller.Covers(region)) throw ApiProblem.Forbidden($"region {region} is outside your region {caller.Region}");
+            fields.Remove("region");
+            validate(files, fields, caller with { Region = region });
+            var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+            return await RecordAsync(http, db, queue, kind, region, files, fields, dir, clock.GetUtcNow().UtcDateTime, cancel);
+        }
+        catch
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Sites are small and checked before the job is accepted, so a bad sites file is answered at once.</summary>
+    private static void ValidateMeterData(List<StoredFile> files, Dictionary<string, string> fields, Caller caller)
+    {
+        if (files.Count(f => f.Role == "sites") > 1 || files.Count(f => f.Role == "activity") > 1 || files.Count(f => f.Role == "feeders") > 1)
+            throw ApiProblem.Bad("send at most one sites, one activity and one feeders file per delivery");
+        foreach (var file in files.Where(f => f.Role == "sites"))
+        {
+            List<MinerWatch.Grid.Input.Site> sites;
+            try
+            {
+                using var stream = File.OpenRead(file.Path);
+                sites = SitesReader.Read(stream, file.Name, RowPolicy.Strict);
+            }
+            catch (InputException e)
+            {
+                throw new ApiProblem(400, "Bad input", e.Message, new Dictionary<string, object?> { ["file"] = file.Name, ["line"] = e.Line, ["reason"] = e.Reason });
+            }
+            var outside = sites.FirstOrDefault(s => !RegionPath.IsWithin(s.Region, caller.Region));
+            if (outside is not null) throw ApiProblem.Forbidden($"{file.Name}: site {outside.MeterId} is in region {outside.Region}, outside the region {caller.Region} this delivery may update");
+        }
+    }
+
+    private static async Task<IResult> RecordAsync(HttpContext http, MinerWatchDb db, JobQueue queue, string kind, string region, List<StoredFile> files,
+        Dictionary<string, string> fields, string dir, DateTime now, CancellationToken cancel)
+    {
+        var hash = Uploads.ContentHash(files, fields);
+        var earlier = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Kind == kind && j.ContentHash == hash, cancel);
+        if (earlier is not null)
+        {
+            // The same delivery again changes nothing: the earlier job answers for it.
+            Directory.Delete(dir, recursive: true);
+            return TypedResults.Ok(View(earlier, queue, duplicate: true));
+        }
+        var caller = Caller.Of(http.User);
+        var job = new Job
+        {
+            Id = Path.GetFileName(dir),
+            Kind = kind,
+            Status = "queued",
+            Region = region,
+            SubmittedBy = caller.Name,
+            ContentHash = hash,
+            FilesJson = JsonSerializer.Serialize(files, CaseLog.Json),
+            FieldsJson = JsonSerializer.Serialize(fields, CaseLog.Json),
+            Created = now,
+        };
+        db.Jobs.Add(job);
+        try
+        {
+            await db.SaveChangesAsync(cancel);
+        }
+        catch (DbUpdateException)
+        {
+            // The same delivery sent twice at once: the other request recorded it first.
+            Directory.Delete(dir, recursive: true);
+            db.ChangeTracker.Clear();
+            var other = await db.Jobs.AsNoTracking().FirstAsync(j => j.Kind == kind && j.ContentHash == hash, cancel);
+            return TypedResults.Ok(View(other, queue, duplicate: true));
+        }
+        queue.Wake();
+        return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", View(job, queue, duplicate: false));
+    }
+
+    internal static JobView View(Job j, JobQueue queue, bool duplicate)
+    {
+        var files = JsonSerializer.Deserialize<List<StoredFile>>(j.FilesJson, CaseLog.Json) ?? [];
+        using var bad = JsonDocument.Parse(j.BadRowsJson);
+        return new JobView(j.Id, j.Kind, j.Status, j.Region, j.Created, j.Started, j.Finished,
+            queue.Progress.TryGetValue(j.Id, out var p) ? p : j.Progress, j.RowsRead, j.BadRowCount, bad.RootElement.Clone(), j.Error, j.CasesOpened,
+            [.. files.Select(f => new JobFileView(f.Role, f.Name, f.Sha256, f.Size))], duplicate);
+    }
+}
+
+/// <summary>One page of a list and the cursor for the next (null at the end).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);

@@ -1,0 +1,184 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
+using MinerWatch.Application.Evidence;
+using MinerWatch.Persistence;
+using MinerWatch.Server.Apis;
+using MinerWatch.Server.Auth;
+using MinerWatch.Server.Cases;
+using MinerWatch.Server.Ingest;
+
+namespace MinerWatch.Server;
+
+/// <summary>The server's services, middleware and endpoints; Program.cs and the tests build it the same way.</summary>
+public static class ServerApp
+{
+    public const string LoginLimit = "login";
+    public const string UploadLimit = "upload";
+    private const string SmartScheme = "cookie-or-key";
+
+    public static void AddServices(WebApplicationBuilder builder)
+    {
+        var options = ServerOptions.From(builder.Configuration);
+        Directory.CreateDirectory(options.DataDir);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
+        });
+        services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxUploadBytes);
+
+        services.AddDbContext<MinerWatchDb>(o => Database.Configure(o, options.Connection));
+        services.AddIdentityCore<User>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.Password.RequireDigit = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddSignInManager()
+            .AddEntityFrameworkStores<MinerWatchDb>()
+            .AddClaimsPrincipalFactory<UserClaimsFactory>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SmartScheme;
+                o.DefaultChallengeScheme = SmartScheme;
+            })
+            .AddPolicyScheme(SmartScheme, "cookie or API key", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal) ? ApiKeys.Scheme : IdentityConstants.ApplicationScheme)
+            .AddCookie(IdentityConstants.ApplicationScheme, o =>
+            {
+                o.Cookie.Name = "minerwatch";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                // An API answers 401 and 403; it does not redirect to a sign-in page.
+                o.Events.OnRedirectToLogin = c => Status(c.HttpContext, 401, "sign in first (POST /api/v1/auth/login) or send an API key");
+                o.Events.OnRedirectToAccessDenied = c => Status(c.HttpContext, 403, "your role may not do this");
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeys.Scheme, null);
+        services.AddAuthorization(Policies.Add);
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "X-CSRF-TOKEN";
+            o.Cookie.Name = "minerwatch-csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemHandler>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = 429;
+            o.OnRejected = async (context, cancel) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                else context.HttpContext.Response.Headers.RetryAfter = "60";
+                await Problem(context.HttpContext, 429, "too many requests: wait for the time in Retry-After");
+            };
+            o.AddPolicy(LoginLimit, http => RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "?",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LoginsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(UploadLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "?",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.UploadsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+        });
+        services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10));
+
+        services.AddSingleton(sp => EvidenceStore.OpenOrCreate(options.DataDir, options.Origin));
+        services.AddSingleton<CaseFeed>();
+        services.AddSingleton<CaseLog>();
+        services.AddSingleton<JobQueue>();
+        services.AddScoped<MeterDataJob>();
+        services.AddScoped<NetworkDataJob>();
+        // Hosted services start in order: the database and the log are ready before any job or webhook runs.
+        services.AddHostedService<StartupTasks>();
+        services.AddHostedService<IngestWorker>();
+        services.AddHostedService<WebhookSender>();
+        if (options.Watch is not null) services.AddHostedService<FolderWatcher>();
+    }
+
+    public static void MapEndpoints(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(async (http, next) =>
+        {
+            var headers = http.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            await next(http);
+        });
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.Use(async (http, next) =>
+        {
+            // A write made with the sign-in cookie must carry the antiforgery token: a page on another site can make
+            // the browser send the cookie, but cannot read the token. Keys in the Authorization header need none.
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !HttpMethods.IsOptions(http.Request.Method)
+                && http.User.Identity is { IsAuthenticated: true, AuthenticationType: not ApiKeys.Scheme }
+                && !http.Request.Path.StartsWithSegments("/api/v1/auth/login"))
+            {
+                var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+                if (!await antiforgery.IsRequestValidAsync(http))
+                {
+                    await Problem(http, 400, "missing or wrong antiforgery token: read it from GET /api/v1/auth/me and send it in the X-CSRF-TOKEN header");
+                    return;
+                }
+            }
+            await next(http);
+        });
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        var api = app.MapGroup("/api/v1");
+        api.MapAuthApi().MapDataApi().MapCasesApi().MapCampaignApi().MapEvidenceApi().MapAdminApi().MapFeedApi().MapMetersApi();
+    }
+
+    private static Task Status(HttpContext http, int status, string detail) => Problem(http, status, detail);
+
+    internal static async Task Problem(HttpContext http, int status, string detail)
+    {
+        http.Response.StatusCode = status;
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = ReasonPhrases(status), Detail = detail, Type = $"https://httpstatuses.io/{status}" },
+        });
+    }
+
+    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+}
+
+/// <summary>Creates or upgrades the database and opens the evidence log before the server takes requests.</summary>
+internal sealed class StartupTasks(IServiceScopeFactory scopes, EvidenceStore evidence, ILogger<StartupTasks> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancel)
+    {
+        using var scope = scopes.CreateScope();
+        await Database.MigrateAsync(scope.ServiceProvider.GetRequiredService<MinerWatchDb>(), cancel);
+        log.LogInformation("evidence log {Dir}: {Size} entries", evidence.Directory, evidence.Size);
+    }
+
+    public Task StopAsync(CancellationToken cancel) => Task.CompletedTask;
+}
