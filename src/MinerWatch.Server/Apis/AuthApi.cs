@@ -33,7 +33,7 @@ public static class AuthApi
             var caller = Caller.Of(http.User);
             var token = caller.Id.StartsWith("key:", StringComparison.Ordinal) ? null : antiforgery.GetAndStoreTokens(http).RequestToken;
             return TypedResults.Ok(new Me(caller.Id, caller.Name, caller.Role, caller.Region, token));
-        }).RequireAuthorization();
+        }).RequireAuthorization(Policies.Anyone);
         return api;
     }
 }

@@ -35,6 +35,8 @@ public static class Policies
     /// <summary>Who may audit evidence: admins, leads and auditors.</summary>
     public const string Auditors = "auditors";
     public const string Admins = "admins";
+    /// <summary>Anyone signed in, person or key.</summary>
+    public const string Anyone = "anyone";
 
     public static void Add(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
     {
@@ -46,6 +48,7 @@ public static class Policies
         Policy(Uploaders, Roles.Admin, Roles.Lead, Roles.Ingest);
         Policy(Auditors, Roles.Admin, Roles.Lead, Roles.Auditor);
         Policy(Admins, Roles.Admin);
+        Policy(Anyone, Roles.All);
         options.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }
 }
