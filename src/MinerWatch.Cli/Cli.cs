@@ -22,6 +22,9 @@ public static class Cli
         root.Subcommands.Add(EnergyCommand.Create(console));
         root.Subcommands.Add(NetCommand.Create(console));
         root.Subcommands.Add(EvidenceCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Users(console));
+        root.Subcommands.Add(ServeCommand.Keys(console));
         GuardValidators(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,10 +1,6 @@
 using MinerWatch.Server;
 
-var builder = WebApplication.CreateBuilder(args);
-ServerApp.AddServices(builder);
-var app = builder.Build();
-ServerApp.MapEndpoints(app);
-await app.RunAsync();
+await ServerHost.Create(args).RunAsync();
 
 /// <summary>The server's entry point, named for the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -26,7 +26,8 @@ public static class GridMonitor
     /// <param name="stateIn">The state after the previous delivery; null for the first.</param>
     /// <param name="stateOut">Where the state after this delivery is written (it must not exist yet).</param>
     /// <param name="accepts">Which sites this delivery may update (the uploader's region); others' rows are bad rows.</param>
-    public static ScanResult Apply(string? stateIn, string stateOut, IReadOnlyList<Site> sites, GridDelivery delivery, RowPolicy policy,
+    /// <returns>The judgement of every meter; how many of this delivery's rows were read, and how many of those taken.</returns>
+    public static (ScanResult Result, long RowsRead, long ReadingsAdded) Apply(string? stateIn, string stateOut, IReadOnlyList<Site> sites, GridDelivery delivery, RowPolicy policy,
         Func<Site, bool>? accepts, GridReference reference, ScanCosts costs, Action<double>? progress = null, CancellationToken cancel = default)
     {
         GridScanner scanner;
@@ -38,6 +39,7 @@ public static class GridMonitor
             using var buffered = new BufferedStream(unzip, 1 << 20);
             scanner = GridScanner.Restore(buffered, sites, reference, costs);
         }
+        var before = scanner.Readings;
         if (accepts is not null) scanner.Accepts = i => scanner.SiteOf(i) is { } s && accepts(s);
         for (var k = 0; k < delivery.Readings.Count; k++)
         {
@@ -47,6 +49,8 @@ public static class GridMonitor
             GridScan.AddReadings(scanner, delivery.Readings[k], delivery.Layout, policy, p => progress?.Invoke(0.8 * (done + p * share)));
         }
         scanner.Accepts = null;
+        var added = scanner.Readings - before;
+        var rows = added + policy.RejectedCount;
         Save(scanner, stateOut);
         progress?.Invoke(0.85);
         var request = new ScanRequest
@@ -59,7 +63,7 @@ public static class GridMonitor
         };
         var result = GridScan.Complete(scanner, request, policy);
         progress?.Invoke(1);
-        return result;
+        return (result, rows, added);
     }
 
     private static void Save(GridScanner scanner, string path)

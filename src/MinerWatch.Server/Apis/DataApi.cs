@@ -128,42 +128,9 @@ public static class DataApi
     private static async Task<IResult> RecordAsync(HttpContext http, MinerWatchDb db, JobQueue queue, string kind, string region, List<StoredFile> files,
         Dictionary<string, string> fields, string dir, DateTime now, CancellationToken cancel)
     {
-        var hash = Uploads.ContentHash(files, fields);
-        var earlier = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Kind == kind && j.ContentHash == hash, cancel);
-        if (earlier is not null)
-        {
-            // The same delivery again changes nothing: the earlier job answers for it.
-            Directory.Delete(dir, recursive: true);
-            return TypedResults.Ok(View(earlier, queue, duplicate: true));
-        }
-        var caller = Caller.Of(http.User);
-        var job = new Job
-        {
-            Id = Path.GetFileName(dir),
-            Kind = kind,
-            Status = "queued",
-            Region = region,
-            SubmittedBy = caller.Name,
-            ContentHash = hash,
-            FilesJson = JsonSerializer.Serialize(files, CaseLog.Json),
-            FieldsJson = JsonSerializer.Serialize(fields, CaseLog.Json),
-            Created = now,
-        };
-        db.Jobs.Add(job);
-        try
-        {
-            await db.SaveChangesAsync(cancel);
-        }
-        catch (DbUpdateException)
-        {
-            // The same delivery sent twice at once: the other request recorded it first.
-            Directory.Delete(dir, recursive: true);
-            db.ChangeTracker.Clear();
-            var other = await db.Jobs.AsNoTracking().FirstAsync(j => j.Kind == kind && j.ContentHash == hash, cancel);
-            return TypedResults.Ok(View(other, queue, duplicate: true));
-        }
-        queue.Wake();
-        return TypedResults.Accepted($"/api/v1/jobs/{job.Id}", View(job, queue, duplicate: false));
+        var (job, duplicate) = await JobIntake.RecordAsync(db, queue, kind, region, Caller.Of(http.User).Name, files, fields, dir, now, cancel);
+        // The same delivery again changes nothing: the earlier job answers for it.
+        return duplicate ? TypedResults.Ok(View(job, queue, duplicate: true)) : TypedResults.Accepted($"/api/v1/jobs/{job.Id}", View(job, queue, duplicate: false));
     }
 
     internal static JobView View(Job j, JobQueue queue, bool duplicate)

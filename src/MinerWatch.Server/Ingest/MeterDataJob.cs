@@ -79,9 +79,10 @@ public sealed class MeterDataJob(ServerOptions options, CaseLog caseLog, TimePro
         };
         var region = job.Region;
         ScanResult result;
+        long rowsRead;
         try
         {
-            result = await Task.Run(() => GridMonitor.Apply(stateIn is null ? null : Path.Combine(gridDir, stateIn), stateOut, siteList, delivery, policy,
+            (result, rowsRead, _) = await Task.Run(() => GridMonitor.Apply(stateIn is null ? null : Path.Combine(gridDir, stateIn), stateOut, siteList, delivery, policy,
                 s => RegionPath.IsWithin(s.Region, region), GridReference.Bundled with { Clock = clock }, new ScanCosts(), progress, cancel), cancel);
         }
         catch
@@ -119,7 +120,7 @@ public sealed class MeterDataJob(ServerOptions options, CaseLog caseLog, TimePro
         job.Status = "completed";
         job.Finished = now;
         job.Progress = 1;
-        job.RowsRead = result.Summary.Readings + badCount;
+        job.RowsRead = rowsRead;
         job.BadRowCount = badCount;
         job.BadRowsJson = JsonSerializer.Serialize(badRows, CaseLog.Json);
         await db.SaveChangesAsync(cancel);
