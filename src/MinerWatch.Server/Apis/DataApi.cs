@@ -10,7 +10,7 @@ using MinerWatch.Server.Ingest;
 namespace MinerWatch.Server.Apis;
 
 public sealed record JobView(string Id, string Kind, string Status, string Region, DateTime Created, DateTime? Started, DateTime? Finished,
-    double Progress, long RowsRead, long BadRowCount, JsonElement BadRows, string? Error, int CasesOpened, IReadOnlyList<JobFileView> Files, bool Duplicate);
+    double Progress, long RowsRead, long BadRowCount, JsonElement BadRows, string? Error, int CasesOpened, int Attempts, IReadOnlyList<JobFileView> Files, bool Duplicate);
 public sealed record JobFileView(string Role, string Name, string Sha256, long Size);
 
 /// <summary>Data in: meter data and network data as uploads that become jobs, and the jobs' progress.</summary>
@@ -138,7 +138,7 @@ public static class DataApi
         var files = JsonSerializer.Deserialize<List<StoredFile>>(j.FilesJson, CaseLog.Json) ?? [];
         using var bad = JsonDocument.Parse(j.BadRowsJson);
         return new JobView(j.Id, j.Kind, j.Status, j.Region, j.Created, j.Started, j.Finished,
-            queue.Progress.TryGetValue(j.Id, out var p) ? p : j.Progress, j.RowsRead, j.BadRowCount, bad.RootElement.Clone(), j.Error, j.CasesOpened,
+            queue.Progress.TryGetValue(j.Id, out var p) ? p : j.Progress, j.RowsRead, j.BadRowCount, bad.RootElement.Clone(), j.Error, j.CasesOpened, j.Attempts,
             [.. files.Select(f => new JobFileView(f.Role, f.Name, f.Sha256, f.Size))], duplicate);
     }
 }
