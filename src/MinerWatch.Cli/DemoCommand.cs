@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MinerWatch.Application.Evaluation;
 using MinerWatch.Grid.Scan;
 using MinerWatch.Simulation;
 using MinerWatch.Simulation.Evaluation;

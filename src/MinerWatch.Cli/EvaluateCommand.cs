@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using MinerWatch.Application.Evaluation;
 using MinerWatch.Grid.Scan;
 using MinerWatch.Simulation.Evaluation;
 using Spectre.Console;

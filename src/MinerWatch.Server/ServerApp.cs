@@ -151,7 +151,7 @@ public static class ServerApp
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         var api = app.MapGroup("/api/v1");
-        api.MapAuthApi().MapDataApi().MapCasesApi().MapCampaignApi().MapEvidenceApi().MapAdminApi().MapFeedApi().MapMetersApi();
+        api.MapAuthApi().MapDataApi().MapCasesApi().MapCampaignApi().MapEvaluationApi().MapEvidenceApi().MapAdminApi().MapFeedApi().MapMetersApi();
     }
 
     private static Task Status(HttpContext http, int status, string detail) => Problem(http, status, detail);

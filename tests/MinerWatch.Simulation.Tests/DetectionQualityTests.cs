@@ -1,3 +1,4 @@
+using MinerWatch.Application.Evaluation;
 using MinerWatch.Grid.Input;
 using MinerWatch.Grid.Scan;
 using MinerWatch.Simulation.Evaluation;

@@ -182,6 +182,10 @@ public static class CasesApi
                     data["amount_billed"] = c.AmountBilled;
                     data["kw_removed"] = c.KwRemoved;
                     break;
+                case CaseWorkflow.Open or CaseWorkflow.Confirmed:
+                    // A reopened or confirmed case is no longer dismissed; the dismissal stays in its events.
+                    c.DismissReason = null;
+                    break;
                 case CaseWorkflow.Closed:
                     if (body.AmountRecovered is < 0) throw ApiProblem.Bad("amount_recovered cannot be negative");
                     c.AmountRecovered = body.AmountRecovered ?? c.AmountRecovered;
