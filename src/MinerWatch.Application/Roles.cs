@@ -4,7 +4,7 @@ namespace MinerWatch.Application;
 public static class Roles
 {
     public const string Admin = "admin";
-    /// <summary>Everything in a region subtree: cases, assignments, amounts, webhooks, the campaign threshold.</summary>
+    /// <summary>Everything in a region subtree: cases, assignments, amounts, people, keys and webhooks (the threshold is an admin's).</summary>
     public const string Lead = "lead";
     /// <summary>Cases assigned to them inside a region subtree: inspection, attachments, comments.</summary>
     public const string Inspector = "inspector";

@@ -56,8 +56,8 @@ public static class ServeCommand
         console.Out.WriteLine($"demo: {files.Meters:N0} meters in {cities.Length} cities of CN-GD, {files.MiningMeters} of them mining, 120 days; the last 7 delivered day by day");
         foreach (var (name, role, region) in people)
             console.Out.WriteLine($"  user {name,-9} role {role,-9} region {(region.Length == 0 ? "(all)" : region),-16} password {await ServerHost.AddUserAsync(app, name, role, region, null)}");
-        await ServerHost.QueueMeterDataAsync(app, [("sites", files.Sites), ("activity", files.Activity), ("feeders", files.Feeders), ("readings", files.History)], cancel);
-        foreach (var day in files.Days) await ServerHost.QueueMeterDataAsync(app, [("readings", day)], cancel);
+        await ServerHost.QueueMeterDataAsync(app, "CN-GD", [("sites", files.Sites), ("activity", files.Activity), ("feeders", files.Feeders), ("readings", files.History)], cancel);
+        foreach (var day in files.Days) await ServerHost.QueueMeterDataAsync(app, "CN-GD", [("readings", day)], cancel);
         console.Out.WriteLine($"  {1 + files.Days.Count} deliveries queued: cases open as they are scored (GET /api/v1/jobs shows progress)");
     }
 

@@ -80,7 +80,10 @@ public sealed class MeterScore
     public DateTime Updated { get; set; }
 }
 
-/// <summary>A network host seen mining, per pool endpoint: updated as new data arrives, never duplicated.</summary>
+/// <summary>
+/// A network host seen mining, per pool endpoint, in the region whose data showed it (10.0.0.5 in one district is not
+/// 10.0.0.5 in another): updated as new data arrives, never duplicated.
+/// </summary>
 public sealed class HostFinding
 {
     public string Id { get; set; } = "";

@@ -60,7 +60,7 @@ public sealed class MinerWatchDb(DbContextOptions<MinerWatchDb> options) : Ident
         builder.Entity<HostFinding>(e =>
         {
             e.HasKey(h => h.Id);
-            e.HasIndex(h => new { h.Host, h.Endpoint }).IsUnique();
+            e.HasIndex(h => new { h.Region, h.Host, h.Endpoint }).IsUnique();
             e.HasIndex(h => h.Region);
         });
         builder.Entity<Case>(e =>

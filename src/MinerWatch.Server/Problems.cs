@@ -29,27 +29,28 @@ internal sealed class ProblemHandler(IProblemDetailsService problems, ILogger<Pr
     {
         var details = exception switch
         {
-            ApiProblem p => Details(p.Status, p.Title, p.Detail, p.Extensions),
-            InputException e => Details(400, "Bad input", e.Message, new Dictionary<string, object?> { ["file"] = Path.GetFileName(e.File), ["line"] = e.Line, ["reason"] = e.Reason }),
-            DbUpdateConcurrencyException => Details(412, "Precondition failed", "the object was changed by someone else meanwhile: read it again and repeat the change"),
-            BadHttpRequestException { StatusCode: 413 } => Details(413, "Payload too large", "the upload is larger than the server accepts"),
-            BadHttpRequestException b => Details(b.StatusCode, "Bad request", "the request could not be read: " + b.Message),
-            InvalidDataException d when http.Request.HasFormContentType => Details(400, "Bad request", "the upload could not be read: " + d.Message),
+            ApiProblem p => Details(p.Status, p.Detail, p.Extensions),
+            InputException e => Details(400, e.Message, new Dictionary<string, object?> { ["file"] = Path.GetFileName(e.File), ["line"] = e.Line, ["reason"] = e.Reason }),
+            DbUpdateConcurrencyException => Details(412, "the object was changed by someone else meanwhile: read it again and repeat the change"),
+            BadHttpRequestException { StatusCode: 413 } => Details(413, "the upload is larger than the server accepts"),
+            BadHttpRequestException b => Details(b.StatusCode, "the request could not be read: " + (b.InnerException?.Message ?? b.Message)),
+            InvalidDataException d when http.Request.HasFormContentType => Details(400, "the upload could not be read: " + d.Message),
+            System.Text.Json.JsonException j => Details(400, "the JSON body could not be read: " + j.Message),
             _ => null,
         };
         if (details is null)
         {
             log.LogError(exception, "unhandled failure on {Path}", http.Request.Path);
-            details = Details(500, "Internal error", "the server failed; the operators can find what happened in its log by the trace id");
+            details = Details(500, "the server failed; the operators can find what happened in its log by the trace id");
         }
-        details.Extensions["traceId"] = http.TraceIdentifier;
         http.Response.StatusCode = details.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception });
     }
 
-    private static ProblemDetails Details(int status, string title, string? detail, IDictionary<string, object?>? extensions = null)
+    /// <summary>Type and title are left to the framework's defaults, so every problem, ours or its own, reads alike.</summary>
+    private static ProblemDetails Details(int status, string? detail, IDictionary<string, object?>? extensions = null)
     {
-        var d = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
+        var d = new ProblemDetails { Status = status, Detail = detail };
         if (extensions is not null) foreach (var (k, v) in extensions) d.Extensions[k] = v;
         return d;
     }

@@ -1,6 +1,9 @@
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using MinerWatch.Application.Evidence;
@@ -22,15 +25,28 @@ public static class ServerApp
     public static void AddServices(WebApplicationBuilder builder)
     {
         var options = ServerOptions.From(builder.Configuration);
-        Directory.CreateDirectory(options.DataDir);
+        // Owner-only: the database, the evidence key and the cookie keys live here.
+        if (!Directory.Exists(options.DataDir))
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.DataDir);
+            else Directory.CreateDirectory(options.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        // Logs go to standard error (standard output is for what a command prints, such as a new key), and the
+        // database's every query is not news.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
+            // JSON requests are small; the upload endpoints raise the limit for themselves (UploadLimits).
+            k.Limits.MaxRequestBodySize = JsonBodyLimit;
         });
+        // Cookies are sealed with keys of this deployment, kept in its data directory: a cookie minted by another
+        // server on the same machine (or with the default key ring) does not open this one.
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "cookie-keys"))).SetApplicationName("MinerWatch:" + options.DataDir);
         services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxUploadBytes);
 
         services.AddDbContext<MinerWatchDb>(o => Database.Configure(o, options.Connection));
@@ -64,6 +80,7 @@ public static class ServerApp
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
                 // An API answers 401 and 403; it does not redirect to a sign-in page.
+                o.Events.OnValidatePrincipal = ValidateSessionAsync;
                 o.Events.OnRedirectToLogin = c => Status(c.HttpContext, 401, "sign in first (POST /api/v1/auth/login) or send an API key");
                 o.Events.OnRedirectToAccessDenied = c => Status(c.HttpContext, 403, "your role may not do this");
             })
@@ -76,6 +93,8 @@ public static class ServerApp
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddProblemDetails();
+        // A body or query that does not bind is thrown, so its problem says what was wrong.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemHandler>();
         services.AddRateLimiter(o =>
         {
@@ -90,16 +109,24 @@ public static class ServerApp
             o.AddPolicy(LoginLimit, http => RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "?",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.LoginsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.AddPolicy(UploadLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.User.Identity?.Name ?? http.Connection.RemoteIpAddress?.ToString() ?? "?",
+                http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? http.Connection.RemoteIpAddress?.ToString() ?? "?",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.UploadsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "MinerWatch";
+            document.Info.Description = "The inspection platform's API: data in, meters' scores, cases per region, sealed evidence, campaign figures. See docs/api.md.";
+            // Where a client reached the server is not part of the contract (and comes from the Host header).
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
         });
-        services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => WebhookSender.Handler(options.WebhooksToLoopback));
 
         services.AddSingleton(sp => EvidenceStore.OpenOrCreate(options.DataDir, options.Origin));
         services.AddSingleton<CaseFeed>();
@@ -126,6 +153,7 @@ public static class ServerApp
             headers["Referrer-Policy"] = "no-referrer";
             headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            if (http.Request.Path.StartsWithSegments("/api")) headers.CacheControl = "no-store";
             await next(http);
         });
         app.UseAuthentication();
@@ -154,6 +182,30 @@ public static class ServerApp
         api.MapAuthApi().MapDataApi().MapCasesApi().MapCampaignApi().MapEvaluationApi().MapEvidenceApi().MapAdminApi().MapFeedApi().MapMetersApi();
     }
 
+    public const long JsonBodyLimit = 1 << 20;
+
+    /// <summary>An upload endpoint's own body limit (Kestrel's is the small JSON one).</summary>
+    internal static void AllowUpload(HttpContext http, ServerOptions options)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = options.MaxUploadBytes;
+    }
+
+    /// <summary>
+    /// Every request with a cookie is checked against the database: the person still exists, has not signed out since
+    /// (sign-out changes the security stamp), and still has the role and region the cookie names.
+    /// </summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserManager<User>>();
+        var principal = context.Principal;
+        var id = principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var user = id is null ? null : await users.FindByIdAsync(id);
+        if (principal is not null && user is not null && principal.FindFirstValue(users.Options.ClaimsIdentity.SecurityStampClaimType) == user.SecurityStamp
+            && principal.FindFirstValue(Caller.RoleClaim) == user.Role && principal.FindFirstValue(Caller.RegionClaim) == user.Region) return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+    }
+
     private static Task Status(HttpContext http, int status, string detail) => Problem(http, status, detail);
 
     internal static async Task Problem(HttpContext http, int status, string detail)
@@ -163,11 +215,10 @@ public static class ServerApp
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = ReasonPhrases(status), Detail = detail, Type = $"https://httpstatuses.io/{status}" },
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Detail = detail },
         });
     }
 
-    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
 }
 
 /// <summary>Creates or upgrades the database and opens the evidence log before the server takes requests.</summary>

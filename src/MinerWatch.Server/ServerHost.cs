@@ -43,9 +43,9 @@ public static class ServerHost
     }
 
     /// <summary>Queues a meter-data delivery of files on this machine, as an upload would.</summary>
-    public static async Task<string> QueueMeterDataAsync(WebApplication app, IEnumerable<(string Role, string Path)> files, CancellationToken cancel)
+    public static async Task<string> QueueMeterDataAsync(WebApplication app, string region, IEnumerable<(string Role, string Path)> files, CancellationToken cancel)
     {
-        var (job, _) = await JobIntake.FromLocalFilesAsync(app.Services, "meter-data", "", "demo", files, cancel);
+        var (job, _) = await JobIntake.FromLocalFilesAsync(app.Services, "meter-data", region, "demo", files, cancel);
         return job.Id;
     }
 

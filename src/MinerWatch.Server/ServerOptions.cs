@@ -21,6 +21,9 @@ public sealed record ServerOptions
     /// <summary>Uploads a client may make per minute.</summary>
     public int UploadsPerMinute { get; init; } = 30;
 
+    /// <summary>Whether webhooks may point at this machine or link-local addresses (off: a lead could reach local services).</summary>
+    public bool WebhooksToLoopback { get; init; }
+
     public string Connection => Db ?? Database.SqliteIn(DataDir);
 
     public static ServerOptions From(IConfiguration config) => new()
@@ -31,5 +34,6 @@ public sealed record ServerOptions
         MaxUploadBytes = long.TryParse(config["max-upload-bytes"], out var max) && max > 0 ? max : 1L << 30,
         LoginsPerMinute = int.TryParse(config["logins-per-minute"], out var logins) && logins > 0 ? logins : 10,
         UploadsPerMinute = int.TryParse(config["uploads-per-minute"], out var uploads) && uploads > 0 ? uploads : 30,
+        WebhooksToLoopback = config["webhooks-to-loopback"] == "true",
     };
 }

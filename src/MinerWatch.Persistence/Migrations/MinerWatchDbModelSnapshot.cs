@@ -346,7 +346,7 @@ namespace MinerWatch.Persistence.Migrations
 
                     b.HasIndex("Region");
 
-                    b.HasIndex("Host", "Endpoint")
+                    b.HasIndex("Region", "Host", "Endpoint")
                         .IsUnique();
 
                     b.ToTable("HostFindings");

@@ -5,6 +5,7 @@ using MinerWatch.Application.Regions;
 using MinerWatch.Grid.Scan;
 using MinerWatch.Persistence;
 using MinerWatch.Server.Auth;
+using MinerWatch.Server.Cases;
 using MinerWatch.Server.Ingest;
 
 namespace MinerWatch.Server.Apis;
@@ -37,7 +38,7 @@ public static class AdminApi
         {
             var caller = Caller.Of(http.User);
             var user = await Accounts.AddUserAsync(users, body.Name, body.Role, body.Region, body.Password, caller, clock.GetUtcNow().UtcDateTime);
-            return TypedResults.Created($"/api/v1/users/{user.Id}", new UserView(user.Id, user.UserName ?? "", user.Role, user.Region, false));
+            return TypedResults.Created("/api/v1/users", new UserView(user.Id, user.UserName ?? "", user.Role, user.Region, false));
         }).RequireAuthorization(Policies.Leads);
 
         admin.MapGet("/keys", async (HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
@@ -71,13 +72,26 @@ public static class AdminApi
             return TypedResults.Ok(hooks.Where(h => caller.Covers(h.Region)).Select(h => new WebhookView(h.Id, h.Url, h.Region)).ToList());
         }).RequireAuthorization(Policies.Leads);
 
-        admin.MapPost("/webhooks", async (NewWebhook body, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        admin.MapDelete("/webhooks/{id}", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            var caller = Caller.Of(http.User);
+            var hook = await db.Webhooks.FirstOrDefaultAsync(h => h.Id == id, cancel);
+            if (hook is null || !caller.Covers(hook.Region)) throw ApiProblem.NotFound($"webhook {id}");
+            db.Webhooks.Remove(hook);
+            await db.WebhookDeliveries.Where(d => d.WebhookId == id && !d.Delivered).ExecuteDeleteAsync(cancel);
+            await db.SaveChangesAsync(cancel);
+            return TypedResults.NoContent();
+        }).RequireAuthorization(Policies.Leads);
+
+        admin.MapPost("/webhooks", async (NewWebhook body, HttpContext http, MinerWatchDb db, ServerOptions options, CancellationToken cancel) =>
         {
             var caller = Caller.Of(http.User);
             var region = RegionPath.Normalize(body.Region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
             if (region.Length == 0) region = caller.Region;
             if (!caller.Covers(region)) throw ApiProblem.NotFound($"region {region}");
             if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")) throw ApiProblem.Bad("url: give an absolute http or https address");
+            if (!options.WebhooksToLoopback && WebhookSender.IsLoopbackOrLinkLocal(url.Host))
+                throw ApiProblem.Bad($"url: {url.Host} is this machine or a link-local address; a webhook goes to a district's system");
             if (string.IsNullOrEmpty(body.Secret) || body.Secret.Length < 16) throw ApiProblem.Bad("secret: give at least 16 characters (the HMAC key the receiver checks)");
             var hook = new Webhook { Id = Guid.CreateVersion7().ToString("N"), Url = url.ToString(), Region = region, Secret = body.Secret };
             db.Webhooks.Add(hook);
@@ -111,15 +125,17 @@ public static class Accounts
         var path = RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
         if (by is not null && (!by.Covers(path) || !by.IsAdmin && role == Roles.Admin))
             throw ApiProblem.Forbidden($"you may add people only inside your region {by.Region}, and only an admin adds admins");
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200) throw ApiProblem.Bad("name: give 1 to 200 characters");
         var user = new User { UserName = name, Role = role, Region = path, Created = now, LockoutEnabled = true };
         var result = await users.CreateAsync(user, password);
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName))) throw ApiProblem.Conflict($"the user name {name} is taken");
         if (!result.Succeeded) throw ApiProblem.Bad(string.Join("; ", result.Errors.Select(e => e.Description)));
         return user;
     }
 
     public static async Task<(string Key, ApiKey Row)> AddKeyAsync(MinerWatchDb db, string name, string role, string? region, Caller? by, DateTime now, CancellationToken cancel)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw ApiProblem.Bad("name is required");
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200) throw ApiProblem.Bad("name: give 1 to 200 characters");
         if (role != Roles.Ingest) throw ApiProblem.Bad($"role '{role}': keys have the ingest role");
         var path = RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
         if (by is not null && !by.Covers(path)) throw ApiProblem.Forbidden($"you may add keys only inside your region {by.Region}");

@@ -22,8 +22,10 @@ public static class AuthApi
             return TypedResults.NoContent();
         }).AllowAnonymous().RequireRateLimiting(ServerApp.LoginLimit);
 
-        auth.MapPost("/logout", async (SignInManager<User> signIn) =>
+        auth.MapPost("/logout", async (HttpContext http, SignInManager<User> signIn, UserManager<User> users) =>
         {
+            // A new security stamp ends every copy of the cookie, not only this browser's.
+            if (await users.FindByIdAsync(Caller.Of(http.User).Id) is { } user) await users.UpdateSecurityStampAsync(user);
             await signIn.SignOutAsync();
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.People);

@@ -23,7 +23,7 @@ public static class CampaignApi
             var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
             if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
             var q = CasesApi.Visible(db, caller).AsNoTracking();
-            if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.StartsWith(scope + "/"));
+            if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
             var rows = await q.Select(c => new Row(c.Region, c.Status, c.KwRemoved, c.KwhPerYearAvoided, c.Co2TonnesPerYearAvoided, c.AmountRecovered, c.MiningKw, c.DismissReason))
                 .ToListAsync(cancel);
             RegionFigures Figures(string name, IEnumerable<Row> group)

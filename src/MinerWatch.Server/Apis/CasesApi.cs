@@ -21,9 +21,9 @@ public sealed record CaseView(string Id, string SubjectKind, string SubjectId, s
 public sealed record EventView(string Id, string Kind, DateTime At, string Actor, JsonElement Entry, string Sha256, long? LogIndex);
 public sealed record AttachmentView(string Id, string FileName, string MediaType, string Sha256, long Size, DateTime Added, string AddedBy);
 public sealed record TaskView(string Id, string Text, bool Done, DateTime Created);
-public sealed record NewCase(string SubjectKind, string SubjectId, string? Region, string? Note);
-public sealed record TransitionRequest(string To, string? AssigneeId, DateOnly? Due, string? Report, string? Reason, bool? Disconnected,
-    double? AmountBilled, double? AmountRecovered, double? KwRemoved);
+public sealed record NewCase(string SubjectKind, string SubjectId, string? Region = null, string? Note = null);
+public sealed record TransitionRequest(string To, string? AssigneeId = null, DateOnly? Due = null, string? Report = null, string? Reason = null,
+    bool? Disconnected = null, double? AmountBilled = null, double? AmountRecovered = null, double? KwRemoved = null);
 public sealed record CommentRequest(string Text);
 public sealed record TaskRequest(string Text);
 public sealed record TaskUpdate(bool Done);
@@ -35,7 +35,7 @@ public static class CasesApi
     {
         var cases = api.MapGroup("/cases").WithTags("Cases");
 
-        cases.MapGet("/", async (HttpContext http, MinerWatchDb db, string? region, string? status, string? assignee, string? @class, double? minScore,
+        cases.MapGet("/", async (HttpContext http, MinerWatchDb db, string? region, string? status, string? assignee, string? @class, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_score")] double? minScore,
             string? sort, string? cursor, int? limit, CancellationToken cancel) =>
         {
             var caller = Caller.Of(http.User);
@@ -44,7 +44,7 @@ public static class CasesApi
             {
                 var scope = RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
                 if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
-                if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.StartsWith(scope + "/"));
+                if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
             }
             if (status is not null)
             {
@@ -53,7 +53,11 @@ public static class CasesApi
             }
             if (assignee is not null) q = q.Where(c => c.AssigneeId == assignee);
             if (@class is not null) q = q.Where(c => c.CustomerClass == @class);
-            if (minScore is { } min) q = q.Where(c => c.Score >= min);
+            if (minScore is { } min)
+            {
+                if (!double.IsFinite(min)) throw ApiProblem.Bad("min_score: give a number");
+                q = q.Where(c => c.Score >= min);
+            }
             var take = Math.Clamp(limit ?? 50, 1, 500);
             List<Case> rows;
             if (sort is null or "opened")
@@ -79,7 +83,8 @@ public static class CasesApi
         {
             var caller = Caller.Of(http.User);
             if (body.SubjectKind is not ("meter" or "host")) throw ApiProblem.Bad("subject_kind: give meter or host");
-            if (string.IsNullOrWhiteSpace(body.SubjectId)) throw ApiProblem.Bad("subject_id is required");
+            if (string.IsNullOrWhiteSpace(body.SubjectId) || body.SubjectId.Length > 200) throw ApiProblem.Bad("subject_id: give 1 to 200 characters");
+            Limit("note", body.Note);
             string region;
             string? customerClass = null;
             double score = 0;
@@ -98,30 +103,49 @@ public static class CasesApi
                 region = RegionPath.Normalize(body.Region) is { Length: > 0 } r ? r : throw ApiProblem.Bad("region is required for a host case");
                 if (!caller.Covers(region)) throw ApiProblem.NotFound($"region {region}");
             }
-            if (await db.Cases.AnyAsync(c => c.SubjectKind == body.SubjectKind && c.SubjectId == body.SubjectId
-                && (c.Status == CaseWorkflow.Open || c.Status == CaseWorkflow.Assigned || c.Status == CaseWorkflow.Inspected || c.Status == CaseWorkflow.Confirmed), cancel))
-                throw ApiProblem.Conflict($"{body.SubjectKind} {body.SubjectId} already has an active case");
-            var now = clock.GetUtcNow().UtcDateTime;
-            var c = new Case
+            // One active case a subject: the check and the insert are one step in this server.
+            await Opening.WaitAsync(cancel);
+            try
             {
-                Id = Guid.CreateVersion7().ToString("N"),
-                SubjectKind = body.SubjectKind,
-                SubjectId = body.SubjectId,
-                Region = region,
-                Status = CaseWorkflow.Open,
-                CustomerClass = customerClass,
-                Score = score,
-                FindingJson = finding,
-                Opened = now,
-                Updated = now,
-                Version = 1,
-            };
-            db.Cases.Add(c);
-            using var doc = JsonDocument.Parse(finding);
-            log.Add(db, c, "opened", caller.Name, new { reason = body.Note ?? "opened by hand", finding = doc.RootElement });
-            await db.SaveChangesAsync(cancel);
-            await log.FlushAsync(db, cancel);
-            return TypedResults.Created($"/api/v1/cases/{c.Id}", View(c, caller));
+                if (await HasActiveCaseAsync(db, body.SubjectKind, body.SubjectId, region, null, cancel))
+                    throw ApiProblem.Conflict($"{body.SubjectKind} {body.SubjectId} already has an active case");
+                return await OpenAsync();
+            }
+            finally
+            {
+                Opening.Release();
+            }
+
+            async Task<IResult> OpenAsync()
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                var c = new Case
+                {
+                    Id = Guid.CreateVersion7().ToString("N"),
+                    SubjectKind = body.SubjectKind,
+                    SubjectId = body.SubjectId,
+                    Region = region,
+                    Status = CaseWorkflow.Open,
+                    CustomerClass = customerClass,
+                    Score = score,
+                    FindingJson = finding,
+                    Opened = now,
+                    Updated = now,
+                    Version = 1,
+                };
+                if (body.SubjectKind == "meter" && finding != "{}" && JsonSerializer.Deserialize<MinerWatch.Grid.Scan.MeterFinding>(finding, MinerWatch.Grid.Scan.ScanJson.Options) is { } meterFinding)
+                {
+                    var estimates = CaseEstimates.From(meterFinding);
+                    c.EstimatesJson = JsonSerializer.Serialize(estimates, CaseLog.Json);
+                    c.MiningKw = meterFinding.MiningKw;
+                }
+                db.Cases.Add(c);
+                using var doc = JsonDocument.Parse(finding);
+                log.Add(db, c, "opened", caller.Name, new { reason = body.Note ?? "opened by hand", finding = doc.RootElement });
+                await db.SaveChangesAsync(cancel);
+                await log.FlushAsync(db, cancel);
+                return TypedResults.Created($"/api/v1/cases/{c.Id}", View(c, caller));
+            }
         }).RequireAuthorization(Policies.Leads);
 
         cases.MapGet("/{id}", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
@@ -146,6 +170,12 @@ public static class CasesApi
                 throw ApiProblem.Forbidden(caller.Role == Roles.Inspector ? "an inspector records the inspection (to inspected) of a case assigned to them; a lead makes the other moves" : $"a {caller.Role} cannot move cases");
             if (caller.Role == Roles.Inspector && (body.AmountBilled is not null || body.AmountRecovered is not null || body.KwRemoved is not null || body.Disconnected is not null || body.AssigneeId is not null || body.Due is not null))
                 throw ApiProblem.Forbidden("an inspector may not set amounts, disconnection, assignee or due date: a lead does");
+            Limit("report", body.Report);
+            Limit("reason", body.Reason);
+            foreach (var (name, value, max) in new[] { ("amount_billed", body.AmountBilled, 1e12), ("amount_recovered", body.AmountRecovered, 1e12), ("kw_removed", body.KwRemoved, 1e7) })
+                if (value is { } v && !(double.IsFinite(v) && v >= 0 && v <= max)) throw ApiProblem.Bad($"{name} {v}: give a number from 0 to {max:0.#####E+0}");
+            if (to == CaseWorkflow.Open && await HasActiveCaseAsync(db, c.SubjectKind, c.SubjectId, c.Region, c.Id, cancel))
+                throw ApiProblem.Conflict($"{c.SubjectKind} {c.SubjectId} has another active case: work on that one");
             var data = new Dictionary<string, object?> { ["from"] = c.Status, ["to"] = to };
             switch (to)
             {
@@ -171,7 +201,6 @@ public static class CasesApi
                     break;
                 case CaseWorkflow.Rectified:
                     if (body.Disconnected is null && body.AmountBilled is null) throw ApiProblem.Bad("say what was done: disconnected and/or amount_billed");
-                    if (body.AmountBilled is < 0 || body.KwRemoved is < 0) throw ApiProblem.Bad("amounts and kW cannot be negative");
                     c.Disconnected = body.Disconnected ?? c.Disconnected;
                     c.AmountBilled = body.AmountBilled ?? c.AmountBilled;
                     c.KwRemoved = body.KwRemoved ?? c.KwRemoved ?? c.MiningKw;
@@ -187,7 +216,6 @@ public static class CasesApi
                     c.DismissReason = null;
                     break;
                 case CaseWorkflow.Closed:
-                    if (body.AmountRecovered is < 0) throw ApiProblem.Bad("amount_recovered cannot be negative");
                     c.AmountRecovered = body.AmountRecovered ?? c.AmountRecovered;
                     data["amount_recovered"] = c.AmountRecovered;
                     break;
@@ -227,6 +255,7 @@ public static class CasesApi
             var attachmentId = Guid.CreateVersion7().ToString("N");
             var dir = Path.Combine(options.DataDir, "attachments", c.Id, attachmentId);
             List<StoredFile> files;
+            ServerApp.AllowUpload(http, options);
             try
             {
                 (files, _) = await Uploads.ReadAsync(http.Request, dir, new HashSet<string> { "file" }, options.MaxUploadBytes, cancel);
@@ -320,10 +349,22 @@ public static class CasesApi
         return api;
     }
 
+    private static readonly SemaphoreSlim Opening = new(1, 1);
+
+    private static void Limit(string name, string? text)
+    {
+        if (text is { Length: > 10_000 }) throw ApiProblem.Bad($"{name}: at most 10000 characters (attach a document for more)");
+    }
+
+    /// <summary>Meters are one namespace; a host's address is known within its region.</summary>
+    private static Task<bool> HasActiveCaseAsync(MinerWatchDb db, string kind, string subject, string region, string? except, CancellationToken cancel) =>
+        db.Cases.AnyAsync(c => c.SubjectKind == kind && c.SubjectId == subject && (kind == "meter" || c.Region == region) && c.Id != except
+            && (c.Status == CaseWorkflow.Open || c.Status == CaseWorkflow.Assigned || c.Status == CaseWorkflow.Inspected || c.Status == CaseWorkflow.Confirmed), cancel);
+
     internal static IQueryable<Case> Visible(MinerWatchDb db, Caller caller)
     {
         var q = db.Cases.AsQueryable();
-        if (caller.Region.Length > 0) q = q.Where(c => c.Region == caller.Region || c.Region.StartsWith(caller.Region + "/"));
+        if (caller.Region.Length > 0) q = q.Where(c => c.Region == caller.Region || c.Region.Substring(0, caller.Region.Length + 1) == caller.Region + "/");
         if (caller.Role == Roles.Inspector) q = q.Where(c => c.AssigneeId == caller.Id);
         return q;
     }
@@ -344,7 +385,7 @@ public static class CasesApi
     private static (double, string) ScoreCursor(string cursor)
     {
         var parts = cursor.Split('~', 2);
-        if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var score)) throw ApiProblem.Bad("cursor: give the next value of the previous page");
+        if (parts.Length != 2 || !double.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var score) || !double.IsFinite(score)) throw ApiProblem.Bad("cursor: give the next value of the previous page");
         return (score, parts[1]);
     }
 

@@ -22,10 +22,10 @@ public static class DataApi
     public static RouteGroupBuilder MapDataApi(this RouteGroupBuilder api)
     {
         api.MapPost("/meter-data", (HttpContext http, MinerWatchDb db, JobQueue queue, ServerOptions options, CancellationToken cancel) =>
-                AcceptAsync(http, db, queue, options, "meter-data", MeterParts, ValidateMeterData, cancel))
+                AcceptAsync(http, db, queue, options, "meter-data", MeterParts, (files, fields, caller) => ValidateMeterDataAsync(db, files, caller, cancel), cancel))
             .WithTags("Data").RequireAuthorization(Policies.Uploaders).RequireRateLimiting(ServerApp.UploadLimit).DisableAntiforgery();
         api.MapPost("/network-data", (HttpContext http, MinerWatchDb db, JobQueue queue, ServerOptions options, CancellationToken cancel) =>
-                AcceptAsync(http, db, queue, options, "network-data", NetworkParts, (_, _, _) => { }, cancel))
+                AcceptAsync(http, db, queue, options, "network-data", NetworkParts, (_, _, _) => Task.CompletedTask, cancel))
             .WithTags("Data").RequireAuthorization(Policies.Uploaders).RequireRateLimiting(ServerApp.UploadLimit).DisableAntiforgery();
         api.MapPost("/eve", async (HttpContext http, MinerWatchDb db, JobQueue queue, ServerOptions options, TimeProvider clock, CancellationToken cancel) =>
             {
@@ -34,21 +34,34 @@ public static class DataApi
                 var id = Guid.CreateVersion7().ToString("N");
                 var dir = Path.Combine(options.DataDir, "jobs", id);
                 Directory.CreateDirectory(dir);
+                ServerApp.AllowUpload(http, options);
                 var path = Path.Combine(dir, "files-1.json");
-                using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-                long size;
-                await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+                string hash;
+                long size = 0;
+                try
                 {
-                    await http.Request.Body.CopyToAsync(file, cancel);
-                    size = file.Length;
-                    file.Flush(flushToDisk: true);
+                    using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                    await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+                    {
+                        var buffer = new byte[1 << 16];
+                        int read;
+                        while ((read = await http.Request.Body.ReadAsync(buffer, cancel)) > 0)
+                        {
+                            size += read;
+                            if (size > options.MaxUploadBytes) throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the body is larger than the {options.MaxUploadBytes:N0} bytes this server accepts");
+                            sha.AppendData(buffer, 0, read);
+                            await file.WriteAsync(buffer.AsMemory(0, read), cancel);
+                        }
+                        file.Flush(flushToDisk: true);
+                    }
+                    if (size == 0) throw ApiProblem.Bad("the body is empty: post eve.json lines (one JSON event a line)");
+                    hash = Convert.ToHexStringLower(sha.GetHashAndReset());
                 }
-                if (size == 0)
+                catch
                 {
                     Directory.Delete(dir, true);
-                    throw ApiProblem.Bad("the body is empty: post eve.json lines (one JSON event a line)");
+                    throw;
                 }
-                var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(path, cancel)));
                 var files = new List<StoredFile> { new("files", "eve.json", path, hash, size) };
                 return await RecordAsync(http, db, queue, "network-data", caller.Region, files, [], dir, clock.GetUtcNow().UtcDateTime, cancel);
             })
@@ -67,7 +80,13 @@ public static class DataApi
             var caller = Caller.Of(http.User);
             var take = Math.Clamp(limit ?? 50, 1, 500);
             var q = db.Jobs.AsNoTracking().AsQueryable();
-            if (caller.Region.Length > 0) q = q.Where(j => j.Region == caller.Region || j.Region.StartsWith(caller.Region + "/"));
+            if (caller.Region.Length > 0)
+            {
+                // Substring, not StartsWith: SQLite's LIKE ignores case, and regions are compared exactly.
+                var prefix = caller.Region + "/";
+                var n = prefix.Length;
+                q = q.Where(j => j.Region == caller.Region || j.Region.Substring(0, n) == prefix);
+            }
             if (cursor is not null) q = q.Where(j => string.Compare(j.Id, cursor) < 0);
             var jobs = await q.OrderByDescending(j => j.Id).Take(take + 1).ToListAsync(cancel);
             return TypedResults.Ok(new Page<JobView>([.. jobs.Take(take).Select(j => View(j, queue, false))], jobs.Count > take ? jobs[take - 1].Id : null));
@@ -76,11 +95,12 @@ public static class DataApi
     }
 
     private static async Task<IResult> AcceptAsync(HttpContext http, MinerWatchDb db, JobQueue queue, ServerOptions options, string kind,
-        IReadOnlySet<string> parts, Action<List<StoredFile>, Dictionary<string, string>, Caller> validate, CancellationToken cancel)
+        IReadOnlySet<string> parts, Func<List<StoredFile>, Dictionary<string, string>, Caller, Task> validate, CancellationToken cancel)
     {
         var caller = Caller.Of(http.User);
         var id = Guid.CreateVersion7().ToString("N");
         var dir = Path.Combine(options.DataDir, "jobs", id);
+        ServerApp.AllowUpload(http, options);
         try
         {
             var (files, fields) = await Uploads.ReadAsync(http.Request, dir, parts, options.MaxUploadBytes, cancel);
@@ -92,7 +112,7 @@ public static class DataApi
             if (region.Length == 0) region = caller.Region;
             if (!caller.Covers(region)) throw ApiProblem.Forbidden($"region {region} is outside your region {caller.Region}");
             fields.Remove("region");
-            validate(files, fields, caller with { Region = region });
+            await validate(files, fields, caller with { Region = region });
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
             return await RecordAsync(http, db, queue, kind, region, files, fields, dir, clock.GetUtcNow().UtcDateTime, cancel);
         }
@@ -103,11 +123,23 @@ public static class DataApi
         }
     }
 
-    /// <summary>Sites are small and checked before the job is accepted, so a bad sites file is answered at once.</summary>
-    private static void ValidateMeterData(List<StoredFile> files, Dictionary<string, string> fields, Caller caller)
+    /// <summary>
+    /// Sites are small and checked before the job is accepted, so a bad sites file is answered at once: every row must
+    /// be in the uploader's region, and may not take over a meter that is now in another. Activity and feeder files
+    /// describe every site (they replace the previous ones), so only an uploader whose region covers every site sends them.
+    /// </summary>
+    private static async Task ValidateMeterDataAsync(MinerWatchDb db, List<StoredFile> files, Caller caller, CancellationToken cancel)
     {
         if (files.Count(f => f.Role == "sites") > 1 || files.Count(f => f.Role == "activity") > 1 || files.Count(f => f.Role == "feeders") > 1)
             throw ApiProblem.Bad("send at most one sites, one activity and one feeders file per delivery");
+        if (files.FirstOrDefault(f => f.Role is "activity" or "feeders") is { } whole && caller.Region.Length > 0)
+        {
+            var prefix = caller.Region + "/";
+            var n = prefix.Length;
+            var outside = await db.Sites.AsNoTracking().Where(s => s.Region != caller.Region && s.Region.Substring(0, n) != prefix).Select(s => s.Region).FirstOrDefaultAsync(cancel);
+            if (outside is not null)
+                throw ApiProblem.Forbidden($"{whole.Name}: an {whole.Role} file replaces the one for every site, and there are sites outside your region {caller.Region} (in {outside}); an uploader whose region covers them all sends it");
+        }
         foreach (var file in files.Where(f => f.Role == "sites"))
         {
             List<MinerWatch.Grid.Input.Site> sites;
@@ -118,10 +150,15 @@ public static class DataApi
             }
             catch (InputException e)
             {
-                throw new ApiProblem(400, "Bad input", e.Message, new Dictionary<string, object?> { ["file"] = file.Name, ["line"] = e.Line, ["reason"] = e.Reason });
+                throw new ApiProblem(400, "Bad Request", e.Message, new Dictionary<string, object?> { ["file"] = file.Name, ["line"] = e.Line, ["reason"] = e.Reason });
             }
             var outside = sites.FirstOrDefault(s => !RegionPath.IsWithin(s.Region, caller.Region));
             if (outside is not null) throw ApiProblem.Forbidden($"{file.Name}: site {outside.MeterId} is in region {outside.Region}, outside the region {caller.Region} this delivery may update");
+            if (caller.Region.Length == 0) continue;
+            var ids = sites.Select(s => s.MeterId).ToList();
+            var known = await db.Sites.AsNoTracking().Where(s => ids.Contains(s.MeterId)).Select(s => new { s.MeterId, s.Region }).ToListAsync(cancel);
+            if (known.FirstOrDefault(k => !RegionPath.IsWithin(k.Region, caller.Region)) is { } taken)
+                throw ApiProblem.Forbidden($"{file.Name}: meter {taken.MeterId} is a site of region {taken.Region}, outside your region {caller.Region}: it cannot be moved or changed from here");
         }
     }
 

@@ -15,7 +15,7 @@ public static class EvidenceApi
             .RequireAuthorization(Policies.People);
         evidence.MapGet("/key", (EvidenceStore store) => TypedResults.Text(store.Key.ToString() + "\n", "text/plain; charset=utf-8"))
             .RequireAuthorization(Policies.People);
-        evidence.MapPost("/verify", async (EvidenceStore store, CancellationToken cancel) =>
+        evidence.MapGet("/verify", async (EvidenceStore store, CancellationToken cancel) =>
         {
             var report = await Task.Run(() => EvidenceStore.Verify(store.Directory), cancel);
             return TypedResults.Ok(new VerifyReport(report.Valid, report.Size, report.Problems, report.Notes, report.Latest?.ToString()));

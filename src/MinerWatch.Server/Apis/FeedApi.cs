@@ -14,15 +14,14 @@ public static class FeedApi
             var caller = Caller.Of(http.User);
             http.Response.Headers.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
-            var reader = feed.Subscribe(caller.Region, cancel);
+            var reader = feed.Subscribe(caller.Region, caller.Role == MinerWatch.Application.Roles.Inspector ? caller.Id : null, cancel);
             await http.Response.WriteAsync(": connected\n\n", cancel);
             await http.Response.Body.FlushAsync(cancel);
             try
             {
                 await foreach (var item in reader.ReadAllAsync(cancel))
                 {
-                    // An inspector is told only of the cases assigned to them: the feed says which case, and the case
-                    // itself is read through the scoped API.
+                    // The feed says which case and what happened; the case itself is read through the scoped API.
                     await http.Response.WriteAsync($"id: {item.EventId}\nevent: case\ndata: {JsonSerializer.Serialize(item, CaseLog.Json)}\n\n", cancel);
                     await http.Response.Body.FlushAsync(cancel);
                 }

@@ -32,7 +32,7 @@ public static class Policies
     public const string CaseWorkers = "case-workers";
     /// <summary>Who may upload data: admins, leads, ingest keys.</summary>
     public const string Uploaders = "uploaders";
-    /// <summary>Who may audit evidence: admins, leads and auditors.</summary>
+    /// <summary>Who reads everything in a region (meters, evaluation, evidence): admins, leads and auditors.</summary>
     public const string Auditors = "auditors";
     public const string Admins = "admins";
     /// <summary>Anyone signed in, person or key.</summary>

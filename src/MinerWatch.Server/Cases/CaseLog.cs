@@ -22,7 +22,9 @@ public sealed class CaseLog(EvidenceStore evidence, CaseFeed feed, TimeProvider 
     /// <summary>Adds an event to the unit of work; it reaches the log at the next <see cref="FlushAsync"/> after it is saved.</summary>
     public CaseEvent Add(MinerWatchDb db, Case c, string kind, string actor, object? data)
     {
-        var at = clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Whole microseconds: what PostgreSQL keeps, so the stored time and the logged one read the same.
+        var at = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
         var id = Guid.CreateVersion7().ToString("N");
         // The entry names the case, its subject and region, so an entry proves what it is about on its own.
         var body = new JsonObject
@@ -33,7 +35,7 @@ public sealed class CaseLog(EvidenceStore evidence, CaseFeed feed, TimeProvider 
             ["subject"] = $"{c.SubjectKind}:{c.SubjectId}",
             ["region"] = c.Region,
             ["kind"] = kind,
-            ["at"] = at.ToString("O"),
+            ["at"] = at.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
             ["actor"] = actor,
             ["data"] = data is null ? null : JsonSerializer.SerializeToNode(data, Json),
         };
@@ -72,13 +74,15 @@ public sealed class CaseLog(EvidenceStore evidence, CaseFeed feed, TimeProvider 
             var indices = evidence.Append([.. rest.Select(e => bytes[e.Id])]);
             for (var k = 0; k < rest.Count; k++) rest[k].LogIndex = indices[k];
             var caseIds = pending.Select(p => p.CaseId).Distinct().ToList();
-            var regions = await db.Cases.Where(c => caseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Region, cancel);
+            var owners = await db.Cases.Where(c => caseIds.Contains(c.Id)).Select(c => new { c.Id, c.Region, c.AssigneeId }).ToDictionaryAsync(c => c.Id, cancel);
+            var regions = owners.ToDictionary(o => o.Key, o => o.Value.Region);
             var hooks = await db.Webhooks.AsNoTracking().ToListAsync(cancel);
             foreach (var e in pending)
                 foreach (var hook in hooks.Where(h => RegionPath.IsWithin(regions.GetValueOrDefault(e.CaseId, ""), h.Region)))
                     db.WebhookDeliveries.Add(new WebhookDelivery { Id = Guid.CreateVersion7().ToString("N"), WebhookId = hook.Id, EventId = e.Id, NextAttempt = e.At });
             await db.SaveChangesAsync(cancel);
-            foreach (var e in pending) feed.Publish(new CaseFeedItem(e.Id, e.CaseId, regions.GetValueOrDefault(e.CaseId, ""), e.Kind, e.At, e.LogIndex));
+            foreach (var e in pending)
+                feed.Publish(new CaseFeedItem(e.Id, e.CaseId, regions.GetValueOrDefault(e.CaseId, ""), e.Kind, e.At, e.LogIndex) { AssigneeId = owners.GetValueOrDefault(e.CaseId)?.AssigneeId });
         }
         finally
         {
@@ -87,18 +91,24 @@ public sealed class CaseLog(EvidenceStore evidence, CaseFeed feed, TimeProvider 
     }
 }
 
-public sealed record CaseFeedItem(string EventId, string CaseId, string Region, string Kind, DateTime At, long? LogIndex);
+public sealed record CaseFeedItem(string EventId, string CaseId, string Region, string Kind, DateTime At, long? LogIndex)
+{
+    /// <summary>Who the case is assigned to, to tell an inspector only of their own cases; not sent.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? AssigneeId { get; init; }
+}
 
 /// <summary>The live stream of case events for consoles (server-sent events), each subscriber filtered by its region.</summary>
 public sealed class CaseFeed
 {
     private readonly Lock _gate = new();
-    private readonly List<(string Region, Channel<CaseFeedItem> Channel)> _subscribers = [];
+    private readonly List<(string Region, string? Assignee, Channel<CaseFeedItem> Channel)> _subscribers = [];
 
-    public ChannelReader<CaseFeedItem> Subscribe(string region, CancellationToken cancel)
+    /// <param name="assignee">For an inspector: only the cases assigned to them.</param>
+    public ChannelReader<CaseFeedItem> Subscribe(string region, string? assignee, CancellationToken cancel)
     {
         var channel = Channel.CreateBounded<CaseFeedItem>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
-        lock (_gate) _subscribers.Add((region, channel));
+        lock (_gate) _subscribers.Add((region, assignee, channel));
         cancel.Register(() =>
         {
             lock (_gate) _subscribers.RemoveAll(s => s.Channel == channel);
@@ -110,7 +120,7 @@ public sealed class CaseFeed
     public void Publish(CaseFeedItem item)
     {
         lock (_gate)
-            foreach (var (region, channel) in _subscribers)
-                if (RegionPath.IsWithin(item.Region, region)) channel.Writer.TryWrite(item);
+            foreach (var (region, assignee, channel) in _subscribers)
+                if (RegionPath.IsWithin(item.Region, region) && (assignee is null || assignee == item.AssigneeId)) channel.Writer.TryWrite(item);
     }
 }

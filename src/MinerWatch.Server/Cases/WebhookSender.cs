@@ -13,6 +13,47 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
 {
     public const int MaxAttempts = 20;
 
+    /// <summary>This machine (loopback, the unspecified address, localhost) or a link-local address (cloud metadata services).</summary>
+    public static bool IsLoopbackOrLinkLocal(string host)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IsLoopbackOrLinkLocal(ip);
+    }
+
+    public static bool IsLoopbackOrLinkLocal(System.Net.IPAddress ip)
+    {
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (System.Net.IPAddress.IsLoopback(ip) || ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any) || ip.IsIPv6LinkLocal) return true;
+        var b = ip.GetAddressBytes();
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (b[0] == 169 && b[1] == 254 || b[0] == 0);
+    }
+
+    /// <summary>
+    /// The connection a webhook request makes, refused when the name resolves to this machine or a link-local address
+    /// (a name checked when the hook was added may point elsewhere by the time it is called).
+    /// </summary>
+    public static SocketsHttpHandler Handler(bool allowLoopback) => new()
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = async (context, cancel) =>
+        {
+            var addresses = await System.Net.Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancel);
+            var usable = addresses.Where(a => allowLoopback || !IsLoopbackOrLinkLocal(a)).ToList();
+            if (usable.Count == 0) throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to this machine or a link-local address only");
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(usable.ToArray(), context.DnsEndPoint.Port, cancel);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)

@@ -106,7 +106,12 @@ public sealed class IngestWorker(IServiceScopeFactory scopes, JobQueue queue, IL
         var job = await db.Jobs.FindAsync([id], stop);
         if (job is null) return;
         job.Status = "failed";
+        // Files are named as they were sent, never by where the server keeps them.
+        foreach (var file in System.Text.Json.JsonSerializer.Deserialize<List<StoredFile>>(job.FilesJson, CaseLog.Json) ?? [])
+            error = error.Replace(file.Path, file.Name, StringComparison.Ordinal);
         job.Error = error;
+        // A failed delivery does not count as delivered: the same files may be sent again.
+        job.ContentHash += ":failed:" + job.Id;
         job.Finished = DateTime.UtcNow;
         await db.SaveChangesAsync(stop);
     }

@@ -15,7 +15,8 @@ public static class JobIntake
     public static async Task<(Job Job, bool Duplicate)> RecordAsync(MinerWatchDb db, JobQueue queue, string kind, string region, string submittedBy,
         List<StoredFile> files, Dictionary<string, string> fields, string dir, DateTime now, CancellationToken cancel)
     {
-        var hash = Uploads.ContentHash(files, fields);
+        var hash = Uploads.ContentHash(region, files, fields);
+        // A failed job gave up its hash (IngestWorker), so the same files can be sent again once fixed elsewhere.
         var earlier = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Kind == kind && j.ContentHash == hash, cancel);
         if (earlier is not null)
         {
@@ -61,7 +62,7 @@ public static class JobIntake
         var files = new List<StoredFile>();
         foreach (var (role, source) in sources)
         {
-            var extension = Path.GetExtension(source).ToLowerInvariant() is { Length: > 1 } e ? e : ".csv";
+            var extension = Path.GetExtension(source).ToLowerInvariant() is { Length: > 1 and < 12 } e ? e : ".csv";
             var stored = Path.Combine(dir, $"{role}-{files.Count(f => f.Role == role) + 1}{extension}");
             File.Copy(source, stored);
             await using var file = new FileStream(stored, FileMode.Open, FileAccess.ReadWrite);

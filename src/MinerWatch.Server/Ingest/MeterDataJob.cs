@@ -176,7 +176,7 @@ public sealed class MeterDataJob(ServerOptions options, CaseLog caseLog, TimePro
                 Version = 1,
             };
             db.Cases.Add(c);
-            caseLog.Add(db, c, "opened", "job:" + job.Id, new { reason = $"score {f.Score:0.###} reached the campaign threshold {threshold:0.###}", finding, estimates });
+            caseLog.Add(db, c, "opened", "job:" + job.Id, new { reason = $"score {f.Score:0.######} reached the campaign threshold {threshold:0.######}", finding, estimates });
             opened++;
         }
         return opened;

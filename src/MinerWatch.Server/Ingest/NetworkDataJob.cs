@@ -31,8 +31,7 @@ public sealed class NetworkDataJob(CaseLog caseLog, TimeProvider clock)
         var opened = 0;
         foreach (var f in result.Findings)
         {
-            var id = $"{f.Host}>{f.Peer}";
-            var row = await db.HostFindings.FirstOrDefaultAsync(h => h.Host == f.Host && h.Endpoint == f.Peer, cancel);
+            var row = await db.HostFindings.FirstOrDefaultAsync(h => h.Region == job.Region && h.Host == f.Host && h.Endpoint == f.Peer, cancel);
             var first = f.FirstSeen.UtcDateTime;
             if (row is null)
             {
@@ -49,8 +48,9 @@ public sealed class NetworkDataJob(CaseLog caseLog, TimeProvider clock)
             row.FindingJson = JsonSerializer.Serialize(f, CaseLog.Json);
             row.JobId = job.Id;
             if (f.Confidence != "high") continue;
-            var existing = await db.Cases.Where(c => c.SubjectKind == "host" && c.SubjectId == f.Host).OrderByDescending(c => c.Opened).FirstOrDefaultAsync(cancel)
-                ?? db.Cases.Local.FirstOrDefault(c => c.SubjectKind == "host" && c.SubjectId == f.Host);
+            // A host is known by its address within the region whose data showed it.
+            var existing = db.Cases.Local.FirstOrDefault(c => c.SubjectKind == "host" && c.SubjectId == f.Host && c.Region == job.Region)
+                ?? await db.Cases.Where(c => c.SubjectKind == "host" && c.SubjectId == f.Host && c.Region == job.Region).OrderByDescending(c => c.Opened).FirstOrDefaultAsync(cancel);
             var finding = JsonSerializer.SerializeToElement(f, CaseLog.Json);
             if (existing is not null)
             {

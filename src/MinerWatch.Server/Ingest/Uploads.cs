@@ -13,31 +13,53 @@ public sealed record StoredFile(string Role, string Name, string Path, string Sh
 /// </summary>
 public static class Uploads
 {
+    private const int MaxParts = 100;
+    private const int MaxField = 1000;
+
     public static async Task<(List<StoredFile> Files, Dictionary<string, string> Fields)> ReadAsync(HttpRequest request, string dir,
         IReadOnlySet<string> roles, long maxBytes, CancellationToken cancel)
     {
-        long total = 0;
         if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
             throw ApiProblem.Bad("send the files as multipart/form-data");
         Directory.CreateDirectory(dir);
-        var reader = new MultipartReader(boundary, request.Body);
+        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 << 10 };
         var files = new List<StoredFile>();
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            await ReadSectionsAsync(reader, dir, roles, maxBytes, files, fields, cancel);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && !cancel.IsCancellationRequested)
+        {
+            throw ApiProblem.Bad("the upload was cut short or is not well-formed multipart/form-data: " + e.Message);
+        }
+        return (files, fields);
+    }
+
+    private static async Task ReadSectionsAsync(MultipartReader reader, string dir, IReadOnlySet<string> roles, long maxBytes, List<StoredFile> files,
+        Dictionary<string, string> fields, CancellationToken cancel)
+    {
+        long total = 0;
         while (await reader.ReadNextSectionAsync(cancel) is { } section)
         {
+            if (files.Count + fields.Count >= MaxParts) throw ApiProblem.Bad($"more than {MaxParts} parts in one upload");
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) throw ApiProblem.Bad("a part of the upload has no Content-Disposition");
             var role = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
             if (!disposition.IsFileDisposition())
             {
+                // Read no further than the longest value allowed: a field is a word, not a file.
                 using var text = new StreamReader(section.Body);
-                var value = await text.ReadToEndAsync(cancel);
-                if (value.Length > 1000) throw ApiProblem.Bad($"the field '{role}' is longer than 1000 characters");
-                fields[role] = value;
+                var buffer = new char[MaxField + 1];
+                var length = 0;
+                int got;
+                while (length < buffer.Length && (got = await text.ReadAsync(buffer.AsMemory(length), cancel)) > 0) length += got;
+                if (length > MaxField) throw ApiProblem.Bad($"the field '{role}' is longer than {MaxField} characters");
+                fields[role] = new string(buffer, 0, length);
                 continue;
             }
             if (!roles.Contains(role)) throw ApiProblem.Bad($"unknown file part '{role}': send {string.Join(", ", roles)}");
-            var name = System.IO.Path.GetFileName(HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? role);
+            var name = CleanName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? role);
             // The stored name keeps a plain extension: the readers tell Parquet from CSV by it.
             var extension = System.IO.Path.GetExtension(name).ToLowerInvariant();
             if (extension.Length is < 2 or > 11 || !extension[1..].All(char.IsAsciiLetterOrDigit)) extension = ".csv";
@@ -60,15 +82,27 @@ public static class Uploads
                 await file.FlushAsync(cancel);
                 file.Flush(flushToDisk: true);
             }
+            if (size == 0) throw ApiProblem.Bad($"{name} (part '{role}') is empty");
             files.Add(new StoredFile(role, name, path, Convert.ToHexStringLower(sha.GetHashAndReset()), size));
         }
-        return (files, fields);
     }
 
-    /// <summary>One hash for the whole delivery: the same files in the same roles (and fields) are the same delivery.</summary>
-    public static string ContentHash(IEnumerable<StoredFile> files, IEnumerable<KeyValuePair<string, string>> fields)
+    /// <summary>
+    /// A sent file name as it is kept and shown: its last segment by either slash (a bundle is unpacked on Windows too),
+    /// without control characters, at most 200 characters.
+    /// </summary>
+    public static string CleanName(string name)
     {
-        var text = string.Join('\n', files.Select(f => $"{f.Role} {f.Sha256}").Order(StringComparer.Ordinal)
+        var last = name.Split('/', '\\').Last();
+        var clean = new string([.. last.Where(c => !char.IsControl(c))]).Trim();
+        if (clean is "" or "." or "..") clean = "file";
+        return clean.Length > 200 ? clean[^200..] : clean;
+    }
+
+    /// <summary>One hash for the whole delivery: the same files in the same roles, with the same fields, for the same region.</summary>
+    public static string ContentHash(string region, IEnumerable<StoredFile> files, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        var text = "region " + region + "\n" + string.Join('\n', files.Select(f => $"{f.Role} {f.Sha256}").Order(StringComparer.Ordinal)
             .Concat(fields.Select(kv => $"field {kv.Key}={kv.Value}").Order(StringComparer.Ordinal)));
         return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }

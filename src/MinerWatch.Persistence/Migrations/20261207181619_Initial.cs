@@ -473,15 +473,15 @@ namespace MinerWatch.Persistence.Migrations
                 columns: new[] { "SubjectKind", "SubjectId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_HostFindings_Host_Endpoint",
-                table: "HostFindings",
-                columns: new[] { "Host", "Endpoint" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "IX_HostFindings_Region",
                 table: "HostFindings",
                 column: "Region");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HostFindings_Region_Host_Endpoint",
+                table: "HostFindings",
+                columns: new[] { "Region", "Host", "Endpoint" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Jobs_Kind_ContentHash",

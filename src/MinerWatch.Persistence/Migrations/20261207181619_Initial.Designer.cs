@@ -11,7 +11,7 @@ using MinerWatch.Persistence;
 namespace MinerWatch.Persistence.Migrations
 {
     [DbContext(typeof(MinerWatchDb))]
-    [Migration("20261207174411_Initial")]
+    [Migration("20261207181619_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -349,7 +349,7 @@ namespace MinerWatch.Persistence.Migrations
 
                     b.HasIndex("Region");
 
-                    b.HasIndex("Host", "Endpoint")
+                    b.HasIndex("Region", "Host", "Endpoint")
                         .IsUnique();
 
                     b.ToTable("HostFindings");
