@@ -25,7 +25,8 @@ rm -rf "$data/server"
 printf 'a bench password\n' > "$data/password"
 "$cli" users add --data "$data/server" --name bench --role admin --password-file "$data/password" >/dev/null
 /usr/bin/time -v "$cli" serve --data "$data/server" --urls "$url" >"$data/server.log" 2>"$data/server-time.log" &
-server=$!
+timer=$!
+until server=$(pgrep -P "$timer"); do sleep 0.1; done
 trap 'kill -INT $server 2>/dev/null || true' EXIT
 until curl -sf "$url/healthz" >/dev/null; do sleep 0.5; done
 jar="$data/cookies"
@@ -54,8 +55,8 @@ cookie="Cookie: $(awk '$6=="minerwatch" {print "minerwatch=" $7}' "$jar")"
 list="$url/api/v1/cases?limit=50&sort=score"
 hey -z 30s -c 20 -q 10 -H "$cookie" "$list" > "$data/hey.txt"
 wrk -t2 -c20 -d20s --latency -H "$cookie" "$list" > "$data/wrk.txt"
-kill -INT $server
-wait $server || true
+kill -INT "$server"
+wait "$timer" || true
 trap - EXIT
 rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$data/server-time.log")
 pct() { awk -v p="$1" '$1==p"%" && $2=="in" {printf "%.1f", $3*1000}' "$data/hey.txt"; }
@@ -63,7 +64,6 @@ rps=$(awk '/Requests\/sec/ {print $2}' "$data/hey.txt")
 wrk_rps=$(awk '/Requests\/sec/ {print $2}' "$data/wrk.txt")
 wrk_p50=$(awk '$1=="50%" {print $2}' "$data/wrk.txt")
 wrk_p99=$(awk '$1=="99%" {print $2}' "$data/wrk.txt")
-cases=$(curl -s "$url" >/dev/null 2>&1; grep -c . /dev/null || true)
 {
   echo "# Server: ingest and case list ($(date -u +%Y-%m-%d), $(nproc) cores, SQLite)"
   echo
@@ -74,7 +74,7 @@ cases=$(curl -s "$url" >/dev/null 2>&1; grep -c . /dev/null || true)
   echo "| history | ${history//$'\t'/ | } |"
   echo "| one day | ${day//$'\t'/ | } |"
   echo
-  echo "Server peak RSS over the whole run: $rss MB."
+  echo "Server peak RSS over the whole run (both deliveries and the load): $rss MB."
   echo
   echo "| case list (50 by score) | requests/s | p50 ms | p99 ms |"
   echo "|---|---|---|---|"

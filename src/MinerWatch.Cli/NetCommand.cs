@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using MinerWatch.Network.Capture;
 using MinerWatch.Network.Detection;
 using MinerWatch.Network.Live;
@@ -139,7 +137,7 @@ public static class NetCommand
                 {
                     var output = parse.GetValue(format);
                     var eveFile = parse.GetValue(eve);
-                    if (output == OutputFormat.Csv) console.Out.WriteLine(CsvHeader);
+                    if (output == OutputFormat.Csv) console.Out.WriteLine(FindingsOutput.CsvHeader);
                     while (!stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
                         Print(live.Changes());
                     Print(live.Changes());
@@ -154,8 +152,8 @@ public static class NetCommand
                         {
                             console.Out.WriteLine(output switch
                             {
-                                OutputFormat.Json => JsonSerializer.Serialize(f, JsonLine),
-                                OutputFormat.Csv => CsvRow(f),
+                                OutputFormat.Json => FindingsOutput.JsonLine(f),
+                                OutputFormat.Csv => FindingsOutput.CsvRow(f),
                                 _ => $"{f.LastSeen:yyyy-MM-dd HH:mm:ss} {f.Host} -> {f.Peer} {f.Protocol} {f.Confidence}"
                                     + (f.Pool is not null ? $" pool {f.Pool}" : "") + (f.Wallet is not null ? $" wallet {f.Wallet}" : "")
                                     + (f.Worker is not null ? $" worker {f.Worker}" : "") + $" shares {f.SharesSubmitted}",
@@ -182,19 +180,6 @@ public static class NetCommand
     /// <summary>The longest a timer can wait (2^32 - 2 milliseconds), in whole seconds; a longer capture runs until interrupted.</summary>
     private const int MaxDurationSeconds = 4_294_967;
 
-    private static readonly JsonSerializerOptions JsonLine = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    private const string CsvHeader = "host,peer,protocol,pool,worker,wallet,algorithm,first_seen,last_seen,shares_submitted,est_hashrate_hs,est_power_kw,est_kwh_per_day,confidence,evidence";
-
-    private static string CsvRow(NetworkFinding f)
-    {
-        string[] cells = [f.Host, f.Peer, f.Protocol, f.Pool ?? "", f.Worker ?? "", f.Wallet ?? "", f.Algorithm ?? "",
-            f.FirstSeen.ToString("o"), f.LastSeen.ToString("o"), f.SharesSubmitted.ToString(), f.EstHashrateHs?.ToString("R") ?? "",
-            f.EstPowerKw?.ToString("R") ?? "", f.EstKwhPerDay?.ToString("R") ?? "", f.Confidence,
-            string.Join("; ", f.Evidence.Select(e => $"{e.Signal}: {e.Detail}"))];
-        return string.Join(',', cells.Select(Csv));
-    }
-
     private static IPNetwork ParseRange(string text)
     {
         if (!IPNetwork.TryParse(text, out var network)) throw new UsageException($"--internal {text}: not a CIDR range such as 10.0.0.0/8");
@@ -205,23 +190,16 @@ public static class NetCommand
         return network;
     }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     public static void Render(IReadOnlyList<NetworkFinding> findings, NetworkSummary summary, IReadOnlyList<NodeTraffic> nodes, OutputFormat format, TextWriter writer)
     {
         switch (format)
         {
             case OutputFormat.Json:
-                writer.WriteLine(JsonSerializer.Serialize(new { findings, summary, node_traffic = nodes }, Json));
+                writer.WriteLine(FindingsOutput.Json(findings, summary, nodes));
                 return;
             case OutputFormat.Csv:
-                writer.WriteLine(CsvHeader);
-                foreach (var f in findings) writer.WriteLine(CsvRow(f));
+                writer.WriteLine(FindingsOutput.CsvHeader);
+                foreach (var f in findings) writer.WriteLine(FindingsOutput.CsvRow(f));
                 return;
             default:
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
@@ -247,6 +225,4 @@ public static class NetCommand
                 return;
         }
     }
-
-    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
 }

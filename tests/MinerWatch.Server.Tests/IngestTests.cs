@@ -140,3 +140,38 @@ public class IngestTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }
+
+public class WatchedFolderTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Files_dropped_in_the_watched_folder_are_delivered_together_once_settled_and_moved_aside()
+    {
+        var watch = Path.Combine(Path.GetTempPath(), "minerwatch-watch", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(watch);
+        await using var platform = new Platform(Backend.Sqlite, ("watch", watch));
+        await platform.AddUserAsync("ada", "admin", "");
+        var admin = await platform.SignInAsync("ada");
+        await File.WriteAllTextAsync(Path.Combine(watch, "readings-2025-02-14.csv"), Region.Readings(0, 45), Cancel);
+        await File.WriteAllTextAsync(Path.Combine(watch, "sites.csv"), Region.Sites(), Cancel);
+        JsonElement job = default;
+        for (var i = 0; i < 300; i++)
+        {
+            var jobs = await admin.GetFromJsonAsync<JsonElement>("/api/v1/jobs", Cancel);
+            var items = jobs.GetProperty("items").EnumerateArray().ToList();
+            if (items.Count == 1 && items[0].GetProperty("status").GetString() is "completed" or "failed")
+            {
+                job = items[0];
+                break;
+            }
+            await Task.Delay(100, Cancel);
+        }
+        Assert.Equal("completed", job.GetProperty("status").GetString());
+        Assert.Equal(["readings-2025-02-14.csv", "sites.csv"], job.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("name").GetString()).Order());
+        Assert.Equal(3, job.GetProperty("cases_opened").GetInt32());
+        Assert.Empty(Directory.GetFiles(watch));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(watch, "accepted")).Length);
+        Directory.Delete(watch, recursive: true);
+    }
+}

@@ -2,7 +2,7 @@ namespace MinerWatch.Server.Ingest;
 
 /// <summary>
 /// Takes daily exports a meter-data system drops into the watched folder: a file whose size has not changed for one
-/// poll becomes a meter-data job (readings; <c>sites*.csv</c>, <c>activity*.csv</c>, <c>feeders*</c> by name), then is
+/// poll becomes part of a meter-data job (readings; <c>sites*.csv</c>, <c>activity*.csv</c>, <c>feeders*</c> by name), then is
 /// moved to <c>accepted/</c>. The same file dropped again is the same job.
 /// </summary>
 public sealed class FolderWatcher(ServerOptions options, IServiceProvider services, TimeProvider clock, ILogger<FolderWatcher> log) : BackgroundService
@@ -36,6 +36,7 @@ public sealed class FolderWatcher(ServerOptions options, IServiceProvider servic
 
     private async Task PollAsync(string dir, CancellationToken stop)
     {
+        var ready = new List<(string Role, string Path)>();
         foreach (var path in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
@@ -47,13 +48,23 @@ public sealed class FolderWatcher(ServerOptions options, IServiceProvider servic
                 _sizes[path] = size;
                 continue;
             }
-            _sizes.Remove(path);
+            if (size == 0) continue;
             var role = name.StartsWith("sites", StringComparison.OrdinalIgnoreCase) ? "sites"
                 : name.StartsWith("activity", StringComparison.OrdinalIgnoreCase) ? "activity"
                 : name.StartsWith("feeders", StringComparison.OrdinalIgnoreCase) ? "feeders" : "readings";
-            var (job, duplicate) = await JobIntake.FromLocalFilesAsync(services, "meter-data", "", "watch:" + dir, [(role, path)], stop);
-            log.LogInformation("{File} from the watched folder is job {Job}{Again}", name, job.Id, duplicate ? " (delivered before)" : "");
-            File.Move(path, Path.Combine(dir, "accepted", $"{clock.GetUtcNow():yyyyMMddHHmmss}-{name}"), overwrite: true);
+            // One delivery takes at most one file of each kind but readings; the rest wait for the next poll.
+            if (role != "readings" && ready.Any(r => r.Role == role)) continue;
+            ready.Add((role, path));
+        }
+        if (ready.Count == 0) return;
+        // What settled together is one delivery: a sites file dropped with the readings comes before them.
+        var (job, duplicate) = await JobIntake.FromLocalFilesAsync(services, "meter-data", "", "watch:" + dir, ready, stop);
+        log.LogInformation("{Files} from the watched folder: job {Job}{Again}", string.Join(", ", ready.Select(r => Path.GetFileName(r.Path))), job.Id, duplicate ? " (delivered before)" : "");
+        var stamp = clock.GetUtcNow().ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (_, path) in ready)
+        {
+            _sizes.Remove(path);
+            File.Move(path, Path.Combine(dir, "accepted", $"{stamp}-{Path.GetFileName(path)}"), overwrite: true);
         }
     }
 }

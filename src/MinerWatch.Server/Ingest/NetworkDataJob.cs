@@ -45,13 +45,13 @@ public sealed class NetworkDataJob(CaseLog caseLog, TimeProvider clock)
             row.Worker = f.Worker ?? row.Worker;
             row.Algorithm = f.Algorithm ?? row.Algorithm;
             row.HashRate = f.EstHashrateHs ?? row.HashRate;
-            row.FindingJson = JsonSerializer.Serialize(f, CaseLog.Json);
+            row.FindingJson = FindingsOutput.JsonLine(f);
             row.JobId = job.Id;
             if (f.Confidence != "high") continue;
             // A host is known by its address within the region whose data showed it.
             var existing = db.Cases.Local.FirstOrDefault(c => c.SubjectKind == "host" && c.SubjectId == f.Host && c.Region == job.Region)
                 ?? await db.Cases.Where(c => c.SubjectKind == "host" && c.SubjectId == f.Host && c.Region == job.Region).OrderByDescending(c => c.Opened).FirstOrDefaultAsync(cancel);
-            var finding = JsonSerializer.SerializeToElement(f, CaseLog.Json);
+            var finding = JsonSerializer.SerializeToElement(f, FindingsOutput.Line);
             if (existing is not null)
             {
                 if (CaseWorkflow.IsActive(existing.Status))
