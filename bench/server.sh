@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 data=${1:-/tmp/minerwatch-server-bench}
 meters=${METERS:-100000}
 days=${DAYS:-31}
-url=http://127.0.0.1:5190
+url=http://127.0.0.1:${PORT:-5190}
 out=bench/results/server.md
 command -v hey >/dev/null && command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hey wrk >/dev/null
 mkdir -p "$data"
@@ -21,13 +21,14 @@ if [ ! -f "$sim/day.csv" ]; then
   awk -F, -v last="$last" -v h="$sim/history.csv" -v d="$sim/day.csv" \
     'NR==1 {print > h; print > d; next} substr($2,1,10)==last {print > d; next} {print > h}' "$sim/readings.csv"
 fi
+if curl -s "$url/healthz" >/dev/null; then echo "something already listens on $url: stop it or set PORT" >&2; exit 2; fi
 rm -rf "$data/server"
 printf 'a bench password\n' > "$data/password"
 "$cli" users add --data "$data/server" --name bench --role admin --password-file "$data/password" >/dev/null
 /usr/bin/time -v "$cli" serve --data "$data/server" --urls "$url" >"$data/server.log" 2>"$data/server-time.log" &
 timer=$!
 until server=$(pgrep -P "$timer"); do sleep 0.1; done
-trap 'kill -INT $server 2>/dev/null || true' EXIT
+trap 'kill -TERM $server 2>/dev/null || true' EXIT
 until curl -sf "$url/healthz" >/dev/null; do sleep 0.5; done
 jar="$data/cookies"
 curl -sf -c "$jar" -H 'content-type: application/json' -d '{"user_name":"bench","password":"a bench password"}' "$url/api/v1/auth/login"
@@ -40,6 +41,7 @@ deliver() { # files... -> seconds from upload to completion, and the job's own r
   while :; do
     job=$(curl -sf -b "$jar" "$url/api/v1/jobs/$id")
     case $(echo "$job" | field "['status']") in completed|failed) break ;; esac
+    kill -0 "$server" 2>/dev/null || { echo "the server stopped; see $data/server-time.log" >&2; exit 1; }
     sleep 0.5
   done
   t1=$(date +%s.%N)
@@ -55,7 +57,7 @@ cookie="Cookie: $(awk '$6=="minerwatch" {print "minerwatch=" $7}' "$jar")"
 list="$url/api/v1/cases?limit=50&sort=score"
 hey -z 30s -c 20 -q 10 -H "$cookie" "$list" > "$data/hey.txt"
 wrk -t2 -c20 -d20s --latency -H "$cookie" "$list" > "$data/wrk.txt"
-kill -INT "$server"
+kill -TERM "$server"
 wait "$timer" || true
 trap - EXIT
 rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$data/server-time.log")

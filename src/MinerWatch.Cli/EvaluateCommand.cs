@@ -41,18 +41,7 @@ public static class EvaluateCommand
             case OutputFormat.Json:
                 // A metric with no positives or no negatives is undefined: null in JSON, empty in CSV and tables.
                 // Field names are the CSV header's.
-                var rows = metrics.Select(m => new Dictionary<string, object?>
-                {
-                    ["set"] = m.Set,
-                    ["positives"] = m.Positives,
-                    ["negatives"] = m.Negatives,
-                    ["roc_auc"] = N(m.RocAuc),
-                    ["average_precision"] = N(m.AveragePrecision),
-                    ["precision_at_10"] = N(m.PrecisionAt10),
-                    ["precision_at_50"] = N(m.PrecisionAt50),
-                    ["precision_at_100"] = N(m.PrecisionAt100),
-                    ["recall_at_1pct_fpr"] = N(m.RecallAt1PctFpr),
-                });
+                var rows = metrics.Select(RankingMetrics.Fields);
                 writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["metrics"] = rows }, new JsonSerializerOptions { WriteIndented = true }));
                 break;
             case OutputFormat.Csv:
@@ -73,6 +62,4 @@ public static class EvaluateCommand
     }
 
     private static string F(double v) => double.IsNaN(v) ? "" : v.ToString("0.000");
-
-    private static double? N(double v) => double.IsNaN(v) ? null : Math.Round(v, 6);
 }

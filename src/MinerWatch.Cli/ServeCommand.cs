@@ -17,10 +17,12 @@ public static class ServeCommand
         var db = Db();
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var watch = new Option<DirectoryInfo?>("--watch") { Description = "A folder a meter-data system drops daily exports into (readings; sites*, activity*, feeders* by name)" };
+        var maxUpload = new Option<long>("--max-upload-mb") { Description = "The largest upload accepted, in MiB", DefaultValueFactory = _ => MinerWatch.Server.ServerOptions.DefaultMaxUploadBytes >> 20 };
+        maxUpload.Validators.Add(r => { if (r.GetValueOrDefault<long>() is < 1 or > 1 << 20) r.AddError("--max-upload-mb must be between 1 and 1048576"); });
         var demo = new Option<bool>("--demo") { Description = "Start on a fresh data directory with a simulated province, its data ingested and scored, and one user of each role (passwords printed)" };
         var meters = new Option<int>("--demo-meters") { Description = "Meters per city in the demo (three cities)", DefaultValueFactory = _ => 1000 };
         meters.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 50 or > 100_000) r.AddError("--demo-meters must be between 50 and 100000"); });
-        var serve = new Command("serve", "Run the inspection platform: continuous monitoring, cases per region, roles, sealed evidence (API under /api/v1)") { data, db, urls, watch, demo, meters };
+        var serve = new Command("serve", "Run the inspection platform: continuous monitoring, cases per region, roles, sealed evidence (API under /api/v1)") { data, db, urls, watch, maxUpload, demo, meters };
         serve.SetAction(async (parse, cancel) =>
         {
             var dir = parse.GetRequiredValue(data).FullName;
@@ -29,7 +31,7 @@ public static class ServeCommand
                 if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
                     throw new UsageException($"--demo starts on a fresh data directory, and {dir} is not empty: give another --data");
             }
-            string[] args = ["--data", dir, "--urls", parse.GetRequiredValue(urls)];
+            string[] args = ["--data", dir, "--urls", parse.GetRequiredValue(urls), "--max-upload-bytes", (parse.GetValue(maxUpload) << 20).ToString(System.Globalization.CultureInfo.InvariantCulture)];
             if (parse.GetValue(db) is { } connection) args = [.. args, "--db", connection];
             if (parse.GetValue(watch) is { } folder) args = [.. args, "--watch", folder.FullName];
             await using var app = ServerHost.Create(args);

@@ -70,6 +70,8 @@ public sealed class MinerWatchDb(DbContextOptions<MinerWatchDb> options) : Ident
             e.HasIndex(c => new { c.SubjectKind, c.SubjectId });
             e.HasIndex(c => c.Region);
             e.HasIndex(c => c.Status);
+            // The case list by score walks this index instead of sorting every case with its finding.
+            e.HasIndex(c => new { c.Score, c.Id });
         });
         builder.Entity<CaseEvent>(e =>
         {

@@ -147,13 +147,18 @@ public static class ServerApp
         app.UseStatusCodePages();
         app.Use(async (http, next) =>
         {
-            var headers = http.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            if (http.Request.Path.StartsWithSegments("/api")) headers.CacheControl = "no-store";
+            // Set as the answer starts, so an error answer (whose headers the exception handler clears) has them too.
+            http.Response.OnStarting(() =>
+            {
+                var headers = http.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                if (http.Request.Path.StartsWithSegments("/api") && http.Response.ContentType != "text/event-stream") headers.CacheControl = "no-store";
+                return Task.CompletedTask;
+            });
             await next(http);
         });
         app.UseAuthentication();
@@ -215,7 +220,8 @@ public static class ServerApp
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Detail = detail },
+            // 429 is not among the framework's defaults: its type is RFC 6585's.
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Detail = detail, Type = status == 429 ? "https://tools.ietf.org/html/rfc6585#section-4" : null },
         });
     }
 

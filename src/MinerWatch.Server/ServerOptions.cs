@@ -15,7 +15,10 @@ public sealed record ServerOptions
     /// <summary>The evidence log's origin line (its name in checkpoints).</summary>
     public string Origin { get; init; } = "minerwatch.local/evidence";
     /// <summary>Largest upload accepted, in bytes.</summary>
-    public long MaxUploadBytes { get; init; } = 1L << 30;
+    public long MaxUploadBytes { get; init; } = DefaultMaxUploadBytes;
+
+    /// <summary>4 GiB: a province's history with its feeder head meters is a few GB of CSV.</summary>
+    public const long DefaultMaxUploadBytes = 4L << 30;
     /// <summary>Sign-in attempts a client may make per minute.</summary>
     public int LoginsPerMinute { get; init; } = 10;
     /// <summary>Uploads a client may make per minute.</summary>
@@ -31,7 +34,7 @@ public sealed record ServerOptions
         DataDir = Path.GetFullPath(config["data"] ?? "minerwatch-data"),
         Db = string.IsNullOrWhiteSpace(config["db"]) ? null : config["db"],
         Watch = config["watch"],
-        MaxUploadBytes = long.TryParse(config["max-upload-bytes"], out var max) && max > 0 ? max : 1L << 30,
+        MaxUploadBytes = long.TryParse(config["max-upload-bytes"], out var max) && max > 0 ? max : DefaultMaxUploadBytes,
         LoginsPerMinute = int.TryParse(config["logins-per-minute"], out var logins) && logins > 0 ? logins : 10,
         UploadsPerMinute = int.TryParse(config["uploads-per-minute"], out var uploads) && uploads > 0 ? uploads : 30,
         WebhooksToLoopback = config["webhooks-to-loopback"] == "true",

@@ -49,15 +49,18 @@ public class ServeCrashTests
 
     private static string Sites() => "meter_id,customer_class,region,feeder_id,contracted_kw\n" + string.Concat(Meters().Select(m => $"{m.Id},residential,{m.Region},F1,30\n"));
 
-    [Fact]
-    public async Task A_server_killed_at_random_points_of_ingest_loses_no_acknowledged_delivery_and_applies_none_twice()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_server_killed_at_random_points_of_ingest_loses_no_acknowledged_delivery_and_applies_none_twice(bool postgres)
     {
+        string[] db = postgres ? ["--db", MinerWatch.Tests.Requires.Postgres().TrimEnd(';') + $";Database=mw_crash_{Guid.NewGuid():N}"] : [];
         var dir = Path.Combine(Path.GetTempPath(), "minerwatch-crash", Guid.NewGuid().ToString("N"));
         var data = Path.Combine(dir, "data");
         Directory.CreateDirectory(dir);
         var passwordFile = Path.Combine(dir, "pw");
         await File.WriteAllTextAsync(passwordFile, "a long enough password\n", Cancel);
-        var add = RunCli(["users", "add", "--data", data, "--name", "ada", "--role", "admin", "--password-file", passwordFile]);
+        var add = RunCli(["users", "add", "--data", data, .. db, "--name", "ada", "--role", "admin", "--password-file", passwordFile]);
         Assert.Equal(0, add);
 
         var deliveries = new List<MultipartFormDataContent> { Form(("sites", "sites.csv", Sites()), ("readings", "history.csv", Readings(0, 40))) };
@@ -70,7 +73,7 @@ public class ServeCrashTests
         {
             for (var k = 0; k < deliveries.Count; k++)
             {
-                server ??= await StartAsync(data);
+                server ??= await StartAsync(data, db);
                 var client = await SignInAsync(server);
                 var response = await client.PostAsync("/api/v1/meter-data", deliveries[k], Cancel);
                 Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -94,7 +97,7 @@ public class ServeCrashTests
                 server = null;
                 kills++;
             }
-            server = await StartAsync(data);
+            server = await StartAsync(data, db);
             var admin = await SignInAsync(server);
             var attempts = 0;
             foreach (var id in acknowledged)
@@ -138,13 +141,24 @@ public class ServeCrashTests
             var audit = EvidenceLog.Verify(Path.Combine(data, "evidence"));
             Assert.True(audit.Valid, string.Join("; ", audit.Problems));
             Assert.Equal(logged.Count, logged.Distinct().Count());
-            Assert.Equal(audit.Size, logged.Count);
+            // Besides the case events, each acknowledged delivery is sealed once.
+            Assert.Equal(audit.Size, logged.Count + acknowledged.Count);
             Assert.Equal(deliveries.Count, kills);
         }
         finally
         {
             if (server is { HasExited: false }) server.Kill(entireProcessTree: true);
             Directory.Delete(dir, recursive: true);
+            if (postgres)
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(db[1]);
+                var name = builder.Database;
+                builder.Database = "postgres";
+                await using var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+                await connection.OpenAsync(Cancel);
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync(Cancel);
+            }
         }
     }
 
@@ -166,7 +180,7 @@ public class ServeCrashTests
         return process.ExitCode;
     }
 
-    private static async Task<Process> StartAsync(string data)
+    private static async Task<Process> StartAsync(string data, string[] db)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -175,7 +189,7 @@ public class ServeCrashTests
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
         var url = $"http://127.0.0.1:{port}";
-        var process = Process.Start(new ProcessStartInfo("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "minerwatch.dll"), "serve", "--data", data, "--urls", url])
+        var process = Process.Start(new ProcessStartInfo("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "minerwatch.dll"), "serve", "--data", data, .. db, "--urls", url])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

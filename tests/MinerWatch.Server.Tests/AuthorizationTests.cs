@@ -76,6 +76,9 @@ public class AuthorizationTests
         Assert.Equal(HttpStatusCode.NotFound, (await clients["auditor"].GetAsync("/api/v1/campaign/summary?region=CN-GD/Guangzhou", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await clients["lead"].GetAsync("/api/v1/meters/D2FARM", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await clients["lead"].GetAsync("/api/v1/meters/D1FARM", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clients["auditor"].GetAsync("/api/v1/meters/D1FARM", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clients["auditor"].GetAsync("/api/v1/meters", Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await clients["inspector"].GetAsync("/api/v1/meters", Cancel)).StatusCode);
 
         void Check(string role, string place, string what, HttpStatusCode want, HttpResponseMessage got)
         {
@@ -123,6 +126,7 @@ public class AuthorizationTests
         var client = platform.CreateClient();
         var response = await client.GetAsync("/api/v1/cases", Cancel);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());

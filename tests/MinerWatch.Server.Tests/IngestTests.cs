@@ -138,6 +138,8 @@ public class IngestTests
         var response = await admin.PostAsync("/api/v1/meter-data", Platform.Files(("readings", "big.csv", Region.Readings(0, 10))), Cancel);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        // An error answer keeps the security headers.
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 }
 

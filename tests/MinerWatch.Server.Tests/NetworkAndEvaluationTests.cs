@@ -76,6 +76,8 @@ public class NetworkAndEvaluationTests
         Assert.Equal(1, report.GetProperty("confirmed").GetInt32());
         Assert.Equal(1, report.GetProperty("dismissed").GetInt32());
         Assert.Equal(1.0, report.GetProperty("metrics")[0].GetProperty("roc_auc").GetDouble());
+        Assert.Equal(0.5, report.GetProperty("metrics")[0].GetProperty("precision_at_10").GetDouble());
+        Assert.Single(report.GetProperty("metrics").EnumerateArray());
         var labels = await auditor.GetStringAsync("/api/v1/evaluation/labels", Cancel);
         Assert.Equal("meter_id,mining,variant,onset\nD0FARM,1,confirmed,\nD0H2,0,,\n", labels);
     }

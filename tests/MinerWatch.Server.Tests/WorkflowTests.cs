@@ -131,7 +131,8 @@ public class WorkflowTests
         var verify = await auditor.GetAsync("/api/v1/evidence/verify", Cancel);
         var report = await verify.Content.ReadFromJsonAsync<JsonElement>(Cancel);
         Assert.True(report.GetProperty("valid").GetBoolean());
-        Assert.Equal(3 + 2 + 2, report.GetProperty("size").GetInt64()); // 3 opened, 2 assigned, attachment and comment
+        // The delivery, 3 cases opened, 2 assigned, the attachment and the comment.
+        Assert.Equal(1 + 3 + 2 + 2, report.GetProperty("size").GetInt64());
         Assert.True(EvidenceLog.Verify(Path.Combine(campaign.Platform.DataDir, "evidence")).Valid);
     }
 }

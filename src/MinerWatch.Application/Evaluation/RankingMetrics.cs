@@ -49,6 +49,25 @@ public static class RankingMetrics
         return result;
     }
 
+    /// <summary>
+    /// One set's metrics as the JSON and CSV contracts name them (the CLI's evaluate and the server's evaluation):
+    /// an undefined metric (no positives or no negatives) is null.
+    /// </summary>
+    public static Dictionary<string, object?> Fields(Metrics m) => new()
+    {
+        ["set"] = m.Set,
+        ["positives"] = m.Positives,
+        ["negatives"] = m.Negatives,
+        ["roc_auc"] = Rounded(m.RocAuc),
+        ["average_precision"] = Rounded(m.AveragePrecision),
+        ["precision_at_10"] = Rounded(m.PrecisionAt10),
+        ["precision_at_50"] = Rounded(m.PrecisionAt50),
+        ["precision_at_100"] = Rounded(m.PrecisionAt100),
+        ["recall_at_1pct_fpr"] = Rounded(m.RecallAt1PctFpr),
+    };
+
+    private static double? Rounded(double v) => double.IsNaN(v) ? null : Math.Round(v, 6);
+
     private static string Meters(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 
     private static string Are(int n) => n == 1 ? "is" : "are";

@@ -251,6 +251,8 @@ namespace MinerWatch.Persistence.Migrations
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("Score", "Id");
+
                     b.HasIndex("SubjectKind", "SubjectId");
 
                     b.ToTable("Cases");

@@ -59,11 +59,14 @@ public static class CasesApi
                 q = q.Where(c => c.Score >= min);
             }
             var take = Math.Clamp(limit ?? 50, 1, 500);
-            List<Case> rows;
+            List<CaseSummary> rows;
+            // Only the summary's columns are read: a case's finding and estimates are kilobytes each.
+            var summaries = (IOrderedQueryable<Case> ordered) => ordered.Take(take + 1).Select(c => new CaseSummary(c.Id, c.SubjectKind, c.SubjectId, c.Region, c.Status,
+                c.CustomerClass, c.Score, c.AssigneeId, c.Due, c.MiningKw, c.Opened, c.Updated)).ToListAsync(cancel);
             if (sort is null or "opened")
             {
                 if (cursor is not null) q = q.Where(c => string.Compare(c.Id, cursor) < 0);
-                rows = await q.OrderByDescending(c => c.Id).Take(take + 1).ToListAsync(cancel);
+                rows = await summaries(q.OrderByDescending(c => c.Id));
             }
             else if (sort == "score")
             {
@@ -72,11 +75,11 @@ public static class CasesApi
                     var (score, id) = ScoreCursor(cursor);
                     q = q.Where(c => c.Score < score || c.Score == score && string.Compare(c.Id, id) < 0);
                 }
-                rows = await q.OrderByDescending(c => c.Score).ThenByDescending(c => c.Id).Take(take + 1).ToListAsync(cancel);
+                rows = await summaries(q.OrderByDescending(c => c.Score).ThenByDescending(c => c.Id));
             }
             else throw ApiProblem.Bad($"sort '{sort}': give opened or score");
             string? next = rows.Count > take ? sort == "score" ? $"{rows[take - 1].Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}~{rows[take - 1].Id}" : rows[take - 1].Id : null;
-            return TypedResults.Ok(new Page<CaseSummary>([.. rows.Take(take).Select(Summary)], next));
+            return TypedResults.Ok(new Page<CaseSummary>([.. rows.Take(take)], next));
         }).RequireAuthorization(Policies.People);
 
         cases.MapPost("/", async (NewCase body, HttpContext http, MinerWatchDb db, CaseLog log, TimeProvider clock, CancellationToken cancel) =>
@@ -141,7 +144,8 @@ public static class CasesApi
                 }
                 db.Cases.Add(c);
                 using var doc = JsonDocument.Parse(finding);
-                log.Add(db, c, "opened", caller.Name, new { reason = body.Note ?? "opened by hand", finding = doc.RootElement });
+                using var estimatesDoc = JsonDocument.Parse(c.EstimatesJson ?? "null");
+                log.Add(db, c, "opened", caller.Name, new { reason = body.Note ?? "opened by hand", finding = doc.RootElement, estimates = estimatesDoc.RootElement });
                 await db.SaveChangesAsync(cancel);
                 await log.FlushAsync(db, cancel);
                 return TypedResults.Created($"/api/v1/cases/{c.Id}", View(c, caller));
@@ -389,7 +393,6 @@ public static class CasesApi
         return (score, parts[1]);
     }
 
-    internal static CaseSummary Summary(Case c) => new(c.Id, c.SubjectKind, c.SubjectId, c.Region, c.Status, c.CustomerClass, c.Score, c.AssigneeId, c.Due, c.MiningKw, c.Opened, c.Updated);
 
     internal static CaseView View(Case c, Caller caller)
     {

@@ -165,7 +165,7 @@ public static class DataApi
     private static async Task<IResult> RecordAsync(HttpContext http, MinerWatchDb db, JobQueue queue, string kind, string region, List<StoredFile> files,
         Dictionary<string, string> fields, string dir, DateTime now, CancellationToken cancel)
     {
-        var (job, duplicate) = await JobIntake.RecordAsync(db, queue, kind, region, Caller.Of(http.User).Name, files, fields, dir, now, cancel);
+        var (job, duplicate) = await JobIntake.RecordAsync(db, queue, http.RequestServices.GetRequiredService<CaseLog>(), kind, region, Caller.Of(http.User).Name, files, fields, dir, now, cancel);
         // The same delivery again changes nothing: the earlier job answers for it.
         return duplicate ? TypedResults.Ok(View(job, queue, duplicate: true)) : TypedResults.Accepted($"/api/v1/jobs/{job.Id}", View(job, queue, duplicate: false));
     }

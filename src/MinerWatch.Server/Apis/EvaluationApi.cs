@@ -9,7 +9,7 @@ using MinerWatch.Server.Auth;
 
 namespace MinerWatch.Server.Apis;
 
-public sealed record EvaluationReport(string Region, int Confirmed, int Dismissed, IReadOnlyList<Metrics> Metrics);
+public sealed record EvaluationReport(string Region, int Confirmed, int Dismissed, IReadOnlyList<Dictionary<string, object?>> Metrics);
 
 /// <summary>
 /// The campaign's own outcomes as labels: a meter whose case was confirmed (or rectified, or closed without a
@@ -27,7 +27,8 @@ public static class EvaluationApi
                 throw ApiProblem.Conflict($"the campaign has {positives} confirmed and {labels.Count - positives} dismissed meter cases in {(scope.Length == 0 ? "all regions" : scope)}: measuring needs at least one of each");
             var scores = await db.MeterScores.AsNoTracking().Where(m => labels.Select(l => l.MeterId).Contains(m.MeterId)).Select(m => new { m.MeterId, m.Score }).ToListAsync(cancel);
             var metrics = RankingMetrics.Evaluate([.. scores.Select(s => (s.MeterId, s.Score))], labels, "campaign outcomes", "current scores");
-            return TypedResults.Ok(new EvaluationReport(scope, positives, labels.Count - positives, metrics));
+            // Only the overall set: outcomes have no variants (the labels say "confirmed" for every positive).
+            return TypedResults.Ok(new EvaluationReport(scope, positives, labels.Count - positives, [RankingMetrics.Fields(metrics[0])]));
         }).WithTags("Campaign").RequireAuthorization(Policies.Auditors);
 
         api.MapGet("/evaluation/labels", async (HttpContext http, MinerWatchDb db, string? region, CancellationToken cancel) =>

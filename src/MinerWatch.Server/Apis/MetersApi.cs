@@ -26,7 +26,7 @@ public static class MetersApi
             var rows = await q.Where(m => m.Rank > after).OrderBy(m => m.Rank).Take(take + 1).ToListAsync(cancel);
             return TypedResults.Ok(new Page<MeterView>([.. rows.Take(take).Select(m => new MeterView(m.MeterId, m.Region, m.Score, m.Rank, m.Verdict, m.Updated, null, null))],
                 rows.Count > take ? rows[take - 1].Rank.ToString(System.Globalization.CultureInfo.InvariantCulture) : null));
-        }).WithTags("Meters").RequireAuthorization(Policies.Leads, Policies.Auditors);
+        }).WithTags("Meters").RequireAuthorization(Policies.Auditors);
 
         api.MapGet("/meters/{id}", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
         {
@@ -36,7 +36,7 @@ public static class MetersApi
             var m = await db.MeterScores.AsNoTracking().FirstOrDefaultAsync(s => s.MeterId == id, cancel);
             using var finding = m is null ? null : JsonDocument.Parse(m.FindingJson);
             return TypedResults.Ok(new MeterView(id, site.Region, m?.Score ?? 0, m?.Rank ?? 0, m?.Verdict ?? "not scored", m?.Updated ?? default, finding?.RootElement.Clone(), site));
-        }).WithTags("Meters").RequireAuthorization(Policies.Leads, Policies.Auditors);
+        }).WithTags("Meters").RequireAuthorization(Policies.Auditors);
         return api;
     }
 }

@@ -20,7 +20,18 @@ public sealed class CaseLog(EvidenceStore evidence, CaseFeed feed, TimeProvider 
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
 
     /// <summary>Adds an event to the unit of work; it reaches the log at the next <see cref="FlushAsync"/> after it is saved.</summary>
-    public CaseEvent Add(MinerWatchDb db, Case c, string kind, string actor, object? data)
+    public CaseEvent Add(MinerWatchDb db, Case c, string kind, string actor, object? data) =>
+        Add(db, "minerwatch.case-event/v1", c.Id, $"{c.SubjectKind}:{c.SubjectId}", c.Region, kind, actor, data);
+
+    /// <summary>
+    /// An accepted delivery, sealed as it is acknowledged: its job, region, sender and each file's name, size and
+    /// SHA-256, so what was delivered when can be proven later. Not a case event: it has no case.
+    /// </summary>
+    public CaseEvent AddDelivery(MinerWatchDb db, Job job, IEnumerable<MinerWatch.Server.Ingest.StoredFile> files) =>
+        Add(db, "minerwatch.delivery/v1", "", "job:" + job.Id, job.Region, job.Kind, job.SubmittedBy,
+            new { job = job.Id, files = files.Select(f => new { role = f.Role, name = f.Name, size = f.Size, sha256 = f.Sha256 }) });
+
+    private CaseEvent Add(MinerWatchDb db, string type, string caseId, string subject, string region, string kind, string actor, object? data)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         // Whole microseconds: what PostgreSQL keeps, so the stored time and the logged one read the same.
@@ -29,11 +40,11 @@ public sealed class CaseLog(EvidenceStore evidence, CaseFeed feed, TimeProvider 
         // The entry names the case, its subject and region, so an entry proves what it is about on its own.
         var body = new JsonObject
         {
-            ["type"] = "minerwatch.case-event/v1",
+            ["type"] = type,
             ["id"] = id,
-            ["case"] = c.Id,
-            ["subject"] = $"{c.SubjectKind}:{c.SubjectId}",
-            ["region"] = c.Region,
+            ["case"] = caseId.Length == 0 ? null : caseId,
+            ["subject"] = subject,
+            ["region"] = region,
             ["kind"] = kind,
             ["at"] = at.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture),
             ["actor"] = actor,
@@ -43,7 +54,7 @@ public sealed class CaseLog(EvidenceStore evidence, CaseFeed feed, TimeProvider 
         var e = new CaseEvent
         {
             Id = id,
-            CaseId = c.Id,
+            CaseId = caseId,
             Kind = kind,
             At = at,
             Actor = actor,
@@ -77,11 +88,11 @@ public sealed class CaseLog(EvidenceStore evidence, CaseFeed feed, TimeProvider 
             var owners = await db.Cases.Where(c => caseIds.Contains(c.Id)).Select(c => new { c.Id, c.Region, c.AssigneeId }).ToDictionaryAsync(c => c.Id, cancel);
             var regions = owners.ToDictionary(o => o.Key, o => o.Value.Region);
             var hooks = await db.Webhooks.AsNoTracking().ToListAsync(cancel);
-            foreach (var e in pending)
+            foreach (var e in pending.Where(e => e.CaseId.Length > 0))
                 foreach (var hook in hooks.Where(h => RegionPath.IsWithin(regions.GetValueOrDefault(e.CaseId, ""), h.Region)))
                     db.WebhookDeliveries.Add(new WebhookDelivery { Id = Guid.CreateVersion7().ToString("N"), WebhookId = hook.Id, EventId = e.Id, NextAttempt = e.At });
             await db.SaveChangesAsync(cancel);
-            foreach (var e in pending)
+            foreach (var e in pending.Where(e => e.CaseId.Length > 0))
                 feed.Publish(new CaseFeedItem(e.Id, e.CaseId, regions.GetValueOrDefault(e.CaseId, ""), e.Kind, e.At, e.LogIndex) { AssigneeId = owners.GetValueOrDefault(e.CaseId)?.AssigneeId });
         }
         finally

@@ -16,6 +16,7 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
     /// <summary>This machine (loopback, the unspecified address, localhost) or a link-local address (cloud metadata services).</summary>
     public static bool IsLoopbackOrLinkLocal(string host)
     {
+        host = host.TrimEnd('.');
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)) return true;
         return System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IsLoopbackOrLinkLocal(ip);
     }
@@ -38,7 +39,10 @@ public sealed class WebhookSender(IServiceScopeFactory scopes, IHttpClientFactor
         ConnectCallback = async (context, cancel) =>
         {
             var addresses = await System.Net.Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancel);
-            var usable = addresses.Where(a => allowLoopback || !IsLoopbackOrLinkLocal(a)).ToList();
+            // This machine is also any address of its own interfaces, not only loopback.
+            var own = allowLoopback ? [] : System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToHashSet();
+            var usable = addresses.Where(a => allowLoopback || !IsLoopbackOrLinkLocal(a) && !own.Contains(a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a)).ToList();
             if (usable.Count == 0) throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to this machine or a link-local address only");
             var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
             try

@@ -12,7 +12,7 @@ namespace MinerWatch.Server.Ingest;
 /// </summary>
 public static class JobIntake
 {
-    public static async Task<(Job Job, bool Duplicate)> RecordAsync(MinerWatchDb db, JobQueue queue, string kind, string region, string submittedBy,
+    public static async Task<(Job Job, bool Duplicate)> RecordAsync(MinerWatchDb db, JobQueue queue, CaseLog log, string kind, string region, string submittedBy,
         List<StoredFile> files, Dictionary<string, string> fields, string dir, DateTime now, CancellationToken cancel)
     {
         var hash = Uploads.ContentHash(region, files, fields);
@@ -36,6 +36,8 @@ public static class JobIntake
             Created = now,
         };
         db.Jobs.Add(job);
+        // Sealed in the same step as it is recorded: an acknowledged delivery is in the evidence log.
+        log.AddDelivery(db, job, files);
         try
         {
             await db.SaveChangesAsync(cancel);
@@ -47,6 +49,7 @@ public static class JobIntake
             db.ChangeTracker.Clear();
             return (await db.Jobs.AsNoTracking().FirstAsync(j => j.Kind == kind && j.ContentHash == hash, cancel), true);
         }
+        await log.FlushAsync(db, cancel);
         queue.Wake();
         return (job, false);
     }
@@ -73,6 +76,6 @@ public static class JobIntake
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<MinerWatchDb>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        return await RecordAsync(db, services.GetRequiredService<JobQueue>(), kind, region, submittedBy, files, [], dir, now, cancel);
+        return await RecordAsync(db, services.GetRequiredService<JobQueue>(), services.GetRequiredService<CaseLog>(), kind, region, submittedBy, files, [], dir, now, cancel);
     }
 }

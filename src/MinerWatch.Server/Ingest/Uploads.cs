@@ -30,7 +30,7 @@ public static class Uploads
         {
             await ReadSectionsAsync(reader, dir, roles, maxBytes, files, fields, cancel);
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException && !cancel.IsCancellationRequested)
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not BadHttpRequestException && !cancel.IsCancellationRequested)
         {
             throw ApiProblem.Bad("the upload was cut short or is not well-formed multipart/form-data: " + e.Message);
         }

@@ -11,7 +11,7 @@ using MinerWatch.Persistence;
 namespace MinerWatch.Persistence.Migrations
 {
     [DbContext(typeof(MinerWatchDb))]
-    [Migration("20261207181619_Initial")]
+    [Migration("20261207183653_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -253,6 +253,8 @@ namespace MinerWatch.Persistence.Migrations
                     b.HasIndex("Region");
 
                     b.HasIndex("Status");
+
+                    b.HasIndex("Score", "Id");
 
                     b.HasIndex("SubjectKind", "SubjectId");
 

@@ -463,6 +463,11 @@ namespace MinerWatch.Persistence.Migrations
                 column: "Region");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Cases_Score_Id",
+                table: "Cases",
+                columns: new[] { "Score", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Cases_Status",
                 table: "Cases",
                 column: "Status");
