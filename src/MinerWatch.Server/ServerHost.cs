@@ -30,7 +30,7 @@ public static class ServerHost
     {
         password ??= NewPassword();
         using var scope = app.Services.CreateScope();
-        await Accounts.AddUserAsync(scope.ServiceProvider.GetRequiredService<UserManager<User>>(), name, role, region, password, null, DateTime.UtcNow);
+        await Accounts.AddUserAsync(scope.ServiceProvider.GetRequiredService<UserManager<User>>(), name, role, region, password, null, app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
         return password;
     }
 
@@ -38,7 +38,7 @@ public static class ServerHost
     public static async Task<string> AddKeyAsync(WebApplication app, string name, string region, CancellationToken cancel)
     {
         using var scope = app.Services.CreateScope();
-        var (key, _) = await Accounts.AddKeyAsync(scope.ServiceProvider.GetRequiredService<MinerWatchDb>(), name, "ingest", region, null, DateTime.UtcNow, cancel);
+        var (key, _) = await Accounts.AddKeyAsync(scope.ServiceProvider.GetRequiredService<MinerWatchDb>(), name, "ingest", region, null, app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime, cancel);
         return key;
     }
 

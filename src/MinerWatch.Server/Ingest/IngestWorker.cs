@@ -26,7 +26,7 @@ public sealed class JobQueue
 /// crash interrupted: events not yet in the evidence log, and jobs left running, which run again from the state that
 /// was current before them.
 /// </summary>
-public sealed class IngestWorker(IServiceScopeFactory scopes, JobQueue queue, ILogger<IngestWorker> log) : BackgroundService
+public sealed class IngestWorker(IServiceScopeFactory scopes, JobQueue queue, TimeProvider clock, ILogger<IngestWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -72,7 +72,7 @@ public sealed class IngestWorker(IServiceScopeFactory scopes, JobQueue queue, IL
         var job = await db.Jobs.Where(j => j.Status == "queued" || j.Status == "running").OrderBy(j => j.Created).ThenBy(j => j.Id).FirstOrDefaultAsync(stop);
         if (job is null) return false;
         job.Status = "running";
-        job.Started ??= DateTime.UtcNow;
+        job.Started ??= clock.GetUtcNow().UtcDateTime;
         job.Attempts++;
         await db.SaveChangesAsync(stop);
         queue.Progress[job.Id] = 0;
@@ -112,7 +112,7 @@ public sealed class IngestWorker(IServiceScopeFactory scopes, JobQueue queue, IL
         job.Error = error;
         // A failed delivery does not count as delivered: the same files may be sent again.
         job.ContentHash += ":failed:" + job.Id;
-        job.Finished = DateTime.UtcNow;
+        job.Finished = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(stop);
     }
 }
