@@ -11,6 +11,7 @@ using MinerWatch.Persistence;
 using MinerWatch.Server.Apis;
 using MinerWatch.Server.Auth;
 using MinerWatch.Server.Cases;
+using MinerWatch.Server.Console;
 using MinerWatch.Server.Ingest;
 
 namespace MinerWatch.Server;
@@ -154,13 +155,23 @@ public static class ServerApp
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
-                headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+                headers.ContentSecurityPolicy = http.Items[ContentSecurityPolicyKey] as string ?? "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 if (http.Request.Path.StartsWithSegments("/api") && http.Response.ContentType != "text/event-stream") headers.CacheControl = "no-store";
                 return Task.CompletedTask;
             });
             await next(http);
         });
+        if (ConsoleAssets.Find() is { } console)
+        {
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = console.Files, OnPrepareResponse = c => ConsoleAssets.CacheHeaders(c.Context) });
+            app.MapGet("/", (HttpContext http) =>
+            {
+                http.Items[ContentSecurityPolicyKey] = console.ContentSecurityPolicy;
+                http.Response.Headers.CacheControl = "no-cache";
+                return Results.Content(console.Page, "text/html; charset=utf-8");
+            }).AllowAnonymous().ExcludeFromDescription();
+        }
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -188,6 +199,7 @@ public static class ServerApp
     }
 
     public const long JsonBodyLimit = 1 << 20;
+    private const string ContentSecurityPolicyKey = "minerwatch.csp";
 
     /// <summary>An upload endpoint's own body limit (Kestrel's is the small JSON one).</summary>
     internal static void AllowUpload(HttpContext http, ServerOptions options)

@@ -22,7 +22,7 @@ public class AuthorizationTests
             && !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is not null)).Select(e => e.RoutePattern.RawText).ToList();
         Assert.Empty(unguarded);
         var anonymous = endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null).Select(e => e.RoutePattern.RawText).Order().ToList();
-        Assert.Equal(["/api/v1/auth/login", "/healthz", "/openapi/{documentName}.json"], anonymous);
+        Assert.Equal(["/", "/api/v1/auth/login", "/healthz", "/openapi/{documentName}.json"], anonymous);
     }
 
     /// <summary>

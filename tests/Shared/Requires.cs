@@ -49,4 +49,12 @@ internal static class Requires
             $"apt-get install postgresql, start a server on 127.0.0.1 as .ci/run does, and set {PostgresVariable}='Host=127.0.0.1;Port=5432;Username=postgres'");
         return connection!;
     }
+
+    /// <summary>Debian's Chromium, which the browser tests drive through Playwright (no browser is downloaded).</summary>
+    public static string Chromium()
+    {
+        const string path = "/usr/bin/chromium";
+        That(File.Exists(path), "Chromium is not installed at /usr/bin/chromium", "apt-get install chromium");
+        return path;
+    }
 }

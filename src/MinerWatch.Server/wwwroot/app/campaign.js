@@ -1,0 +1,42 @@
+import { api } from '/app/api.js';
+import { t, number } from '/app/i18n.js';
+import { h, show } from '/app/dom.js';
+
+const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
+
+export async function campaignPage(who, params) {
+  const region = params.get('region') ?? who.region;
+  const summary = await api(`/campaign/summary?region=${encodeURIComponent(region)}`);
+  const row = (r, link) => h('tr', {},
+    h('th', { scope: 'row' }, link ? h('a', { href: `#/campaign?region=${encodeURIComponent(r.region)}` }, r.region) : r.region),
+    ...statuses.map(s => h('td', { class: 'num' }, h('a', { href: `#/cases?region=${encodeURIComponent(link ? r.region : region)}&status=${s}` }, number(r.cases_by_status[s], 0)))),
+    h('td', { class: 'num' }, number(r.confirmed_sites, 0)), h('td', { class: 'num' }, number(r.suspected_kw, 1)),
+    h('td', { class: 'num' }, number(r.kw_removed, 1)), h('td', { class: 'num' }, number(r.kwh_per_year_avoided, 0)),
+    h('td', { class: 'num' }, number(r.co2_tonnes_per_year_avoided, 1)), h('td', { class: 'num' }, number(r.money_recovered, 2)));
+  const parent = region.includes('/') ? region.slice(0, region.lastIndexOf('/')) : '';
+  const up = region && region !== who.region ? h('a', { href: `#/campaign?region=${encodeURIComponent(parent)}` }, `↑ ${t('up')}`) : null;
+  show(h('section', {},
+    h('h1', { tabindex: -1 }, `${t('campaign')}${region ? ': ' + region : ''}`), up,
+    h('div', { class: 'scroll' }, h('table', {},
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('region')), ...statuses.map(s => h('th', { scope: 'col' }, t(s))),
+        ...[t('confirmedSites'), t('suspectedKw'), t('kwRemoved'), t('kwhAvoided'), t('co2Avoided'), t('moneyRecovered')].map(x => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, ...summary.children.map(r => row(r, r.region !== region))),
+      h('tfoot', {}, row({ ...summary.total, region: t('total') }, false))))));
+}
+
+export async function evidencePage() {
+  const [checkpoint, key] = await Promise.all([api('/evidence/checkpoint'), api('/evidence/key')]);
+  const result = h('p', { role: 'status' });
+  show(h('section', {},
+    h('h1', { tabindex: -1 }, t('evidence')),
+    h('section', { class: 'card' }, h('h2', {}, t('checkpoint')), h('pre', {}, checkpoint)),
+    h('section', { class: 'card' }, h('h2', {}, t('verifierKey')), h('pre', {}, key)),
+    h('section', { class: 'card' }, h('button', {
+      type: 'button',
+      onclick: async () => {
+        result.textContent = '…';
+        const report = await api('/evidence/verify');
+        result.textContent = `${report.valid ? t('valid') : t('invalid')}: ${report.size} ${t('entries')}${report.problems.length ? ' — ' + report.problems.join('; ') : ''}`;
+      },
+    }, t('verifyLog')), result)));
+}

@@ -1,0 +1,210 @@
+import { api, ApiError } from '/app/api.js';
+import { t, when, number } from '/app/i18n.js';
+import { h, show, field } from '/app/dom.js';
+
+const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
+
+function csvCell(value) {
+  let text = value === null || value === undefined ? '' : String(value);
+  // A spreadsheet must not run a region or an id as a formula.
+  if (/^[=+\-@]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export async function casesPage(who, params) {
+  const query = new URLSearchParams();
+  for (const key of ['region', 'status', 'min_score', 'class', 'assignee', 'sort']) if (params.get(key)) query.set(key, params.get(key));
+  query.set('limit', '50');
+  if (params.get('cursor')) query.set('cursor', params.get('cursor'));
+  const page = await api(`/cases?${query}`);
+  const canAssign = who.role === 'admin' || who.role === 'lead';
+  const inspectors = canAssign ? (await api('/users')).filter(u => u.role === 'inspector' || u.role === 'lead') : [];
+
+  const filters = h('form', {
+    class: 'filters',
+    onsubmit: e => {
+      e.preventDefault();
+      const data = new FormData(e.target);
+      const next = new URLSearchParams();
+      for (const [key, value] of data) if (value) next.set(key, value);
+      location.hash = `#/cases?${next}`;
+    },
+  },
+  field(t('region'), h('input', { name: 'region', value: params.get('region') || '', placeholder: who.region || 'CN-GD/...' })),
+  field(t('status'), h('select', { name: 'status' }, h('option', { value: '' }, t('all')),
+    ...statuses.map(s => h('option', { value: s, selected: params.get('status') === s }, t(s))))),
+  field(t('minScore'), h('input', { name: 'min_score', type: 'number', step: '0.01', min: '0', max: '1', value: params.get('min_score') || '' })),
+  field(t('class'), h('input', { name: 'class', value: params.get('class') || '' })),
+  field('', h('select', { name: 'sort', 'aria-label': 'sort' },
+    h('option', { value: 'opened', selected: params.get('sort') !== 'score' }, t('sortOpened')),
+    h('option', { value: 'score', selected: params.get('sort') === 'score' }, t('sortScore')))),
+  h('button', { type: 'submit' }, t('filter')));
+
+  const boxes = [];
+  const rows = page.items.map(c => {
+    const box = canAssign ? h('input', { type: 'checkbox', value: c.id, 'aria-label': c.subject_id }) : null;
+    if (box) boxes.push(box);
+    return h('tr', {},
+      canAssign ? h('td', {}, box) : null,
+      h('td', {}, h('a', { href: `#/cases/${encodeURIComponent(c.id)}` }, `${t(c.subject_kind)} ${c.subject_id}`)),
+      h('td', {}, c.region), h('td', {}, t(c.status)), h('td', { class: 'num' }, number(c.score, 3)),
+      h('td', {}, c.customer_class || ''), h('td', { class: 'num' }, number(c.mining_kw, 1)), h('td', {}, when(c.opened, c.region)));
+  });
+  const table = h('table', {},
+    h('thead', {}, h('tr', {}, canAssign ? h('th', {}, '') : null, ...[t('subject'), t('region'), t('status'), t('score'), t('class'), t('miningKw'), t('opened')]
+      .map(text => h('th', { scope: 'col' }, text)))),
+    h('tbody', {}, rows));
+
+  const exportLink = h('button', {
+    type: 'button',
+    onclick: () => {
+      const lines = ['case,subject_kind,subject_id,region,status,score,customer_class,mining_kw,opened'];
+      for (const c of page.items) lines.push([c.id, c.subject_kind, c.subject_id, c.region, c.status, c.score, c.customer_class, c.mining_kw, c.opened].map(csvCell).join(','));
+      const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }));
+      h('a', { href: url, download: 'cases.csv' }).click();
+      URL.revokeObjectURL(url);
+    },
+  }, t('exportCsv'));
+
+  let assign = null;
+  if (canAssign) {
+    const who2 = h('select', { 'aria-label': t('assignTo') }, ...inspectors.map(u => h('option', { value: u.id }, `${u.name} (${u.region || '—'})`)));
+    const message = h('span', { role: 'status' });
+    assign = h('div', { class: 'row' }, field(t('assignTo'), who2), h('button', {
+      type: 'button',
+      onclick: async () => {
+        const chosen = boxes.filter(b => b.checked).map(b => b.value);
+        const failures = [];
+        for (const id of chosen) {
+          try {
+            await api(`/cases/${id}/transitions`, { method: 'POST', body: { to: 'assigned', assignee_id: who2.value } });
+          } catch (err) {
+            failures.push(`${id}: ${err.message}`);
+          }
+        }
+        message.textContent = failures.length ? failures.join('; ') : t('saved');
+      },
+    }, t('assign')), message);
+  }
+
+  const more = page.next ? h('a', { href: `#/cases?${new URLSearchParams({ ...Object.fromEntries(params), cursor: page.next })}` }, t('more')) : null;
+  show(h('section', {}, h('h1', { tabindex: -1 }, who.role === 'inspector' ? t('myCases') : t('cases')), filters, assign, h('div', { class: 'scroll' }, table), h('div', { class: 'row' }, exportLink, more)));
+}
+
+function definition(pairs) {
+  return h('dl', {}, ...pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+export async function casePage(who, id) {
+  const c = await api(`/cases/${encodeURIComponent(id)}`);
+  const [events, attachments] = await Promise.all([api(`/cases/${encodeURIComponent(id)}/events`), api(`/cases/${encodeURIComponent(id)}/attachments`)]);
+  let site = null;
+  if (c.subject_kind === 'meter' && who.role !== 'inspector') {
+    try { site = (await api(`/meters/${encodeURIComponent(c.subject_id)}`)).site; } catch (err) { if (!(err instanceof ApiError)) throw err; }
+  }
+  const finding = c.finding || {};
+  const e = c.estimates || {};
+  const evidence = (finding.evidence || []).map(x => h('li', {}, h('strong', {}, `${x.detector} (${number(x.points, 2)})`), ' ', x.detail));
+  const timeline = h('ol', { class: 'timeline' }, ...events.map(ev => h('li', {},
+    h('span', { class: 'when' }, when(ev.at, c.region)), ' ', h('strong', {}, ev.kind), ' ', ev.actor, ' ',
+    ev.entry?.data?.to ? `→ ${t(ev.entry.data.to)}` : '', ev.entry?.data?.text ? `“${ev.entry.data.text}”` : '',
+    ev.entry?.data?.file ? `${ev.entry.data.file} (${ev.entry.data.sha256.slice(0, 12)}…)` : '',
+    h('span', { class: 'log' }, `${t('logIndex')} #${ev.log_index ?? '…'}`))));
+
+  const message = h('p', { role: 'status' });
+  const moves = c.allowed_transitions;
+  let actions;
+  if (moves.length === 0) actions = h('p', {}, t('noneAllowed'));
+  else {
+    const to = h('select', { name: 'to' }, ...moves.map(m => h('option', { value: m }, t(m))));
+    const report = h('textarea', { name: 'report', rows: 3 });
+    const reason = h('input', { name: 'reason' });
+    const billed = h('input', { name: 'amount_billed', type: 'number', min: '0', step: '0.01' });
+    const recovered = h('input', { name: 'amount_recovered', type: 'number', min: '0', step: '0.01' });
+    const disconnected = h('input', { name: 'disconnected', type: 'checkbox' });
+    let people = [];
+    if (moves.includes('assigned')) people = (await api('/users')).filter(u => u.role === 'inspector' || u.role === 'lead');
+    const assignee = h('select', { name: 'assignee_id' }, ...people.map(u => h('option', { value: u.id, selected: u.id === c.assignee_id }, `${u.name} (${u.region || '—'})`)));
+    const form = h('form', {
+      class: 'card',
+      onsubmit: async ev => {
+        ev.preventDefault();
+        const body = { to: to.value };
+        if (to.value === 'inspected') body.report = report.value;
+        if (to.value === 'dismissed') body.reason = reason.value;
+        if (to.value === 'assigned') body.assignee_id = assignee.value;
+        if (to.value === 'rectified') {
+          body.disconnected = disconnected.checked;
+          if (billed.value) body.amount_billed = Number(billed.value);
+        }
+        if (to.value === 'closed' && recovered.value) body.amount_recovered = Number(recovered.value);
+        try {
+          await api(`/cases/${encodeURIComponent(id)}/transitions`, { method: 'POST', body });
+          await casePage(who, id);
+        } catch (err) {
+          message.textContent = err.status === 412 ? t('changed') : err.message;
+          if (err.status === 412) await casePage(who, id);
+        }
+      },
+    }, h('h2', {}, t('actions')), field(t('moveTo'), to));
+    // Each move shows only the fields it takes.
+    const fieldsOf = {
+      assigned: [field(t('assignTo'), assignee)],
+      inspected: [field(t('report'), report)],
+      dismissed: [field(t('reason'), reason)],
+      rectified: [field(t('disconnected'), disconnected), field(t('amountBilled'), billed)],
+      closed: [field(t('amountRecovered'), recovered)],
+    };
+    const all = Object.values(fieldsOf).flat();
+    form.append(...all, h('button', { type: 'submit' }, t('apply')), message);
+    const sync = () => { for (const f of all) f.hidden = !(fieldsOf[to.value] || []).includes(f); };
+    to.addEventListener('change', sync);
+    sync();
+    actions = form;
+  }
+
+  const canWork = who.role !== 'auditor';
+  const commentBox = h('textarea', { name: 'comment', rows: 2, 'aria-label': t('comment') });
+  const comment = canWork ? h('form', {
+    class: 'card',
+    onsubmit: async ev => {
+      ev.preventDefault();
+      await api(`/cases/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { text: commentBox.value } });
+      await casePage(who, id);
+    },
+  }, h('h2', {}, t('comment')), commentBox, h('button', { type: 'submit' }, t('addComment'))) : null;
+
+  // On a phone the camera opens directly.
+  const file = h('input', { type: 'file', name: 'file', accept: 'image/*,application/pdf', capture: 'environment', 'aria-label': t('attach') });
+  const upload = canWork ? h('form', {
+    class: 'card',
+    onsubmit: async ev => {
+      ev.preventDefault();
+      if (!file.files.length) return;
+      const form = new FormData();
+      form.append('file', file.files[0], file.files[0].name);
+      await api(`/cases/${encodeURIComponent(id)}/attachments`, { method: 'POST', form });
+      await casePage(who, id);
+    },
+  }, h('h2', {}, t('attach')), file, h('button', { type: 'submit' }, t('upload'))) : null;
+
+  show(h('section', {},
+    h('h1', { tabindex: -1 }, `${t(c.subject_kind)} ${c.subject_id}`),
+    h('p', { class: 'status' }, `${t(c.status)} · ${t('score')} ${number(c.score, 3)} · ${c.region}`),
+    h('div', { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', {}, t('site')), definition([
+        [t('class'), c.customer_class], [t('region'), c.region], ['feeder', site?.feeder_id], ['kW', site ? number(site.contracted_kw, 1) : null],
+        ['', site?.name], ['lat/lon', site?.latitude !== undefined && site?.latitude !== null ? `${site.latitude}, ${site.longitude}` : null],
+        [t('assignee'), c.assignee_id], [t('due'), c.due]])),
+      h('section', { class: 'card' }, h('h2', {}, t('estimates')), definition([
+        [t('miningKw'), number(e.mining_kw ?? c.mining_kw, 1)], [t('machines'), e.machines_low !== undefined && e.machines_low !== null ? `${e.machines_low}–${e.machines_high}` : null],
+        [t('onset'), e.onset], [t('kwhSinceOnset'), number(e.kwh_since_onset, 0)], [t('co2'), number(e.co2_tonnes_since_onset, 2)],
+        [t('backBill'), number(e.back_bill, 2)], [t('surcharge'), number(e.surcharge, 2)], [t('owed'), e.owed !== null && e.owed !== undefined ? `${number(e.owed, 2)} ${e.currency || ''}` : null],
+        ['', e.computed_by]]))),
+    h('section', { class: 'card' }, h('h2', {}, t('findings')), h('ul', {}, evidence)),
+    h('section', { class: 'card' }, h('h2', {}, t('timeline')), timeline),
+    h('section', { class: 'card' }, h('h2', {}, t('attachments')), h('ul', {}, ...attachments.map(a => h('li', {},
+      h('a', { href: `/api/v1/cases/${encodeURIComponent(id)}/attachments/${a.id}` }, a.file_name), ` ${a.sha256.slice(0, 12)}…`)))),
+    actions, comment, upload,
+    h('p', {}, h('a', { href: `/api/v1/cases/${encodeURIComponent(id)}/bundle`, download: `case-${id}.zip` }, t('bundle')))));
+}

@@ -1,0 +1,74 @@
+// The console's words in English and Simplified Chinese; a user's choice is kept in this browser, else the
+// browser's language decides.
+const words = {
+  en: {
+    title: 'MinerWatch', signIn: 'Sign in', userName: 'User name', password: 'Password', signOut: 'Sign out',
+    campaign: 'Campaign', cases: 'Cases', evidence: 'Evidence', myCases: 'My cases', language: 'Language',
+    wrongPassword: 'Wrong user name or password.', notFound: 'Not found', notFoundText: 'This page or case does not exist, or it is outside your region.',
+    region: 'Region', status: 'Status', score: 'Score', minScore: 'Minimum score', class: 'Class', assignee: 'Assignee', subject: 'Subject',
+    opened: 'Opened', updated: 'Updated', due: 'Due', miningKw: 'Mining kW', all: 'All', filter: 'Filter', more: 'More', exportCsv: 'Export CSV',
+    sortOpened: 'Newest first', sortScore: 'Highest score first', assign: 'Assign selected', assignTo: 'Assign to', none: 'None',
+    children: 'Regions', total: 'Total', confirmedSites: 'Confirmed sites', kwRemoved: 'kW removed', kwhAvoided: 'kWh a year avoided',
+    co2Avoided: 't CO2 a year avoided', moneyRecovered: 'Money recovered', suspectedKw: 'Suspected kW', up: 'Up',
+    site: 'Site', findings: 'Evidence', estimates: 'Estimates', timeline: 'Timeline', logIndex: 'Log entry', actions: 'Actions',
+    moveTo: 'Move to', report: 'Inspection report', reason: 'Reason', amountBilled: 'Amount billed', amountRecovered: 'Amount recovered',
+    disconnected: 'Disconnected', apply: 'Apply', comment: 'Comment', addComment: 'Add comment', attach: 'Attach a photo or document', upload: 'Upload',
+    attachments: 'Attachments', bundle: 'Download evidence bundle', machines: 'Machines', kwhSinceOnset: 'kWh since onset', co2: 't CO2 since onset',
+    backBill: 'Back-bill', surcharge: 'Surcharge', owed: 'Owed', onset: 'Onset', noneAllowed: 'No move is open to you.',
+    checkpoint: 'Latest signed checkpoint', verifyLog: 'Verify the whole log', valid: 'Valid', invalid: 'NOT valid', entries: 'entries',
+    verifierKey: 'Verifier key', changed: 'The case was changed meanwhile; it has been read again.',
+    open: 'open', assigned: 'assigned', inspected: 'inspected', confirmed: 'confirmed', dismissed: 'dismissed', rectified: 'rectified', closed: 'closed',
+    meter: 'meter', host: 'host', saved: 'Saved.', failed: 'Failed',
+  },
+  'zh-CN': {
+    title: 'MinerWatch 挖矿监测', signIn: '登录', userName: '用户名', password: '密码', signOut: '退出',
+    campaign: '专项整治', cases: '案件', evidence: '证据', myCases: '我的案件', language: '语言',
+    wrongPassword: '用户名或密码错误。', notFound: '未找到', notFoundText: '该页面或案件不存在，或不在您的辖区内。',
+    region: '区域', status: '状态', score: '评分', minScore: '最低评分', class: '用户类别', assignee: '承办人', subject: '对象',
+    opened: '立案时间', updated: '更新时间', due: '期限', miningKw: '挖矿功率 (kW)', all: '全部', filter: '筛选', more: '更多', exportCsv: '导出 CSV',
+    sortOpened: '最新在前', sortScore: '评分最高在前', assign: '分派所选', assignTo: '分派给', none: '无',
+    children: '下级区域', total: '合计', confirmedSites: '确认站点', kwRemoved: '拆除功率 (kW)', kwhAvoided: '年节电量 (kWh)',
+    co2Avoided: '年减排 (吨 CO2)', moneyRecovered: '追缴金额', suspectedKw: '疑似功率 (kW)', up: '上一级',
+    site: '站点', findings: '证据', estimates: '估算', timeline: '时间线', logIndex: '日志条目', actions: '操作',
+    moveTo: '转为', report: '核查报告', reason: '理由', amountBilled: '追缴电费', amountRecovered: '已追回金额',
+    disconnected: '已断电', apply: '提交', comment: '备注', addComment: '添加备注', attach: '上传照片或文件', upload: '上传',
+    attachments: '附件', bundle: '下载证据包', machines: '矿机台数', kwhSinceOnset: '起始以来电量 (kWh)', co2: '起始以来排放 (吨 CO2)',
+    backBill: '补缴电费', surcharge: '加价', owed: '应缴合计', onset: '起始日期', noneAllowed: '您当前无可执行的操作。',
+    checkpoint: '最新签名检查点', verifyLog: '校验全部日志', valid: '有效', invalid: '无效', entries: '条',
+    verifierKey: '验证公钥', changed: '案件已被他人修改，已重新读取。',
+    open: '待处理', assigned: '已分派', inspected: '已核查', confirmed: '已确认', dismissed: '已排除', rectified: '已整改', closed: '已结案',
+    meter: '电表', host: '主机', saved: '已保存。', failed: '失败',
+  },
+};
+
+export function language() {
+  const chosen = localStorage.getItem('mw-lang');
+  if (chosen && words[chosen]) return chosen;
+  return (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export function setLanguage(lang) {
+  localStorage.setItem('mw-lang', lang);
+  document.documentElement.lang = lang;
+}
+
+export function t(key) {
+  return words[language()][key] ?? words.en[key] ?? key;
+}
+
+// A region's local time zone, from its country code: times are shown where the site is.
+const zones = { CN: 'Asia/Shanghai', KZ: 'Asia/Almaty', IR: 'Asia/Tehran', MY: 'Asia/Kuala_Lumpur', RU: 'Europe/Moscow', US: 'America/New_York' };
+
+export function zoneOf(region) {
+  return zones[(region || '').slice(0, 2).toUpperCase()];
+}
+
+export function when(iso, region) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString(language(), { timeZone: zoneOf(region), dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function number(value, digits = 2) {
+  if (value === null || value === undefined) return '';
+  return Number(value).toLocaleString(language(), { maximumFractionDigits: digits });
+}

@@ -1,0 +1,124 @@
+using Microsoft.Playwright;
+
+namespace MinerWatch.Console.Tests;
+
+/// <summary>The console in Debian's Chromium, against a real server.</summary>
+public class ConsoleTests
+{
+    [Fact]
+    public async Task Each_role_signs_in_and_lands_on_its_own_page()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var lead = await server.SignInAsync("lee");
+        await lead.WaitForURLAsync("**/#/campaign");
+        Assert.Equal("Campaign: CN-GD/Guangzhou/Nansha", await lead.Locator("h1").TextContentAsync());
+        Assert.Equal(["CN-GD/Guangzhou/Nansha", "CN-GD/Guangzhou/Nansha/Huangge"], await lead.Locator("tbody th").AllTextContentsAsync());
+
+        var inspector = await server.SignInAsync("ivy");
+        await inspector.WaitForURLAsync("**/#/cases");
+        Assert.Equal("My cases", await inspector.Locator("h1").TextContentAsync());
+        Assert.Equal(["meter D0FARM", "meter D1FARM"], (await inspector.Locator("tbody td a").AllTextContentsAsync()).Order());
+
+        var auditor = await server.SignInAsync("aud");
+        await auditor.WaitForURLAsync("**/#/evidence");
+        Assert.StartsWith("minerwatch.local/evidence\n", await auditor.Locator("pre").First.TextContentAsync());
+        await auditor.GetByRole(AriaRole.Button, new() { Name = "Verify the whole log" }).ClickAsync();
+        await Assertions.Expect(auditor.GetByRole(AriaRole.Status)).ToHaveTextAsync("Valid: 6 entries");
+    }
+
+    [Fact]
+    public async Task An_inspector_cannot_open_another_districts_case_by_editing_the_address()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var page = await server.SignInAsync("ivy");
+        await page.WaitForURLAsync("**/#/cases");
+        Assert.DoesNotContain("meter D2FARM", await page.Locator("tbody").TextContentAsync());
+        await page.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D2FARM"]}");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Not found");
+        await page.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D0FARM"]}");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("meter D0FARM");
+    }
+
+    [Fact]
+    public async Task Only_the_moves_a_role_may_make_are_offered_and_an_inspection_with_a_photo_is_logged()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var lead = await server.SignInAsync("lee");
+        await lead.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D0FARM"]}");
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("meter D0FARM");
+        Assert.Equal(["assigned", "inspected", "dismissed"], await lead.Locator("select[name=to] option").EvaluateAllAsync<string[]>("o => o.map(x => x.value)"));
+
+        var inspector = await server.SignInAsync("ivy");
+        await inspector.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D0FARM"]}");
+        await Assertions.Expect(inspector.Locator("h1")).ToHaveTextAsync("meter D0FARM");
+        Assert.Equal(["inspected"], await inspector.Locator("select[name=to] option").EvaluateAllAsync<string[]>("o => o.map(x => x.value)"));
+
+        await inspector.GetByLabel("Attach a photo or document").SetInputFilesAsync(new FilePayload { Name = "bay-3.jpg", MimeType = "image/jpeg", Buffer = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3] });
+        await inspector.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+        await Assertions.Expect(inspector.GetByRole(AriaRole.Link, new() { Name = "bay-3.jpg" })).ToBeVisibleAsync();
+        await inspector.GetByLabel("Inspection report").FillAsync("12 machines behind the charging bays");
+        await inspector.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Assertions.Expect(inspector.Locator("p.status")).ToContainTextAsync("inspected");
+        var timeline = await inspector.Locator(".timeline li").AllTextContentsAsync();
+        Assert.Equal(4, timeline.Count);
+        Assert.Contains("attachment", timeline[2]);
+        Assert.Contains("→ inspected", timeline[3]);
+        Assert.All(timeline, line => Assert.Matches(@"Log entry #\d+$", line));
+        // The inspector has no move left: confirming is a lead's.
+        await Assertions.Expect(inspector.GetByText("No move is open to you.")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_console_speaks_the_browsers_chinese()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var page = await server.SignInAsync("ivy", locale: "zh-CN");
+        await page.WaitForURLAsync("**/#/cases");
+        Assert.Equal("我的案件", await page.Locator("h1").TextContentAsync());
+        Assert.Equal("zh-CN", await page.EvaluateAsync<string>("document.documentElement.lang"));
+        Assert.Contains("已分派", await page.Locator("tbody").TextContentAsync());
+    }
+}
+
+public class ScreenshotTests
+{
+    private static readonly string Docs = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../docs/screenshots"));
+
+    /// <summary>
+    /// The main pages as a lead, an inspector and in Chinese, each drawn without a script error. With
+    /// MINERWATCH_UPDATE_SCREENSHOTS=1 they are written to docs/screenshots for the README's tour.
+    /// </summary>
+    [Fact]
+    public async Task The_main_pages_draw_without_script_errors()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var errors = new List<string>();
+        var shots = new List<(IPage Page, string Name)>();
+        var lead = await server.SignInAsync("lee");
+        lead.PageError += (_, e) => errors.Add(e);
+        await lead.SetViewportSizeAsync(1280, 720);
+        await lead.WaitForURLAsync("**/#/campaign");
+        shots.Add((lead, "campaign"));
+        var caseId = server.CaseOf["D0FARM"];
+        var inspector = await server.SignInAsync("ivy", locale: "zh-CN");
+        inspector.PageError += (_, e) => errors.Add(e);
+        await inspector.SetViewportSizeAsync(390, 844);
+        await inspector.WaitForURLAsync("**/#/cases");
+        shots.Add((inspector, "cases-zh-phone"));
+        var casePage = await server.SignInAsync("lee");
+        casePage.PageError += (_, e) => errors.Add(e);
+        await casePage.SetViewportSizeAsync(1280, 1000);
+        await casePage.GotoAsync($"{server.Url}/#/cases/{caseId}");
+        await Assertions.Expect(casePage.Locator("h1")).ToHaveTextAsync("meter D0FARM");
+        shots.Add((casePage, "case"));
+        var write = Environment.GetEnvironmentVariable("MINERWATCH_UPDATE_SCREENSHOTS") == "1";
+        if (write) Directory.CreateDirectory(Docs);
+        foreach (var (page, name) in shots)
+        {
+            var png = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
+            Assert.True(png.Length > 5000, $"{name} drew almost nothing");
+            if (write) await File.WriteAllBytesAsync(Path.Combine(Docs, name + ".png"), png, TestContext.Current.CancellationToken);
+        }
+        Assert.Empty(errors);
+    }
+}
