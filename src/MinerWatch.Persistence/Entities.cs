@@ -81,6 +81,18 @@ public sealed class MeterScore
 }
 
 /// <summary>
+/// A suspect meter's load as the console draws it (daily mean, minimum and maximum kW; kW by hour of day per 28-day
+/// block), kept from the job that last judged it, since the readings themselves are not kept.
+/// </summary>
+public sealed class MeterProfile
+{
+    public string MeterId { get; set; } = "";
+    public string Json { get; set; } = "";
+    public string JobId { get; set; } = "";
+    public DateTime Updated { get; set; }
+}
+
+/// <summary>
 /// A network host seen mining, per pool endpoint, in the region whose data showed it (10.0.0.5 in one district is not
 /// 10.0.0.5 in another): updated as new data arrives, never duplicated.
 /// </summary>

@@ -15,6 +15,7 @@ public sealed class MinerWatchDb(DbContextOptions<MinerWatchDb> options) : Ident
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<MeterScore> MeterScores => Set<MeterScore>();
     public DbSet<HostFinding> HostFindings => Set<HostFinding>();
+    public DbSet<MeterProfile> MeterProfiles => Set<MeterProfile>();
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
@@ -57,6 +58,7 @@ public sealed class MinerWatchDb(DbContextOptions<MinerWatchDb> options) : Ident
             e.HasKey(s => s.MeterId);
             e.HasIndex(s => s.Region);
         });
+        builder.Entity<MeterProfile>(e => e.HasKey(p => p.MeterId));
         builder.Entity<HostFinding>(e =>
         {
             e.HasKey(h => h.Id);

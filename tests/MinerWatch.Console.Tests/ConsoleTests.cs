@@ -69,6 +69,23 @@ public class ConsoleTests
     }
 
     [Fact]
+    public async Task A_case_page_draws_the_daily_load_and_the_hour_of_day_heat_map()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var page = await server.SignInAsync("ivy");
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D0FARM"]}");
+        await Assertions.Expect(page.Locator("#daily canvas").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#heat canvas").First).ToBeVisibleAsync();
+        Assert.Equal("Daily kW (drag to zoom a period)", await page.Locator("#daily .u-title").TextContentAsync());
+        Assert.Contains("mean", await page.Locator("#daily .u-legend").TextContentAsync());
+        // 45 days of readings: one point a day, and 24 hours in each of the 28-day blocks.
+        Assert.Equal(45, await page.EvaluateAsync<int>("fetch(location.pathname.replace(/\\/$/, '') + '/api/v1/cases/" + server.CaseOf["D0FARM"] + "/load').then(r => r.json()).then(l => l.mean_kw.length)"));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task The_console_speaks_the_browsers_chinese()
     {
         await using var server = await ConsoleServer.StartAsync();

@@ -28,7 +28,8 @@ public static class GridMonitor
     /// <param name="accepts">Which sites this delivery may update (the uploader's region); others' rows are bad rows.</param>
     /// <returns>The judgement of every meter; how many of this delivery's rows were read, and how many of those taken.</returns>
     public static (ScanResult Result, long RowsRead, long ReadingsAdded) Apply(string? stateIn, string stateOut, IReadOnlyList<Site> sites, GridDelivery delivery, RowPolicy policy,
-        Func<Site, bool>? accepts, GridReference reference, ScanCosts costs, Action<double>? progress = null, CancellationToken cancel = default)
+        Func<Site, bool>? accepts, GridReference reference, ScanCosts costs, Action<double>? progress = null, CancellationToken cancel = default,
+        Action<GridScanner, ScanResult>? judged = null)
     {
         GridScanner scanner;
         if (stateIn is null) scanner = new GridScanner(sites) { Reference = reference, Costs = costs };
@@ -62,6 +63,7 @@ public static class GridMonitor
             Costs = costs,
         };
         var result = GridScan.Complete(scanner, request, policy);
+        judged?.Invoke(scanner, result);
         progress?.Invoke(1);
         return (result, rows, added);
     }

@@ -383,6 +383,7 @@ public sealed class GridScanner
     /// <param name="window">The days to judge (from <see cref="CheckPlausible"/>); readings outside them are left out.</param>
     public ScanResult Finish(long rejectedRows, (long From, long To) window)
     {
+        _window = window;
         var n = _meters.Count;
         var profiles = new DailyProfile[n];
         var features = new MeterFeatures[n];
@@ -522,6 +523,12 @@ public sealed class GridScanner
             SuspectThreshold = ScoreModel.SuspectThreshold,
         });
     }
+
+    private (long From, long To) _window = (long.MinValue, long.MaxValue);
+
+    /// <summary>A meter's daily profile over the days the last <see cref="Finish(long, ValueTuple{long, long})"/> judged; null for an unknown meter.</summary>
+    public DailyProfile? ProfileOf(string meterId) =>
+        Meters.TryGetIndex(meterId, out var i) && i < _meters.Count ? DailyProfile.From(_meters[i], _window.From, _window.To) : null;
 
     /// <summary>The rises a meter shows that may be evidence: its strongest, then <see cref="MeterFeatures.OtherRises"/>.</summary>
     private static IEnumerable<MeterFeatures> Rises(MeterFeatures f) => f.OtherRises.Prepend(f);

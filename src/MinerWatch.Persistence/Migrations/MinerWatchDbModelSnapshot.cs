@@ -410,6 +410,23 @@ namespace MinerWatch.Persistence.Migrations
                     b.ToTable("Jobs");
                 });
 
+            modelBuilder.Entity("MinerWatch.Persistence.MeterProfile", b =>
+                {
+                    b.Property<string>("MeterId");
+
+                    b.Property<string>("JobId")
+                        .IsRequired();
+
+                    b.Property<string>("Json")
+                        .IsRequired();
+
+                    b.Property<DateTime>("Updated");
+
+                    b.HasKey("MeterId");
+
+                    b.ToTable("MeterProfiles");
+                });
+
             modelBuilder.Entity("MinerWatch.Persistence.MeterScore", b =>
                 {
                     b.Property<string>("MeterId");

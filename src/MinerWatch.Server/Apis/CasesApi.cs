@@ -339,6 +339,15 @@ public static class CasesApi
             return TypedResults.Ok(new TaskView(t.Id, t.Text, t.Done, t.Created));
         }).RequireAuthorization(Policies.CaseWorkers);
 
+        cases.MapGet("/{id}/load", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            // The load picture of a meter case, kept by the job that last judged the meter.
+            var c = await Find(db, Caller.Of(http.User), id, cancel);
+            var profile = c.SubjectKind == "meter" ? await db.MeterProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MeterId == c.SubjectId, cancel) : null;
+            if (profile is null) throw ApiProblem.NotFound($"a load picture for case {id}");
+            return TypedResults.Text(profile.Json, "application/json");
+        }).RequireAuthorization(Policies.People);
+
         cases.MapGet("/{id}/bundle", async (string id, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CaseLog log, CancellationToken cancel) =>
         {
             var caller = Caller.Of(http.User);

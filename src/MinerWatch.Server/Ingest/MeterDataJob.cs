@@ -80,10 +80,18 @@ public sealed class MeterDataJob(ServerOptions options, CaseLog caseLog, TimePro
         var region = job.Region;
         ScanResult result;
         long rowsRead;
+        var threshold = double.TryParse(settings.GetValueOrDefault(ThresholdSetting), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : ScoreModel.SuspectThreshold;
+        var profiles = new Dictionary<string, string>();
         try
         {
             (result, rowsRead, _) = await Task.Run(() => GridMonitor.Apply(stateIn is null ? null : Path.Combine(gridDir, stateIn), stateOut, siteList, delivery, policy,
-                s => RegionPath.IsWithin(s.Region, region), GridReference.Bundled with { Clock = clock }, new ScanCosts(), progress, cancel), cancel);
+                s => RegionPath.IsWithin(s.Region, region), GridReference.Bundled with { Clock = clock }, new ScanCosts(), progress, cancel,
+                (scanner, judged) =>
+                {
+                    // The suspects' load pictures, for their case pages.
+                    foreach (var f in judged.Meters.Where(m => m.Score >= threshold))
+                        if (scanner.ProfileOf(f.MeterId) is { } p) profiles[f.MeterId] = LoadPicture.Json(p, f.Onset);
+                }), cancel);
         }
         catch
         {
@@ -91,7 +99,6 @@ public sealed class MeterDataJob(ServerOptions options, CaseLog caseLog, TimePro
             throw;
         }
 
-        var threshold = double.TryParse(settings.GetValueOrDefault(ThresholdSetting), System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : ScoreModel.SuspectThreshold;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(cancel);
         foreach (var row in newSites)
@@ -114,6 +121,15 @@ public sealed class MeterDataJob(ServerOptions options, CaseLog caseLog, TimePro
             score.Updated = now;
         }
         job.CasesOpened = await OpenCasesAsync(db, result, threshold, job, now, cancel);
+        var keys = profiles.Keys.ToList();
+        var keptProfiles = await db.MeterProfiles.Where(p => keys.Contains(p.MeterId)).ToDictionaryAsync(p => p.MeterId, cancel);
+        foreach (var (meter, json) in profiles)
+        {
+            if (!keptProfiles.TryGetValue(meter, out var row)) db.MeterProfiles.Add(row = new MeterProfile { MeterId = meter });
+            row.Json = json;
+            row.JobId = job.Id;
+            row.Updated = now;
+        }
         await SetSettingAsync(db, StateSetting, Path.GetFileName(stateOut), cancel);
         if (activity is not null) await SetSettingAsync(db, ActivitySetting, activity, cancel);
         if (feeders is not null) await SetSettingAsync(db, FeedersSetting, feeders, cancel);

@@ -188,6 +188,9 @@ export async function casePage(who, id) {
     },
   }, h('h2', {}, t('attach')), file, h('button', { type: 'submit' }, t('upload'))) : null;
 
+  const daily = h('div', { class: 'chart', id: 'daily' });
+  const heat = h('div', { class: 'chart heat', id: 'heat' });
+  const loadCard = c.subject_kind === 'meter' ? h('section', { class: 'card' }, h('h2', {}, t('load')), daily, heat) : null;
   show(h('section', {},
     h('h1', { tabindex: -1 }, `${t(c.subject_kind)} ${c.subject_id}`),
     h('p', { class: 'status' }, `${t(c.status)} · ${t('score')} ${number(c.score, 3)} · ${c.region}`),
@@ -201,10 +204,21 @@ export async function casePage(who, id) {
         [t('onset'), e.onset], [t('kwhSinceOnset'), number(e.kwh_since_onset, 0)], [t('co2'), number(e.co2_tonnes_since_onset, 2)],
         [t('backBill'), number(e.back_bill, 2)], [t('surcharge'), number(e.surcharge, 2)], [t('owed'), e.owed !== null && e.owed !== undefined ? `${number(e.owed, 2)} ${e.currency || ''}` : null],
         ['', e.computed_by]]))),
+    loadCard,
     h('section', { class: 'card' }, h('h2', {}, t('findings')), h('ul', {}, evidence)),
     h('section', { class: 'card' }, h('h2', {}, t('timeline')), timeline),
     h('section', { class: 'card' }, h('h2', {}, t('attachments')), h('ul', {}, ...attachments.map(a => h('li', {},
       h('a', { href: `/api/v1/cases/${encodeURIComponent(id)}/attachments/${a.id}` }, a.file_name), ` ${a.sha256.slice(0, 12)}…`)))),
     actions, comment, upload,
     h('p', {}, h('a', { href: `/api/v1/cases/${encodeURIComponent(id)}/bundle`, download: `case-${id}.zip` }, t('bundle')))));
+  if (loadCard) {
+    // The chart libraries load only where a load is drawn.
+    let load = null;
+    try { load = await api(`/cases/${encodeURIComponent(id)}/load`); } catch (err) { if (!(err instanceof ApiError) || err.status !== 404) throw err; }
+    if (load) {
+      const charts = await import('/app/charts.js');
+      charts.dailyChart(daily, load);
+      charts.heatMap(heat, load);
+    } else loadCard.remove();
+  }
 }

@@ -19,6 +19,8 @@ const words = {
     verifierKey: 'Verifier key', changed: 'The case was changed meanwhile; it has been read again.',
     open: 'open', assigned: 'assigned', inspected: 'inspected', confirmed: 'confirmed', dismissed: 'dismissed', rectified: 'rectified', closed: 'closed',
     meter: 'meter', host: 'host', saved: 'Saved.', failed: 'Failed',
+    load: 'Load', dailyKw: 'Daily kW (drag to zoom a period)', mean: 'mean', lowest: 'lowest', highest: 'highest',
+    hourOfDay: 'kW by hour of day, per 28 days', block: '28 days from', hour: 'hour',
   },
   'zh-CN': {
     title: 'MinerWatch 挖矿监测', signIn: '登录', userName: '用户名', password: '密码', signOut: '退出',
@@ -38,6 +40,8 @@ const words = {
     verifierKey: '验证公钥', changed: '案件已被他人修改，已重新读取。',
     open: '待处理', assigned: '已分派', inspected: '已核查', confirmed: '已确认', dismissed: '已排除', rectified: '已整改', closed: '已结案',
     meter: '电表', host: '主机', saved: '已保存。', failed: '失败',
+    load: '负荷', dailyKw: '每日功率 kW（拖动可放大时段）', mean: '平均', lowest: '最低', highest: '最高',
+    hourOfDay: '分时功率 kW（每 28 天）', block: '起始日期', hour: '时',
   },
 };
 

@@ -208,6 +208,20 @@ namespace MinerWatch.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "MeterProfiles",
+                columns: table => new
+                {
+                    MeterId = table.Column<string>(nullable: false),
+                    Json = table.Column<string>(nullable: false),
+                    JobId = table.Column<string>(nullable: false),
+                    Updated = table.Column<DateTime>(nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MeterProfiles", x => x.MeterId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MeterScores",
                 columns: table => new
                 {
@@ -553,6 +567,9 @@ namespace MinerWatch.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "Jobs");
+
+            migrationBuilder.DropTable(
+                name: "MeterProfiles");
 
             migrationBuilder.DropTable(
                 name: "MeterScores");

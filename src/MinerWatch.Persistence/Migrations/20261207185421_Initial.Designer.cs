@@ -11,7 +11,7 @@ using MinerWatch.Persistence;
 namespace MinerWatch.Persistence.Migrations
 {
     [DbContext(typeof(MinerWatchDb))]
-    [Migration("20261207183653_Initial")]
+    [Migration("20261207185421_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -411,6 +411,23 @@ namespace MinerWatch.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("Jobs");
+                });
+
+            modelBuilder.Entity("MinerWatch.Persistence.MeterProfile", b =>
+                {
+                    b.Property<string>("MeterId");
+
+                    b.Property<string>("JobId")
+                        .IsRequired();
+
+                    b.Property<string>("Json")
+                        .IsRequired();
+
+                    b.Property<DateTime>("Updated");
+
+                    b.HasKey("MeterId");
+
+                    b.ToTable("MeterProfiles");
                 });
 
             modelBuilder.Entity("MinerWatch.Persistence.MeterScore", b =>
