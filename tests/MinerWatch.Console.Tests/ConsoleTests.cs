@@ -11,16 +11,17 @@ public class ConsoleTests
         await using var server = await ConsoleServer.StartAsync();
         var lead = await server.SignInAsync("lee");
         await lead.WaitForURLAsync("**/#/campaign");
-        Assert.Equal("Campaign: CN-GD/Guangzhou/Nansha", await lead.Locator("h1").TextContentAsync());
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Campaign: CN-GD/Guangzhou/Nansha");
         Assert.Equal(["CN-GD/Guangzhou/Nansha", "CN-GD/Guangzhou/Nansha/Huangge"], await lead.Locator("tbody th").AllTextContentsAsync());
 
         var inspector = await server.SignInAsync("ivy");
         await inspector.WaitForURLAsync("**/#/cases");
-        Assert.Equal("My cases", await inspector.Locator("h1").TextContentAsync());
+        await Assertions.Expect(inspector.Locator("h1")).ToHaveTextAsync("My cases");
         Assert.Equal(["meter D0FARM", "meter D1FARM"], (await inspector.Locator("tbody td a").AllTextContentsAsync()).Order());
 
         var auditor = await server.SignInAsync("aud");
         await auditor.WaitForURLAsync("**/#/evidence");
+        await Assertions.Expect(auditor.Locator("h1")).ToHaveTextAsync("Evidence");
         Assert.StartsWith("minerwatch.local/evidence\n", await auditor.Locator("pre").First.TextContentAsync());
         await auditor.GetByRole(AriaRole.Button, new() { Name = "Verify the whole log" }).ClickAsync();
         await Assertions.Expect(auditor.GetByRole(AriaRole.Status)).ToHaveTextAsync("Valid: 6 entries");
@@ -32,6 +33,7 @@ public class ConsoleTests
         await using var server = await ConsoleServer.StartAsync();
         var page = await server.SignInAsync("ivy");
         await page.WaitForURLAsync("**/#/cases");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("My cases");
         Assert.DoesNotContain("meter D2FARM", await page.Locator("tbody").TextContentAsync());
         await page.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D2FARM"]}");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Not found");
@@ -63,7 +65,7 @@ public class ConsoleTests
         Assert.Equal(4, timeline.Count);
         Assert.Contains("attachment", timeline[2]);
         Assert.Contains("→ inspected", timeline[3]);
-        Assert.All(timeline, line => Assert.Matches(@"Log entry #\d+$", line));
+        Assert.All(timeline, line => Assert.Matches(@"Log entry #\d+ Check proof", line));
         // The inspector has no move left: confirming is a lead's.
         await Assertions.Expect(inspector.GetByText("No move is open to you.")).ToBeVisibleAsync();
     }
@@ -86,12 +88,37 @@ public class ConsoleTests
     }
 
     [Fact]
+    public async Task An_events_proof_verifies_in_the_browser_and_a_tampered_entry_does_not()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var page = await server.SignInAsync("ivy");
+        await page.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D0FARM"]}");
+        var first = page.Locator(".timeline li").First;
+        await first.GetByRole(AriaRole.Button, new() { Name = "Check proof" }).ClickAsync();
+        await Assertions.Expect(first.Locator(".proof")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^✓ in the signed log: entry #\d+ / \d+$"));
+
+        // The same check on altered bytes, run in the page with the console's own module.
+        var verdict = await page.EvaluateAsync<string>(@"async () => {
+            const { verify } = await import('/app/proof.js');
+            const caseId = location.hash.split('/')[2];
+            const events = await (await fetch(`/api/v1/cases/${caseId}/events`)).json();
+            const base = `/api/v1/cases/${caseId}/events/${events[0].id}`;
+            const entry = new Uint8Array(await (await fetch(`${base}/entry`)).arrayBuffer());
+            const proof = await (await fetch(`${base}/proof`)).text();
+            const key = await (await fetch('/api/v1/evidence/key')).text();
+            entry[entry.length - 2] ^= 1;
+            try { await verify(proof, entry, key); return 'verified'; } catch (e) { return e.message; }
+        }");
+        Assert.Equal("the entry and its path do not lead to the checkpoint's root", verdict);
+    }
+
+    [Fact]
     public async Task The_console_speaks_the_browsers_chinese()
     {
         await using var server = await ConsoleServer.StartAsync();
         var page = await server.SignInAsync("ivy", locale: "zh-CN");
         await page.WaitForURLAsync("**/#/cases");
-        Assert.Equal("我的案件", await page.Locator("h1").TextContentAsync());
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("我的案件");
         Assert.Equal("zh-CN", await page.EvaluateAsync<string>("document.documentElement.lang"));
         Assert.Contains("已分派", await page.Locator("tbody").TextContentAsync());
     }

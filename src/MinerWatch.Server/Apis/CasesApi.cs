@@ -339,6 +339,23 @@ public static class CasesApi
             return TypedResults.Ok(new TaskView(t.Id, t.Text, t.Done, t.Created));
         }).RequireAuthorization(Policies.CaseWorkers);
 
+        cases.MapGet("/{id}/events/{eventId}/entry", async (string id, string eventId, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            // The event's bytes exactly as appended to the log: what its proof is checked against.
+            var c = await Find(db, Caller.Of(http.User), id, cancel);
+            var e = await db.CaseEvents.AsNoTracking().FirstOrDefaultAsync(x => x.CaseId == c.Id && x.Id == eventId, cancel) ?? throw ApiProblem.NotFound($"event {eventId}");
+            return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(e.Json), "application/json");
+        }).RequireAuthorization(Policies.People);
+
+        cases.MapGet("/{id}/events/{eventId}/proof", async (string id, string eventId, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CaseLog log, CancellationToken cancel) =>
+        {
+            var c = await Find(db, Caller.Of(http.User), id, cancel);
+            await log.FlushAsync(db, cancel);
+            var e = await db.CaseEvents.AsNoTracking().FirstOrDefaultAsync(x => x.CaseId == c.Id && x.Id == eventId, cancel) ?? throw ApiProblem.NotFound($"event {eventId}");
+            if (e.LogIndex is not { } index) throw ApiProblem.Conflict($"event {eventId} is not in the evidence log yet: try again in a moment");
+            return TypedResults.Text(evidence.Proof(index), "text/plain; charset=utf-8");
+        }).RequireAuthorization(Policies.People);
+
         cases.MapGet("/{id}/load", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
         {
             // The load picture of a meter case, kept by the job that last judged the meter.

@@ -91,6 +91,36 @@ export async function casesPage(who, params) {
   show(h('section', {}, h('h1', { tabindex: -1 }, who.role === 'inspector' ? t('myCases') : t('cases')), filters, assign, h('div', { class: 'scroll' }, table), h('div', { class: 'row' }, exportLink, more)));
 }
 
+// Checks the event's proof here, in the browser, against the log's key: the server is not asked whether it is valid.
+function verifyButton(caseId, ev) {
+  const result = h('span', { class: 'proof', role: 'status' });
+  const button = h('button', {
+    type: 'button',
+    class: 'small',
+    onclick: async () => {
+      result.textContent = '…';
+      try {
+        const base = `/api/v1/cases/${encodeURIComponent(caseId)}/events/${encodeURIComponent(ev.id)}`;
+        const get = async (url, read) => {
+          const r = await fetch(url, { credentials: 'same-origin' });
+          if (!r.ok) throw new ApiError(r.status, `${url}: HTTP ${r.status}`);
+          return read(r);
+        };
+        const [entry, proof, key] = await Promise.all([
+          get(`${base}/entry`, r => r.arrayBuffer()), get(`${base}/proof`, r => r.text()), get('/api/v1/evidence/key', r => r.text())]);
+        const { verify } = await import('/app/proof.js');
+        const ok = await verify(proof, new Uint8Array(entry), key);
+        result.textContent = `✓ ${t('proofOk')} #${ok.index} / ${ok.size}`;
+        result.className = 'proof ok';
+      } catch (err) {
+        result.textContent = `✗ ${err.message}`;
+        result.className = 'proof bad';
+      }
+    },
+  }, t('verify'));
+  return [button, result];
+}
+
 function definition(pairs) {
   return h('dl', {}, ...pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
@@ -109,7 +139,7 @@ export async function casePage(who, id) {
     h('span', { class: 'when' }, when(ev.at, c.region)), ' ', h('strong', {}, ev.kind), ' ', ev.actor, ' ',
     ev.entry?.data?.to ? `→ ${t(ev.entry.data.to)}` : '', ev.entry?.data?.text ? `“${ev.entry.data.text}”` : '',
     ev.entry?.data?.file ? `${ev.entry.data.file} (${ev.entry.data.sha256.slice(0, 12)}…)` : '',
-    h('span', { class: 'log' }, `${t('logIndex')} #${ev.log_index ?? '…'}`))));
+    h('span', { class: 'log' }, `${t('logIndex')} #${ev.log_index ?? '…'}`), ' ', verifyButton(id, ev))));
 
   const message = h('p', { role: 'status' });
   const moves = c.allowed_transitions;

@@ -21,6 +21,7 @@ const words = {
     meter: 'meter', host: 'host', saved: 'Saved.', failed: 'Failed',
     load: 'Load', dailyKw: 'Daily kW (drag to zoom a period)', mean: 'mean', lowest: 'lowest', highest: 'highest',
     hourOfDay: 'kW by hour of day, per 28 days', block: '28 days from', hour: 'hour',
+    verify: 'Check proof', proofOk: 'in the signed log: entry',
   },
   'zh-CN': {
     title: 'MinerWatch 挖矿监测', signIn: '登录', userName: '用户名', password: '密码', signOut: '退出',
@@ -42,6 +43,7 @@ const words = {
     meter: '电表', host: '主机', saved: '已保存。', failed: '失败',
     load: '负荷', dailyKw: '每日功率 kW（拖动可放大时段）', mean: '平均', lowest: '最低', highest: '最高',
     hourOfDay: '分时功率 kW（每 28 天）', block: '起始日期', hour: '时',
+    verify: '校验证明', proofOk: '已在签名日志中：条目',
   },
 };
 
