@@ -103,9 +103,10 @@ internal sealed class ConsoleServer : IAsyncDisposable
     }
 
     /// <summary>A new browser page, signed in through the sign-in form as <paramref name="name"/>.</summary>
-    public async Task<IPage> SignInAsync(string name, string locale = "en-US")
+    /// <param name="injectScripts">Lets a test add its own script (axe-core) past the page's content security policy.</param>
+    public async Task<IPage> SignInAsync(string name, string locale = "en-US", bool injectScripts = false)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, TimezoneId = "Asia/Shanghai" });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, TimezoneId = "Asia/Shanghai", BypassCSP = injectScripts });
         var page = await context.NewPageAsync();
         await page.GotoAsync(Url + "/");
         await page.GetByLabel(locale.StartsWith("zh", StringComparison.Ordinal) ? "用户名" : "User name").FillAsync(name);

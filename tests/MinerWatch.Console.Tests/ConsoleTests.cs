@@ -166,3 +166,54 @@ public class ScreenshotTests
         Assert.Empty(errors);
     }
 }
+
+public class AccessibilityTests
+{
+    private static readonly string Axe = Path.Combine(AppContext.BaseDirectory, "Axe", "axe.min.js");
+
+    /// <summary>axe-core's rules, run in each page: no serious or critical violation anywhere.</summary>
+    [Fact]
+    public async Task Every_page_passes_axe_without_serious_or_critical_violations()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var found = new List<string>();
+        var context = await server.Browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
+        var signIn = await context.NewPageAsync();
+        await signIn.GotoAsync(server.Url + "/");
+        await Assertions.Expect(signIn.Locator("h1")).ToHaveTextAsync("Sign in");
+        await CheckAsync(signIn, "sign-in");
+
+        var lead = await server.SignInAsync("lee", injectScripts: true);
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Campaign: CN-GD/Guangzhou/Nansha");
+        await CheckAsync(lead, "campaign");
+        await lead.GotoAsync($"{server.Url}/#/cases");
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Cases");
+        await CheckAsync(lead, "cases");
+        await lead.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D0FARM"]}");
+        await Assertions.Expect(lead.Locator("#daily canvas").First).ToBeVisibleAsync();
+        await CheckAsync(lead, "case");
+        await lead.GotoAsync($"{server.Url}/#/evidence");
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Evidence");
+        await CheckAsync(lead, "evidence");
+        await lead.GotoAsync($"{server.Url}/#/nowhere");
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Not found");
+        await CheckAsync(lead, "not found");
+        Assert.Empty(found);
+
+        // The check itself works: an image without a text alternative is a critical violation.
+        await lead.EvaluateAsync("document.getElementById('page').append(document.createElement('img'))");
+        await CheckAsync(lead, "control");
+        Assert.Equal(["control: image-alt (critical): img"], found);
+
+        async Task CheckAsync(IPage page, string name)
+        {
+            await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe });
+            var violations = await page.EvaluateAsync<string[]>(@"async () => {
+                const result = await axe.run(document, { resultTypes: ['violations'] });
+                return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`);
+            }");
+            found.AddRange(violations.Select(v => $"{name}: {v}"));
+        }
+    }
+}
