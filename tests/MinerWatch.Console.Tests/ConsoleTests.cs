@@ -113,6 +113,31 @@ public class ConsoleTests
     }
 
     [Fact]
+    public async Task A_lead_adds_an_inspector_and_a_key_in_their_region_and_sees_the_key_once()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var lead = await server.SignInAsync("lee");
+        await lead.GotoAsync($"{server.Url}/#/admin");
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Administration");
+        // A lead cannot make admins: the role is not offered.
+        Assert.Equal(["inspector", "lead", "auditor"], await lead.GetByLabel("Role").Locator("option").AllTextContentsAsync());
+        await lead.GetByLabel("User name").FillAsync("ken");
+        await lead.GetByLabel("Region").First.FillAsync("CN-GD/Guangzhou/Nansha/Huangge");
+        await lead.GetByLabel("Password").FillAsync("a long enough password");
+        await lead.GetByRole(AriaRole.Button, new() { Name = "Add" }).First.ClickAsync();
+        await Assertions.Expect(lead.GetByRole(AriaRole.Cell, new() { Name = "ken", Exact = true })).ToBeVisibleAsync();
+        await lead.GetByLabel("Key name").FillAsync("huangge-mdm");
+        await lead.GetByRole(AriaRole.Button, new() { Name = "Add" }).Last.ClickAsync();
+        await Assertions.Expect(lead.Locator("pre.secret")).ToContainTextAsync("mwk_");
+        // A region outside the lead's is refused by the server, and the console says why.
+        await lead.GetByLabel("User name").FillAsync("tom");
+        await lead.GetByLabel("Region").First.FillAsync("CN-GD/Guangzhou/Tianhe");
+        await lead.GetByLabel("Password").FillAsync("a long enough password");
+        await lead.GetByRole(AriaRole.Button, new() { Name = "Add" }).First.ClickAsync();
+        await Assertions.Expect(lead.GetByRole(AriaRole.Status).First).ToContainTextAsync("you may add people only inside your region");
+    }
+
+    [Fact]
     public async Task The_console_speaks_the_browsers_chinese()
     {
         await using var server = await ConsoleServer.StartAsync();
@@ -195,6 +220,9 @@ public class AccessibilityTests
         await lead.GotoAsync($"{server.Url}/#/evidence");
         await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Evidence");
         await CheckAsync(lead, "evidence");
+        await lead.GotoAsync($"{server.Url}/#/admin");
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Administration");
+        await CheckAsync(lead, "administration");
         await lead.GotoAsync($"{server.Url}/#/nowhere");
         await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Not found");
         await CheckAsync(lead, "not found");

@@ -22,6 +22,9 @@ const words = {
     load: 'Load', dailyKw: 'Daily kW (drag to zoom a period)', mean: 'mean', lowest: 'lowest', highest: 'highest',
     hourOfDay: 'kW by hour of day, per 28 days', block: '28 days from', hour: 'hour',
     verify: 'Check proof', proofOk: 'in the signed log: entry',
+    admin: 'Administration', people: 'People', keys: 'API keys', addUser: 'Add a person', addKey: 'Add an API key', add: 'Add',
+    role: 'Role', keyName: 'Key name', lockedOut: 'Locked out', revoked: 'Revoked', threshold: 'Campaign threshold (score that opens a case)',
+    keyOnce: 'The key, shown this once (send it as Authorization: Bearer KEY):',
   },
   'zh-CN': {
     title: 'MinerWatch 挖矿监测', signIn: '登录', userName: '用户名', password: '密码', signOut: '退出',
@@ -44,6 +47,9 @@ const words = {
     load: '负荷', dailyKw: '每日功率 kW（拖动可放大时段）', mean: '平均', lowest: '最低', highest: '最高',
     hourOfDay: '分时功率 kW（每 28 天）', block: '起始日期', hour: '时',
     verify: '校验证明', proofOk: '已在签名日志中：条目',
+    admin: '系统管理', people: '用户', keys: 'API 密钥', addUser: '添加用户', addKey: '添加 API 密钥', add: '添加',
+    role: '角色', keyName: '密钥名称', lockedOut: '已锁定', revoked: '已吊销', threshold: '立案阈值（达到该评分即立案）',
+    keyOnce: '密钥仅显示这一次（以 Authorization: Bearer 密钥 发送）：',
   },
 };
 

@@ -3,6 +3,7 @@ import { t, language, setLanguage } from '/app/i18n.js';
 import { h, show, field } from '/app/dom.js';
 import { casesPage, casePage } from '/app/cases.js';
 import { campaignPage, evidencePage } from '/app/campaign.js';
+import { adminPage } from '/app/admin.js';
 
 let who = null;
 
@@ -22,6 +23,7 @@ function bar() {
   if (who.role === 'admin' || who.role === 'lead' || who.role === 'auditor') links.push(['#/campaign', t('campaign')]);
   links.push(['#/cases', who.role === 'inspector' ? t('myCases') : t('cases')]);
   if (who.role !== 'inspector') links.push(['#/evidence', t('evidence')]);
+  if (who.role === 'admin' || who.role === 'lead') links.push(['#/admin', t('admin')]);
   const select = h('select', { 'aria-label': t('language'), onchange: e => { setLanguage(e.target.value); route(); } },
     h('option', { value: 'en', selected: language() === 'en' }, 'English'),
     h('option', { value: 'zh-CN', selected: language() === 'zh-CN' }, '简体中文'));
@@ -84,6 +86,7 @@ async function route() {
     else if (path === '/cases') await casesPage(who, params);
     else if (path.startsWith('/cases/')) await casePage(who, decodeURIComponent(path.slice('/cases/'.length)));
     else if (path === '/evidence') await evidencePage(who);
+    else if (path === '/admin' && (who.role === 'admin' || who.role === 'lead')) await adminPage(who);
     else notFoundPage();
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) notFoundPage();
