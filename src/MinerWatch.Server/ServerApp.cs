@@ -126,6 +126,9 @@ public static class ServerApp
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
         });
+        // The console's files go compressed (the chart libraries shrink to a third); API answers do not, as some
+        // carry secrets beside text a client chose (compression would leak them by length).
+        services.AddResponseCompression(o => o.MimeTypes = ["text/javascript", "application/javascript", "text/css", "text/html"]);
         services.AddHttpClient("webhooks", c => c.Timeout = TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(() => WebhookSender.Handler(options.WebhooksToLoopback));
 
@@ -164,6 +167,7 @@ public static class ServerApp
         });
         if (ConsoleAssets.Find() is { } console)
         {
+            app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), branch => branch.UseResponseCompression());
             app.UseStaticFiles(new StaticFileOptions { FileProvider = console.Files, OnPrepareResponse = c => ConsoleAssets.CacheHeaders(c.Context) });
             app.MapGet("/", (HttpContext http) =>
             {

@@ -245,3 +245,26 @@ public class AccessibilityTests
         }
     }
 }
+
+public class AssetTests
+{
+    [Fact]
+    public async Task Console_files_are_versioned_cached_for_a_year_and_compressed_and_api_answers_are_not_compressed()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        using var client = new HttpClient(new HttpClientHandler { AutomaticDecompression = System.Net.DecompressionMethods.None });
+        var page = await client.GetStringAsync(server.Url + "/", TestContext.Current.CancellationToken);
+        var charts = System.Text.RegularExpressions.Regex.Match(page, "\"(/vendor/echarts/echarts.esm.min.js\\?v=[0-9a-f]{12})\"").Groups[1].Value;
+        Assert.NotEmpty(charts);
+        using var request = new HttpRequestMessage(HttpMethod.Get, server.Url + charts);
+        request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal("public, max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+        Assert.Contains(response.Content.Headers.ContentEncoding.Single(), new[] { "br", "gzip" });
+        Assert.True((await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)).Length < 500_000);
+        using var api = new HttpRequestMessage(HttpMethod.Get, server.Url + "/api/v1/auth/me");
+        api.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        using var answer = await client.SendAsync(api, TestContext.Current.CancellationToken);
+        Assert.Empty(answer.Content.Headers.ContentEncoding);
+    }
+}
