@@ -35,7 +35,7 @@ export async function casesPage(who, params) {
     ...statuses.map(s => h('option', { value: s, selected: params.get('status') === s }, t(s))))),
   field(t('minScore'), h('input', { name: 'min_score', type: 'number', step: '0.01', min: '0', max: '1', value: params.get('min_score') || '' })),
   field(t('class'), h('input', { name: 'class', value: params.get('class') || '' })),
-  field('', h('select', { name: 'sort', 'aria-label': 'sort' },
+  field(t('sort'), h('select', { name: 'sort' },
     h('option', { value: 'opened', selected: params.get('sort') !== 'score' }, t('sortOpened')),
     h('option', { value: 'score', selected: params.get('sort') === 'score' }, t('sortScore')))),
   h('button', { type: 'submit' }, t('filter')));
@@ -132,6 +132,12 @@ export async function casePage(who, id) {
   if (c.subject_kind === 'meter' && who.role !== 'inspector') {
     try { site = (await api(`/meters/${encodeURIComponent(c.subject_id)}`)).site; } catch (err) { if (!(err instanceof ApiError)) throw err; }
   }
+  // A lead sees the assignee's name; an inspector sees whether it is them.
+  let assigneeName = c.assignee_id === who.id ? t('you') : c.assignee_id;
+  if (c.assignee_id && assigneeName !== t('you') && (who.role === 'admin' || who.role === 'lead')) {
+    const person = (await api('/users')).find(u => u.id === c.assignee_id);
+    if (person) assigneeName = `${person.name} (${person.region || '—'})`;
+  }
   const finding = c.finding || {};
   const e = c.estimates || {};
   const evidence = (finding.evidence || []).map(x => h('li', {}, h('strong', {}, `${x.detector} (${number(x.points, 2)})`), ' ', x.detail));
@@ -226,9 +232,9 @@ export async function casePage(who, id) {
     h('p', { class: 'status' }, `${t(c.status)} · ${t('score')} ${number(c.score, 3)} · ${c.region}`),
     h('div', { class: 'grid' },
       h('section', { class: 'card' }, h('h2', {}, t('site')), definition([
-        [t('class'), c.customer_class], [t('region'), c.region], ['feeder', site?.feeder_id], ['kW', site ? number(site.contracted_kw, 1) : null],
-        ['', site?.name], ['lat/lon', site?.latitude !== undefined && site?.latitude !== null ? `${site.latitude}, ${site.longitude}` : null],
-        [t('assignee'), c.assignee_id], [t('due'), c.due]])),
+        [t('class'), c.customer_class], [t('region'), c.region], [t('feeder'), site?.feeder_id], [t('contractedKw'), site ? number(site.contracted_kw, 1) : null],
+        [t('name'), site?.name], [t('coordinates'), site?.latitude !== undefined && site?.latitude !== null ? `${site.latitude}, ${site.longitude}` : null],
+        [t('assignee'), assigneeName], [t('due'), c.due]])),
       h('section', { class: 'card' }, h('h2', {}, t('estimates')), definition([
         [t('miningKw'), number(e.mining_kw ?? c.mining_kw, 1)], [t('machines'), e.machines_low !== undefined && e.machines_low !== null ? `${e.machines_low}–${e.machines_high}` : null],
         [t('onset'), e.onset], [t('kwhSinceOnset'), number(e.kwh_since_onset, 0)], [t('co2'), number(e.co2_tonnes_since_onset, 2)],
