@@ -126,6 +126,12 @@ function definition(pairs) {
 }
 
 export async function casePage(who, id) {
+  // The load and the chart libraries are fetched while the case is read, not after.
+  const loadAhead = api(`/cases/${encodeURIComponent(id)}/load`).catch(err => {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  });
+  const chartsAhead = import('/app/charts.js');
   const c = await api(`/cases/${encodeURIComponent(id)}`);
   const [events, attachments] = await Promise.all([api(`/cases/${encodeURIComponent(id)}/events`), api(`/cases/${encodeURIComponent(id)}/attachments`)]);
   let site = null;
@@ -249,10 +255,9 @@ export async function casePage(who, id) {
     h('p', {}, h('a', { href: `/api/v1/cases/${encodeURIComponent(id)}/bundle`, download: `case-${id}.zip` }, t('bundle')))));
   if (loadCard) {
     // The chart libraries load only where a load is drawn.
-    let load = null;
-    try { load = await api(`/cases/${encodeURIComponent(id)}/load`); } catch (err) { if (!(err instanceof ApiError) || err.status !== 404) throw err; }
+    const load = await loadAhead;
     if (load) {
-      const charts = await import('/app/charts.js');
+      const charts = await chartsAhead;
       charts.dailyChart(daily, load);
       charts.heatMap(heat, load);
     } else loadCard.remove();
