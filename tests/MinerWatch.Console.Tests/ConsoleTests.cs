@@ -13,6 +13,8 @@ public class ConsoleTests
         await lead.WaitForURLAsync("**/#/campaign");
         await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Campaign: CN-GD/Guangzhou/Nansha");
         Assert.Equal(["CN-GD/Guangzhou/Nansha", "CN-GD/Guangzhou/Nansha/Huangge"], await lead.Locator("tbody th").AllTextContentsAsync());
+        // The week-by-week chart draws from the case events.
+        await Assertions.Expect(lead.Locator("#trend canvas").First).ToBeVisibleAsync();
 
         var inspector = await server.SignInAsync("ivy");
         await inspector.WaitForURLAsync("**/#/cases");

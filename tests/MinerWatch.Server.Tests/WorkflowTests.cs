@@ -78,6 +78,12 @@ public class WorkflowTests
         Assert.Equal(1, total.GetProperty("cases_by_status").GetProperty("closed").GetInt32());
         Assert.Equal(1, total.GetProperty("cases_by_status").GetProperty("assigned").GetInt32());
         Assert.Equal(["CN-GD/Guangzhou/Nansha", "CN-GD/Guangzhou/Nansha/Huangge"], summary.GetProperty("children").EnumerateArray().Select(c => c.GetProperty("region").GetString()));
+        var trend = await lead.GetFromJsonAsync<JsonElement>("/api/v1/campaign/trend", Cancel);
+        var week = Assert.Single(trend.EnumerateArray());
+        Assert.Equal(2, week.GetProperty("opened").GetInt32());
+        Assert.Equal(1, week.GetProperty("confirmed").GetInt32());
+        Assert.Equal(1, week.GetProperty("closed").GetInt32());
+        Assert.Equal(12, week.GetProperty("kw_removed").GetDouble());
         var csv = await lead.GetStringAsync("/api/v1/campaign/summary?format=csv", Cancel);
         Assert.StartsWith("region,open,assigned,inspected,confirmed,dismissed,rectified,closed,confirmed_sites,kw_removed,", csv);
         Assert.Contains("\nCN-GD/Guangzhou/Nansha,0,0,0,0,0,0,1,1,12,105120,", csv);

@@ -11,6 +11,7 @@ namespace MinerWatch.Server.Apis;
 public sealed record RegionFigures(string Region, IReadOnlyDictionary<string, int> CasesByStatus, int ConfirmedSites, double KwRemoved,
     double KwhPerYearAvoided, double Co2TonnesPerYearAvoided, double MoneyRecovered, double SuspectedKw);
 public sealed record CampaignSummary(string Region, IReadOnlyList<RegionFigures> Children, RegionFigures Total);
+public sealed record WeekFigures(DateOnly Week, int Opened, int Closed, int Confirmed, int Dismissed, double KwRemoved);
 
 /// <summary>The campaign's figures per child region: the list a province pushes down to its districts.</summary>
 public static class CampaignApi
@@ -42,6 +43,40 @@ public static class CampaignApi
             if (format is null or "json") return Results.Ok(summary);
             if (format != "csv") throw ApiProblem.Bad($"format '{format}': give json or csv");
             return Results.Text(Csv(summary), "text/csv; charset=utf-8");
+        }).WithTags("Campaign").RequireAuthorization(Policies.People);
+
+        api.MapGet("/campaign/trend", async (HttpContext http, MinerWatchDb db, string? region, CancellationToken cancel) =>
+        {
+            // Per week (Monday, UTC): cases opened, and the moves that end or settle one, from the case events.
+            var caller = Caller.Of(http.User);
+            var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
+            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            var q = CasesApi.Visible(db, caller).AsNoTracking();
+            if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
+            var cases = await q.Select(c => new { c.Id, c.Opened }).ToListAsync(cancel);
+            var ids = cases.Select(c => c.Id).ToList();
+            var moves = await db.CaseEvents.AsNoTracking().Where(e => e.Kind == "transition" && ids.Contains(e.CaseId)).Select(e => new { e.At, e.Json }).ToListAsync(cancel);
+            static DateOnly Monday(DateTime t) => DateOnly.FromDateTime(t.Date.AddDays(-(((int)t.DayOfWeek + 6) % 7)));
+            var weeks = new SortedDictionary<DateOnly, WeekFigures>();
+            WeekFigures At(DateTime t) => weeks.TryGetValue(Monday(t), out var w) ? w : weeks[Monday(t)] = new WeekFigures(Monday(t), 0, 0, 0, 0, 0);
+            foreach (var c in cases) weeks[Monday(c.Opened)] = At(c.Opened) with { Opened = At(c.Opened).Opened + 1 };
+            foreach (var m in moves)
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(m.Json);
+                var data = doc.RootElement.GetProperty("data");
+                var to = data.TryGetProperty("to", out var v) ? v.GetString() : null;
+                var w = At(m.At);
+                weeks[w.Week] = to switch
+                {
+                    CaseWorkflow.Closed => w with { Closed = w.Closed + 1 },
+                    CaseWorkflow.Confirmed => w with { Confirmed = w.Confirmed + 1 },
+                    CaseWorkflow.Dismissed => w with { Dismissed = w.Dismissed + 1 },
+                    CaseWorkflow.Rectified when data.TryGetProperty("kw_removed", out var kw) && kw.ValueKind == System.Text.Json.JsonValueKind.Number
+                        => w with { KwRemoved = Math.Round(w.KwRemoved + kw.GetDouble(), 2) },
+                    _ => w,
+                };
+            }
+            return TypedResults.Ok(weeks.Values.ToList());
         }).WithTags("Campaign").RequireAuthorization(Policies.People);
         return api;
     }

@@ -6,6 +6,8 @@ const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 're
 
 export async function campaignPage(who, params) {
   const region = params.get('region') ?? who.region;
+  const trendAhead = api(`/campaign/trend?region=${encodeURIComponent(region)}`);
+  const chartsAhead = import('/app/charts.js');
   const summary = await api(`/campaign/summary?region=${encodeURIComponent(region)}`);
   const row = (r, link) => h('tr', {},
     h('th', { scope: 'row' }, link ? h('a', { href: `#/campaign?region=${encodeURIComponent(r.region)}` }, r.region) : r.region),
@@ -13,6 +15,7 @@ export async function campaignPage(who, params) {
     h('td', { class: 'num' }, number(r.confirmed_sites, 0)), h('td', { class: 'num' }, number(r.suspected_kw, 1)),
     h('td', { class: 'num' }, number(r.kw_removed, 1)), h('td', { class: 'num' }, number(r.kwh_per_year_avoided, 0)),
     h('td', { class: 'num' }, number(r.co2_tonnes_per_year_avoided, 1)), h('td', { class: 'num' }, number(r.money_recovered, 2)));
+  const trend = h('div', { class: 'chart heat', id: 'trend' });
   const parent = region.includes('/') ? region.slice(0, region.lastIndexOf('/')) : '';
   const up = region && region !== who.region ? h('a', { href: `#/campaign?region=${encodeURIComponent(parent)}` }, `↑ ${t('up')}`) : null;
   show(h('section', {},
@@ -21,7 +24,11 @@ export async function campaignPage(who, params) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('region')), ...statuses.map(s => h('th', { scope: 'col' }, t(s))),
         ...[t('confirmedSites'), t('suspectedKw'), t('kwRemoved'), t('kwhAvoided'), t('co2Avoided'), t('moneyRecovered')].map(x => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, ...summary.children.map(r => row(r, r.region !== region))),
-      h('tfoot', {}, row({ ...summary.total, region: t('total') }, false))))));
+      h('tfoot', {}, row({ ...summary.total, region: t('total') }, false))))),
+    h('section', { class: 'card' }, h('h2', {}, t('trend')), trend));
+  const weeks = await trendAhead;
+  if (weeks.length === 0) trend.replaceChildren(h('p', {}, t('none')));
+  else (await chartsAhead).weeklyChart(trend, weeks);
 }
 
 export async function evidencePage() {

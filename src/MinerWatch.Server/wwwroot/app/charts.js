@@ -48,6 +48,26 @@ export function dailyChart(container, load) {
   return new uPlot(options, [days, load.mean_kw, load.min_kw, load.max_kw], container);
 }
 
+export function weeklyChart(container, weeks) {
+  const chart = echarts.init(container, null, { renderer: 'canvas' });
+  chart.setOption({
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 50, right: 50, top: 40, bottom: 40 },
+    xAxis: { type: 'category', data: weeks.map(w => w.week) },
+    yAxis: [{ type: 'value', name: t('cases'), minInterval: 1 }, { type: 'value', name: t('kwRemoved') }],
+    series: [
+      { type: 'bar', name: t('openedWeek'), data: weeks.map(w => w.opened) },
+      { type: 'bar', name: t('confirmed'), data: weeks.map(w => w.confirmed) },
+      { type: 'bar', name: t('dismissed'), data: weeks.map(w => w.dismissed) },
+      { type: 'bar', name: t('closed'), data: weeks.map(w => w.closed) },
+      { type: 'line', name: t('kwRemoved'), yAxisIndex: 1, data: weeks.map(w => w.kw_removed) },
+    ],
+  });
+  return chart;
+}
+
 export function heatMap(container, load) {
   const blocks = load.hour_of_day_kw.length / 24;
   const labels = Array.from({ length: blocks }, (_, b) => new Date((dayStamp(load.first_block_day, b * load.block_days)) * 1000).toISOString().slice(0, 10));
