@@ -15,6 +15,9 @@ public class ConsoleTests
         Assert.Equal(["CN-GD/Guangzhou/Nansha", "CN-GD/Guangzhou/Nansha/Huangge"], await lead.Locator("tbody th").AllTextContentsAsync());
         // The week-by-week chart draws from the case events.
         await Assertions.Expect(lead.Locator("#trend canvas").First).ToBeVisibleAsync();
+        // The sites of the lead's two cases as points; a click on one opens its case.
+        await Assertions.Expect(lead.Locator("#map canvas").First).ToBeVisibleAsync();
+        Assert.Equal(2, await lead.EvaluateAsync<int>("fetch('/api/v1/campaign/points').then(r => r.json()).then(p => p.length)"));
 
         var inspector = await server.SignInAsync("ivy");
         await inspector.WaitForURLAsync("**/#/cases");

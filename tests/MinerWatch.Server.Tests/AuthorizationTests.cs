@@ -74,6 +74,10 @@ public class AuthorizationTests
         Assert.Empty(await CaseIds(clients["other inspector"]));
         Assert.Equal(HttpStatusCode.NotFound, (await clients["lead"].GetAsync("/api/v1/cases?region=CN-GD/Guangzhou/Tianhe", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await clients["auditor"].GetAsync("/api/v1/campaign/summary?region=CN-GD/Guangzhou", Cancel)).StatusCode);
+        // The map's points: the lead's own and child cases with coordinates, the sibling's never; an inspector's only theirs.
+        var points = await clients["lead"].GetFromJsonAsync<JsonElement>("/api/v1/campaign/points", Cancel);
+        Assert.Equal(["D0FARM", "D1FARM"], points.EnumerateArray().Select(p => p.GetProperty("subject_id").GetString()).Order());
+        Assert.Empty((await clients["other inspector"].GetFromJsonAsync<JsonElement>("/api/v1/campaign/points", Cancel)).EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await clients["lead"].GetAsync("/api/v1/meters/D2FARM", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await clients["lead"].GetAsync("/api/v1/meters/D1FARM", Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await clients["auditor"].GetAsync("/api/v1/meters/D1FARM", Cancel)).StatusCode);

@@ -11,6 +11,7 @@ namespace MinerWatch.Server.Apis;
 public sealed record RegionFigures(string Region, IReadOnlyDictionary<string, int> CasesByStatus, int ConfirmedSites, double KwRemoved,
     double KwhPerYearAvoided, double Co2TonnesPerYearAvoided, double MoneyRecovered, double SuspectedKw);
 public sealed record CampaignSummary(string Region, IReadOnlyList<RegionFigures> Children, RegionFigures Total);
+public sealed record CasePoint(string CaseId, string SubjectId, string Region, string Status, double Score, double? MiningKw, double Latitude, double Longitude);
 public sealed record WeekFigures(DateOnly Week, int Opened, int Closed, int Confirmed, int Dismissed, double KwRemoved);
 
 /// <summary>The campaign's figures per child region: the list a province pushes down to its districts.</summary>
@@ -43,6 +44,21 @@ public static class CampaignApi
             if (format is null or "json") return Results.Ok(summary);
             if (format != "csv") throw ApiProblem.Bad($"format '{format}': give json or csv");
             return Results.Text(Csv(summary), "text/csv; charset=utf-8");
+        }).WithTags("Campaign").RequireAuthorization(Policies.People);
+
+        api.MapGet("/campaign/points", async (HttpContext http, MinerWatchDb db, string? region, CancellationToken cancel) =>
+        {
+            // The meter cases the caller may see, where their sites' coordinates are known: the map's points.
+            var caller = Caller.Of(http.User);
+            var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
+            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            var q = CasesApi.Visible(db, caller).AsNoTracking().Where(c => c.SubjectKind == "meter");
+            if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
+            var points = await q.Join(db.Sites.AsNoTracking(), c => c.SubjectId, s => s.MeterId, (c, s) => new { c, s })
+                .Where(x => x.s.Latitude != null && x.s.Longitude != null)
+                .Select(x => new CasePoint(x.c.Id, x.c.SubjectId, x.c.Region, x.c.Status, x.c.Score, x.c.MiningKw, x.s.Latitude!.Value, x.s.Longitude!.Value))
+                .ToListAsync(cancel);
+            return TypedResults.Ok(points);
         }).WithTags("Campaign").RequireAuthorization(Policies.People);
 
         api.MapGet("/campaign/trend", async (HttpContext http, MinerWatchDb db, string? region, CancellationToken cancel) =>

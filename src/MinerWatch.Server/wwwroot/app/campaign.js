@@ -7,6 +7,7 @@ const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 're
 export async function campaignPage(who, params) {
   const region = params.get('region') ?? who.region;
   const trendAhead = api(`/campaign/trend?region=${encodeURIComponent(region)}`);
+  const pointsAhead = api(`/campaign/points?region=${encodeURIComponent(region)}`);
   const chartsAhead = import('/app/charts.js');
   const summary = await api(`/campaign/summary?region=${encodeURIComponent(region)}`);
   const row = (r, link) => h('tr', {},
@@ -16,6 +17,7 @@ export async function campaignPage(who, params) {
     h('td', { class: 'num' }, number(r.kw_removed, 1)), h('td', { class: 'num' }, number(r.kwh_per_year_avoided, 0)),
     h('td', { class: 'num' }, number(r.co2_tonnes_per_year_avoided, 1)), h('td', { class: 'num' }, number(r.money_recovered, 2)));
   const trend = h('div', { class: 'chart heat', id: 'trend' });
+  const map = h('div', { class: 'chart heat', id: 'map' });
   const parent = region.includes('/') ? region.slice(0, region.lastIndexOf('/')) : '';
   const up = region && region !== who.region ? h('a', { href: `#/campaign?region=${encodeURIComponent(parent)}` }, `↑ ${t('up')}`) : null;
   show(h('section', {},
@@ -25,10 +27,15 @@ export async function campaignPage(who, params) {
         ...[t('confirmedSites'), t('suspectedKw'), t('kwRemoved'), t('kwhAvoided'), t('co2Avoided'), t('moneyRecovered')].map(x => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, ...summary.children.map(r => row(r, r.region !== region))),
       h('tfoot', {}, row({ ...summary.total, region: t('total') }, false))))),
+    h('section', { class: 'card' }, h('h2', {}, t('map')), map),
     h('section', { class: 'card' }, h('h2', {}, t('trend')), trend));
+  const points = await pointsAhead;
+  const charts = await chartsAhead;
+  if (points.length === 0) map.replaceChildren(h('p', {}, t('none')));
+  else charts.pointsMap(map, points, id => { location.hash = `#/cases/${encodeURIComponent(id)}`; });
   const weeks = await trendAhead;
   if (weeks.length === 0) trend.replaceChildren(h('p', {}, t('none')));
-  else (await chartsAhead).weeklyChart(trend, weeks);
+  else charts.weeklyChart(trend, weeks);
 }
 
 export async function evidencePage() {

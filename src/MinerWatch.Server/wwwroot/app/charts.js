@@ -48,6 +48,32 @@ export function dailyChart(container, load) {
   return new uPlot(options, [days, load.mean_kw, load.min_kw, load.max_kw], container);
 }
 
+// The sites of the cases as points by longitude and latitude, one colour per status; a click opens the case.
+// (Region outlines come later, from GeoJSON; without them the points alone are the map.)
+export function pointsMap(container, points, open) {
+  const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
+  const chart = echarts.init(container, null, { renderer: 'canvas' });
+  const lon = points.map(p => p.longitude);
+  const lat = points.map(p => p.latitude);
+  const pad = 0.02;
+  chart.setOption({
+    animation: false,
+    legend: { top: 0 },
+    tooltip: { formatter: p => `${p.data.subject} · ${t(p.data.status)} · ${p.data.score.toFixed(3)}${p.data.kw ? ` · ${p.data.kw} kW` : ''}<br>${p.data.region}` },
+    grid: { left: 60, right: 20, top: 40, bottom: 40 },
+    xAxis: { type: 'value', name: 'lon', min: Math.min(...lon) - pad, max: Math.max(...lon) + pad, axisLabel: { formatter: v => v.toFixed(2) } },
+    yAxis: { type: 'value', name: 'lat', min: Math.min(...lat) - pad, max: Math.max(...lat) + pad, axisLabel: { formatter: v => v.toFixed(2) } },
+    series: statuses.map(s => ({
+      type: 'scatter',
+      name: t(s),
+      symbolSize: p => 8 + Math.min(20, Math.sqrt(p[2] || 0)),
+      data: points.filter(p => p.status === s).map(p => ({ value: [p.longitude, p.latitude, p.mining_kw || 0], id: p.case_id, subject: p.subject_id, status: p.status, score: p.score, kw: p.mining_kw, region: p.region })),
+    })),
+  });
+  chart.on('click', e => open(e.data.id));
+  return chart;
+}
+
 export function weeklyChart(container, weeks) {
   const chart = echarts.init(container, null, { renderer: 'canvas' });
   chart.setOption({
