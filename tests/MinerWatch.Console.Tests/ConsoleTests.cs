@@ -134,6 +134,19 @@ public class ConsoleTests
         await lead.GetByLabel("Key name").FillAsync("huangge-mdm");
         await lead.GetByRole(AriaRole.Button, new() { Name = "Add" }).Last.ClickAsync();
         await Assertions.Expect(lead.Locator("pre.secret")).ToContainTextAsync("mwk_");
+        var key = (await lead.Locator("pre.secret").TextContentAsync())!.Split('\n')[^1];
+        using (var machine = new HttpClient { BaseAddress = new Uri(server.Url) })
+        {
+            machine.DefaultRequestHeaders.Authorization = new("Bearer", key);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await machine.GetAsync("/api/v1/auth/me", TestContext.Current.CancellationToken)).StatusCode);
+            // Read again, the page lists the key (never its value) with a way to revoke it.
+            await lead.ReloadAsync();
+            await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Administration");
+            Assert.Empty(await lead.Locator("pre.secret").TextContentAsync() ?? "");
+            await lead.GetByRole(AriaRole.Button, new() { Name = "Revoke huangge-mdm" }).ClickAsync();
+            await Assertions.Expect(lead.GetByRole(AriaRole.Button, new() { Name = "Revoke huangge-mdm" })).ToHaveCountAsync(0);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await machine.GetAsync("/api/v1/auth/me", TestContext.Current.CancellationToken)).StatusCode);
+        }
         // A region outside the lead's is refused by the server, and the console says why.
         await lead.GetByLabel("User name").FillAsync("tom");
         await lead.GetByLabel("Region").First.FillAsync("CN-GD/Guangzhou/Tianhe");

@@ -62,6 +62,17 @@ export async function adminPage(who) {
     addUser,
     h('section', { class: 'card' }, h('h2', {}, t('keys')), h('div', { class: 'scroll' }, h('table', {},
       h('thead', {}, h('tr', {}, ...[t('keyName'), t('role'), t('region'), t('revoked')].map(x => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, ...keys.map(k => h('tr', {}, h('td', {}, k.name), h('td', {}, k.role), h('td', {}, k.region || '—'), h('td', {}, k.revoked ? '✓' : ''))))))),
+      h('tbody', {}, ...keys.map(k => h('tr', {}, h('td', {}, k.name), h('td', {}, k.role), h('td', {}, k.region || '—'),
+        h('td', {}, k.revoked ? '✓' : h('button', {
+          type: 'button',
+          class: 'small',
+          'aria-label': `${t('revoke')} ${k.name}`,
+          onclick: async () => {
+            try {
+              await api(`/keys/${encodeURIComponent(k.id)}`, { method: 'DELETE' });
+              await adminPage(who);
+            } catch (err) { say(err.message); }
+          },
+        }, t('revoke'))))))))),
     addKey, thresholdForm));
 }
