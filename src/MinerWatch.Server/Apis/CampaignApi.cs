@@ -25,7 +25,7 @@ public static class CampaignApi
             var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
             if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
             var q = CasesApi.Visible(db, caller).AsNoTracking();
-            if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
+            q = q.Within(c => c.Region, scope);
             var rows = await q.Select(c => new Row(c.Region, c.Status, c.KwRemoved, c.KwhPerYearAvoided, c.Co2TonnesPerYearAvoided, c.AmountRecovered, c.MiningKw, c.DismissReason))
                 .ToListAsync(cancel);
             RegionFigures Figures(string name, IEnumerable<Row> group)
@@ -53,7 +53,7 @@ public static class CampaignApi
             var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
             if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
             var q = CasesApi.Visible(db, caller).AsNoTracking().Where(c => c.SubjectKind == "meter");
-            if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
+            q = q.Within(c => c.Region, scope);
             var points = await q.Join(db.Sites.AsNoTracking(), c => c.SubjectId, s => s.MeterId, (c, s) => new { c, s })
                 .Where(x => x.s.Latitude != null && x.s.Longitude != null)
                 .Select(x => new CasePoint(x.c.Id, x.c.SubjectId, x.c.Region, x.c.Status, x.c.Score, x.c.MiningKw, x.s.Latitude!.Value, x.s.Longitude!.Value))
@@ -68,7 +68,7 @@ public static class CampaignApi
             var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
             if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
             var q = CasesApi.Visible(db, caller).AsNoTracking();
-            if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
+            q = q.Within(c => c.Region, scope);
             var cases = await q.Select(c => new { c.Id, c.Opened }).ToListAsync(cancel);
             var ids = cases.Select(c => c.Id).ToList();
             var moves = await db.CaseEvents.AsNoTracking().Where(e => e.Kind == "transition" && ids.Contains(e.CaseId)).Select(e => new { e.At, e.Json }).ToListAsync(cancel);

@@ -44,7 +44,7 @@ public static class CasesApi
             {
                 var scope = RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
                 if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
-                if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
+                q = q.Within(c => c.Region, scope);
             }
             if (status is not null)
             {
@@ -394,7 +394,7 @@ public static class CasesApi
     internal static IQueryable<Case> Visible(MinerWatchDb db, Caller caller)
     {
         var q = db.Cases.AsQueryable();
-        if (caller.Region.Length > 0) q = q.Where(c => c.Region == caller.Region || c.Region.Substring(0, caller.Region.Length + 1) == caller.Region + "/");
+        q = q.Within(c => c.Region, caller.Region);
         if (caller.Role == Roles.Inspector) q = q.Where(c => c.AssigneeId == caller.Id);
         return q;
     }

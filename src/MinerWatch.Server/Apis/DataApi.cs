@@ -37,25 +37,11 @@ public static class DataApi
                 ServerApp.AllowUpload(http, options);
                 var path = Path.Combine(dir, "files-1.json");
                 string hash;
-                long size = 0;
+                long size;
                 try
                 {
-                    using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-                    await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-                    {
-                        var buffer = new byte[1 << 16];
-                        int read;
-                        while ((read = await http.Request.Body.ReadAsync(buffer, cancel)) > 0)
-                        {
-                            size += read;
-                            if (size > options.MaxUploadBytes) throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the body is larger than the {options.MaxUploadBytes:N0} bytes this server accepts");
-                            sha.AppendData(buffer, 0, read);
-                            await file.WriteAsync(buffer.AsMemory(0, read), cancel);
-                        }
-                        file.Flush(flushToDisk: true);
-                    }
+                    (hash, size) = await Uploads.SaveAsync(http.Request.Body, path, options.MaxUploadBytes, options.MaxUploadBytes, cancel);
                     if (size == 0) throw ApiProblem.Bad("the body is empty: post eve.json lines (one JSON event a line)");
-                    hash = Convert.ToHexStringLower(sha.GetHashAndReset());
                 }
                 catch
                 {
@@ -80,13 +66,7 @@ public static class DataApi
             var caller = Caller.Of(http.User);
             var take = Math.Clamp(limit ?? 50, 1, 500);
             var q = db.Jobs.AsNoTracking().AsQueryable();
-            if (caller.Region.Length > 0)
-            {
-                // Substring, not StartsWith: SQLite's LIKE ignores case, and regions are compared exactly.
-                var prefix = caller.Region + "/";
-                var n = prefix.Length;
-                q = q.Where(j => j.Region == caller.Region || j.Region.Substring(0, n) == prefix);
-            }
+            q = q.Within(j => j.Region, caller.Region);
             if (cursor is not null) q = q.Where(j => string.Compare(j.Id, cursor) < 0);
             var jobs = await q.OrderByDescending(j => j.Id).Take(take + 1).ToListAsync(cancel);
             return TypedResults.Ok(new Page<JobView>([.. jobs.Take(take).Select(j => View(j, queue, false))], jobs.Count > take ? jobs[take - 1].Id : null));
@@ -134,9 +114,8 @@ public static class DataApi
             throw ApiProblem.Bad("send at most one sites, one activity and one feeders file per delivery");
         if (files.FirstOrDefault(f => f.Role is "activity" or "feeders") is { } whole && caller.Region.Length > 0)
         {
-            var prefix = caller.Region + "/";
-            var n = prefix.Length;
-            var outside = await db.Sites.AsNoTracking().Where(s => s.Region != caller.Region && s.Region.Substring(0, n) != prefix).Select(s => s.Region).FirstOrDefaultAsync(cancel);
+            var inside = db.Sites.AsNoTracking().Within(s => s.Region, caller.Region).Select(s => s.MeterId);
+            var outside = await db.Sites.AsNoTracking().Where(s => !inside.Contains(s.MeterId)).Select(s => s.Region).FirstOrDefaultAsync(cancel);
             if (outside is not null)
                 throw ApiProblem.Forbidden($"{whole.Name}: an {whole.Role} file replaces the one for every site, and there are sites outside your region {caller.Region} (in {outside}); an uploader whose region covers them all sends it");
         }

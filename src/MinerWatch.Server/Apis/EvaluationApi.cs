@@ -49,7 +49,7 @@ public static class EvaluationApi
         var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
         if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
         var q = CasesApi.Visible(db, caller).AsNoTracking().Where(c => c.SubjectKind == "meter");
-        if (scope.Length > 0) q = q.Where(c => c.Region == scope || c.Region.Substring(0, scope.Length + 1) == scope + "/");
+        q = q.Within(c => c.Region, scope);
         var outcomes = await q.Where(c => c.Status == CaseWorkflow.Confirmed || c.Status == CaseWorkflow.Rectified || c.Status == CaseWorkflow.Dismissed || c.Status == CaseWorkflow.Closed)
             .Select(c => new { c.SubjectId, c.Status, c.DismissReason, c.Opened }).ToListAsync(cancel);
         // The latest outcome of each meter counts.

@@ -19,7 +19,7 @@ public static class MetersApi
             var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
             if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
             var q = db.MeterScores.AsNoTracking().AsQueryable();
-            if (scope.Length > 0) q = q.Where(m => m.Region == scope || m.Region.Substring(0, scope.Length + 1) == scope + "/");
+            q = q.Within(m => m.Region, scope);
             if (verdict is not null) q = q.Where(m => m.Verdict == verdict);
             var after = cursor is null ? 0 : int.TryParse(cursor, out var r) ? r : throw ApiProblem.Bad("cursor: give the next value of the previous page");
             var take = Math.Clamp(limit ?? 50, 1, 500);

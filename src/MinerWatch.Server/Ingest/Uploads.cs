@@ -64,27 +64,36 @@ public static class Uploads
             var extension = System.IO.Path.GetExtension(name).ToLowerInvariant();
             if (extension.Length is < 2 or > 11 || !extension[1..].All(char.IsAsciiLetterOrDigit)) extension = ".csv";
             var path = System.IO.Path.Combine(dir, $"{role}-{files.Count(f => f.Role == role) + 1}{extension}");
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long size = 0;
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                var buffer = new byte[1 << 16];
-                int read;
-                while ((read = await section.Body.ReadAsync(buffer, cancel)) > 0)
-                {
-                    total += read;
-                    // Counted here as well as by the web server: not every host enforces its request limit.
-                    if (total > maxBytes) throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the upload is larger than the {maxBytes:N0} bytes this server accepts");
-                    sha.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancel);
-                    size += read;
-                }
-                await file.FlushAsync(cancel);
-                file.Flush(flushToDisk: true);
-            }
+            var (sha256, size) = await SaveAsync(section.Body, path, maxBytes - total, maxBytes, cancel);
+            total += size;
             if (size == 0) throw ApiProblem.Bad($"{name} (part '{role}') is empty");
-            files.Add(new StoredFile(role, name, path, Convert.ToHexStringLower(sha.GetHashAndReset()), size));
+            files.Add(new StoredFile(role, name, path, sha256, size));
         }
+    }
+
+    /// <summary>
+    /// Copies a body to a new file, hashing as it goes, and flushes it to disk; past <paramref name="maxBytes"/> (what is left of the
+    /// request's <paramref name="limit"/>) it is a 413 (counted here as well as by the web server: not every host enforces its request limit).
+    /// </summary>
+    public static async Task<(string Sha256, long Size)> SaveAsync(Stream body, string path, long maxBytes, long limit, CancellationToken cancel)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long size = 0;
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancel)) > 0)
+            {
+                size += read;
+                if (size > maxBytes) throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"the upload is larger than the {limit:N0} bytes this server accepts");
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancel);
+            }
+            await file.FlushAsync(cancel);
+            file.Flush(flushToDisk: true);
+        }
+        return (Convert.ToHexStringLower(sha.GetHashAndReset()), size);
     }
 
     /// <summary>
