@@ -347,10 +347,10 @@ public static class CasesApi
             return TypedResults.Bytes(System.Text.Encoding.UTF8.GetBytes(e.Json), "application/json");
         }).RequireAuthorization(Policies.People);
 
-        cases.MapGet("/{id}/events/{eventId}/proof", async (string id, string eventId, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CaseLog log, CancellationToken cancel) =>
+        cases.MapGet("/{id}/events/{eventId}/proof", async (string id, string eventId, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CancellationToken cancel) =>
         {
+            // A read: it never appends; the writes and the worker bring events into the log.
             var c = await Find(db, Caller.Of(http.User), id, cancel);
-            await log.FlushAsync(db, cancel);
             var e = await db.CaseEvents.AsNoTracking().FirstOrDefaultAsync(x => x.CaseId == c.Id && x.Id == eventId, cancel) ?? throw ApiProblem.NotFound($"event {eventId}");
             if (e.LogIndex is not { } index) throw ApiProblem.Conflict($"event {eventId} is not in the evidence log yet: try again in a moment");
             return TypedResults.Text(evidence.Proof(index), "text/plain; charset=utf-8");
@@ -365,11 +365,11 @@ public static class CasesApi
             return TypedResults.Text(profile.Json, "application/json");
         }).RequireAuthorization(Policies.People);
 
-        cases.MapGet("/{id}/bundle", async (string id, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CaseLog log, CancellationToken cancel) =>
+        cases.MapGet("/{id}/bundle", async (string id, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CancellationToken cancel) =>
         {
+            // A read: an event not yet in the log goes in the bundle without a proof (named "pending").
             var caller = Caller.Of(http.User);
             var c = await Find(db, caller, id, cancel);
-            await log.FlushAsync(db, cancel);
             var events = (await db.CaseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).ToListAsync(cancel)).OrderBy(e => e.LogIndex).ToList();
             var attachments = await db.Attachments.AsNoTracking().Where(a => a.CaseId == c.Id).ToListAsync(cancel);
             var zip = CaseBundle.Build(View(c, caller), events, attachments, evidence);
