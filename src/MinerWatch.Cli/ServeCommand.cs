@@ -19,10 +19,11 @@ public static class ServeCommand
         var watch = new Option<DirectoryInfo?>("--watch") { Description = "A folder a meter-data system drops daily exports into (readings; sites*, activity*, feeders* by name)" };
         var maxUpload = new Option<long>("--max-upload-mb") { Description = "The largest upload accepted, in MiB", DefaultValueFactory = _ => MinerWatch.Server.ServerOptions.DefaultMaxUploadBytes >> 20 };
         maxUpload.Validators.Add(r => { if (r.GetValueOrDefault<long>() is < 1 or > 1 << 20) r.AddError("--max-upload-mb must be between 1 and 1048576"); });
+        var outlines = new Option<DirectoryInfo?>("--outlines") { Description = "A folder of GeoJSON region outlines for the campaign map (each feature's properties.region names its region path); default: Natural Earth's countries" };
         var demo = new Option<bool>("--demo") { Description = "Start on a fresh data directory with a simulated province, its data ingested and scored, and one user of each role (passwords printed)" };
         var meters = new Option<int>("--demo-meters") { Description = "Meters per city in the demo (three cities)", DefaultValueFactory = _ => 1000 };
         meters.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 50 or > 100_000) r.AddError("--demo-meters must be between 50 and 100000"); });
-        var serve = new Command("serve", "Run the inspection platform: continuous monitoring, cases per region, roles, sealed evidence (API under /api/v1)") { data, db, urls, watch, maxUpload, demo, meters };
+        var serve = new Command("serve", "Run the inspection platform: continuous monitoring, cases per region, roles, sealed evidence (API under /api/v1)") { data, db, urls, watch, maxUpload, outlines, demo, meters };
         serve.SetAction(async (parse, cancel) =>
         {
             var dir = parse.GetRequiredValue(data).FullName;
@@ -34,8 +35,11 @@ public static class ServeCommand
             string[] args = ["--data", dir, "--urls", parse.GetRequiredValue(urls), "--max-upload-bytes", (parse.GetValue(maxUpload) << 20).ToString(System.Globalization.CultureInfo.InvariantCulture)];
             if (parse.GetValue(db) is { } connection) args = [.. args, "--db", connection];
             if (parse.GetValue(watch) is { } folder) args = [.. args, "--watch", folder.FullName];
-            await using var app = ServerHost.Create(args);
-            if (parse.GetValue(demo)) await SeedDemoAsync(app, dir, parse.GetValue(meters), console, cancel);
+            var province = parse.GetValue(demo) ? SimulateDemo(dir, parse.GetValue(meters), console) : null;
+            if ((parse.GetValue(outlines)?.FullName ?? (province is null ? null : Path.GetDirectoryName(province.Outlines))) is { } shapes)
+                args = [.. args, "--outlines", shapes];
+            await using var app = Admin(() => ServerHost.Create(args));
+            if (province is not null) await SeedDemoAsync(app, province, console, cancel);
             else await app.StartAsync(cancel);
             console.Error.WriteLine($"MinerWatch is serving {dir} on {parse.GetRequiredValue(urls)} (API under /api/v1, OpenAPI at /openapi/v1.json); Ctrl+C stops it");
             await app.WaitForShutdownAsync(cancel);
@@ -44,18 +48,23 @@ public static class ServeCommand
         return serve;
     }
 
-    private static async Task SeedDemoAsync(Microsoft.AspNetCore.Builder.WebApplication app, string dir, int meters, CliConsole console, CancellationToken cancel)
+    private static ProvinceFiles SimulateDemo(string dir, int meters, CliConsole console)
     {
         var input = Path.Combine(dir, "demo-input");
-        SimulatedCity[] cities = [new("CN-GD/Guangzhou", "GZ"), new("CN-GD/Shenzhen", "SZ"), new("CN-GD/Foshan", "FS")];
+        // The three cities share one district layout; shifted apart, they sit roughly where the real cities do.
+        SimulatedCity[] cities = [new("CN-GD/Guangzhou", "GZ"), new("CN-GD/Shenzhen", "SZ", -0.6, 0.85), new("CN-GD/Foshan", "FS", -0.1, -0.75)];
         var options = new SimulationOptions { Meters = meters, Days = 120, MiningShare = 0.03, Seed = 7 };
-        var files = Progress.Run(console, "Simulating the province", p => ProvinceSimulator.Write(cities, options, dailyDays: 7, input, new Progress<double>(p)));
+        return Progress.Run(console, "Simulating the province", p => ProvinceSimulator.Write(cities, options, dailyDays: 7, input, new Progress<double>(p)));
+    }
+
+    private static async Task SeedDemoAsync(Microsoft.AspNetCore.Builder.WebApplication app, ProvinceFiles files, CliConsole console, CancellationToken cancel)
+    {
         await app.StartAsync(cancel);
         var people = new (string Name, string Role, string Region)[]
         {
             ("admin", "admin", ""), ("lead", "lead", "CN-GD"), ("inspector", "inspector", "CN-GD/Guangzhou"), ("auditor", "auditor", "CN-GD"),
         };
-        console.Out.WriteLine($"demo: {files.Meters:N0} meters in {cities.Length} cities of CN-GD, {files.MiningMeters} of them mining, 120 days; the last 7 delivered day by day");
+        console.Out.WriteLine($"demo: {files.Meters:N0} meters in 3 cities of CN-GD, {files.MiningMeters} of them mining, 120 days; the last 7 delivered day by day");
         foreach (var (name, role, region) in people)
             console.Out.WriteLine($"  user {name,-9} role {role,-9} region {(region.Length == 0 ? "(all)" : region),-16} password {await ServerHost.AddUserAsync(app, name, role, region, null)}");
         await ServerHost.QueueMeterDataAsync(app, "CN-GD", [("sites", files.Sites), ("activity", files.Activity), ("feeders", files.Feeders), ("readings", files.History)], cancel);
@@ -110,6 +119,18 @@ public static class ServeCommand
     {
         string[] args = ["--data", parse.GetRequiredValue(data).FullName];
         return parse.GetValue(db) is { } connection ? [.. args, "--db", connection] : args;
+    }
+
+    private static T Admin<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private static async Task<T> Admin<T>(Func<Task<T>> action)

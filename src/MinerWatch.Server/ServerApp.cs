@@ -39,6 +39,7 @@ public static class ServerApp
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(RegionOutlines.Load(options.Outlines));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

@@ -12,6 +12,8 @@ public sealed record ServerOptions
     public string? Db { get; init; }
     /// <summary>A folder a meter-data system drops daily exports into.</summary>
     public string? Watch { get; init; }
+    /// <summary>A folder of GeoJSON region outlines (each feature's <c>properties.region</c> names its region path).</summary>
+    public string? Outlines { get; init; }
     /// <summary>The evidence log's origin line (its name in checkpoints).</summary>
     public string Origin { get; init; } = "minerwatch.local/evidence";
     /// <summary>Largest upload accepted, in bytes.</summary>
@@ -34,6 +36,7 @@ public sealed record ServerOptions
         DataDir = Path.GetFullPath(config["data"] ?? "minerwatch-data"),
         Db = string.IsNullOrWhiteSpace(config["db"]) ? null : config["db"],
         Watch = config["watch"],
+        Outlines = string.IsNullOrWhiteSpace(config["outlines"]) ? null : Path.GetFullPath(config["outlines"]!),
         MaxUploadBytes = long.TryParse(config["max-upload-bytes"], out var max) && max > 0 ? max : DefaultMaxUploadBytes,
         LoginsPerMinute = int.TryParse(config["logins-per-minute"], out var logins) && logins > 0 ? logins : 10,
         UploadsPerMinute = int.TryParse(config["uploads-per-minute"], out var uploads) && uploads > 0 ? uploads : 30,

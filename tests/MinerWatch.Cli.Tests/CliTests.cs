@@ -19,6 +19,17 @@ public class CliTests
         return dir;
     }
 
+    [Fact]
+    public void Serve_refuses_an_outlines_folder_with_a_bad_file_before_it_listens()
+    {
+        var dir = TempDir();
+        var outlines = Directory.CreateDirectory(Path.Combine(dir, "outlines")).FullName;
+        File.WriteAllText(Path.Combine(outlines, "gd.geojson"), "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},\"geometry\":null}]}");
+        var (code, _, err) = Run("serve", "--data", Path.Combine(dir, "data"), "--outlines", outlines, "--urls", "http://127.0.0.1:0");
+        Assert.Equal(Cli.BadInput, code);
+        Assert.Equal("error: outlines: gd.geojson, feature 0 has no properties.region naming its region path (such as CN-GD/Guangzhou)\n", err);
+    }
+
     private static string Write(string dir, string name, string text)
     {
         var path = Path.Combine(dir, name);

@@ -41,7 +41,10 @@ internal sealed class ConsoleServer : IAsyncDisposable
     {
         var chromium = Requires.Chromium();
         var data = Path.Combine(Path.GetTempPath(), "minerwatch-console-tests", Guid.NewGuid().ToString("N"));
-        var app = MinerWatch.Server.ServerHost.Create(["--data", data, "--urls", "http://127.0.0.1:0"]);
+        var outlines = Path.Combine(data + "-outlines");
+        Directory.CreateDirectory(outlines);
+        await File.WriteAllTextAsync(Path.Combine(outlines, "guangzhou.geojson"), Outlines(), TestContext.Current.CancellationToken);
+        var app = MinerWatch.Server.ServerHost.Create(["--data", data, "--urls", "http://127.0.0.1:0", "--outlines", outlines]);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         foreach (var (name, role, region) in new[]
@@ -138,6 +141,14 @@ internal sealed class ConsoleServer : IAsyncDisposable
     private static string Sites() => "meter_id,customer_class,region,feeder_id,contracted_kw,name,latitude,longitude\n"
         + string.Concat(Meters().Select((m, i) => $"{m.Id},residential,{m.Region},F{i % 3},25,{m.Id} home,23.{i:D2},113.{i:D2}\n"));
 
+    // Boxes around each district's sites (which lie on a diagonal, 0.01 degree apart), as an operator's GeoJSON file.
+    private static string Outlines()
+    {
+        static string Box(string region, int first, int last) => string.Create(CultureInfo.InvariantCulture,
+            $"{{\"type\":\"Feature\",\"properties\":{{\"region\":\"{region}\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[[113.{first:D2},23.{first:D2}],[113.{last:D2},23.{first:D2}],[113.{last:D2},23.{last:D2}],[113.{first:D2},23.{last:D2}],[113.{first:D2},23.{first:D2}]]]}}}}");
+        return "{\"type\":\"FeatureCollection\",\"features\":[" + string.Join(',', Box(Districts[0], 0, 18), Box(Districts[1], 9, 18), Box(Districts[2], 18, 27)) + "]}";
+    }
+
     private static string Readings(int days)
     {
         var sb = new StringBuilder("meter_id,timestamp,kwh\n");
@@ -157,6 +168,7 @@ internal sealed class ConsoleServer : IAsyncDisposable
         try
         {
             Directory.Delete(_data, recursive: true);
+            Directory.Delete(_data + "-outlines", recursive: true);
         }
         catch (IOException)
         {

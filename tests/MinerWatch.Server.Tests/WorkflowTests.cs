@@ -84,6 +84,10 @@ public class WorkflowTests
         Assert.Equal(1, week.GetProperty("confirmed").GetInt32());
         Assert.Equal(1, week.GetProperty("closed").GetInt32());
         Assert.Equal(12, week.GetProperty("kw_removed").GetDouble());
+        Assert.Equal(12 * 8760, week.GetProperty("kwh_per_year_avoided").GetDouble());
+        Assert.True(week.GetProperty("co2_tonnes_per_year_avoided").GetDouble() > 0);
+        Assert.Equal(total.GetProperty("co2_tonnes_per_year_avoided").GetDouble(), week.GetProperty("co2_tonnes_per_year_avoided").GetDouble());
+        Assert.Equal(30000, week.GetProperty("money_recovered").GetDouble());
         var csv = await lead.GetStringAsync("/api/v1/campaign/summary?format=csv", Cancel);
         Assert.StartsWith("region,open,assigned,inspected,confirmed,dismissed,rectified,closed,confirmed_sites,kw_removed,", csv);
         Assert.Contains("\nCN-GD/Guangzhou/Nansha,0,0,0,0,0,0,1,1,12,105120,", csv);

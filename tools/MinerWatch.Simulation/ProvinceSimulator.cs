@@ -1,12 +1,13 @@
+using System.Globalization;
 using System.Text;
 
 namespace MinerWatch.Simulation;
 
-/// <summary>One city of a simulated province: its region path and the prefix its meter and feeder ids get.</summary>
-public sealed record SimulatedCity(string Region, string Prefix);
+/// <summary>One city of a simulated province: its region path and the prefix its meter and feeder ids get; its sites are moved by the shift (degrees) so that cities do not overlap on a map.</summary>
+public sealed record SimulatedCity(string Region, string Prefix, double ShiftLat = 0, double ShiftLon = 0);
 
 /// <summary>What <see cref="ProvinceSimulator.Write"/> wrote: the history delivery and one readings file per later day.</summary>
-public sealed record ProvinceFiles(string Sites, string Activity, string Feeders, string Labels, string History, IReadOnlyList<string> Days, int Meters, int MiningMeters);
+public sealed record ProvinceFiles(string Sites, string Activity, string Feeders, string Labels, string History, IReadOnlyList<string> Days, int Meters, int MiningMeters, string Outlines);
 
 /// <summary>
 /// A province for the platform demo: several cities simulated apart (different seeds), their ids prefixed so they
@@ -28,6 +29,7 @@ public static class ProvinceSimulator
             mining += summary.MiningMeters;
             progress?.Report((i + 1.0) / (cities.Count + 1));
         }
+        var placed = new List<(string Region, double Lat, double Lon)>();
         string Merge(string name, bool feederColumn)
         {
             var path = Path.Combine(outDir, name);
@@ -43,12 +45,23 @@ public static class ProvinceSimulator
                     var fields = line.Split(',');
                     fields[0] = city.Prefix + fields[0];
                     if (feederColumn && fields[3].Length > 0) fields[3] = city.Prefix + fields[3];
+                    if (feederColumn && double.TryParse(fields[6], CultureInfo.InvariantCulture, out var lat) && double.TryParse(fields[7], CultureInfo.InvariantCulture, out var lon))
+                    {
+                        (lat, lon) = (Math.Round(lat + city.ShiftLat, 5), Math.Round(lon + city.ShiftLon, 5));
+                        fields[6] = lat.ToString("0.00000", CultureInfo.InvariantCulture);
+                        fields[7] = lon.ToString("0.00000", CultureInfo.InvariantCulture);
+                        placed.Add((fields[2], lat, lon));
+                    }
                     writer.WriteLine(string.Join(',', fields));
                 }
             }
             return path;
         }
         var sites = Merge("sites.csv", feederColumn: true);
+        var province = cities.Select(c => c.Region[..Math.Max(0, c.Region.LastIndexOf('/'))]).Distinct().Single();
+        var outlines = Path.Combine(outDir, "outlines", "demo-outlines.geojson");
+        Directory.CreateDirectory(Path.GetDirectoryName(outlines)!);
+        DemoOutlines.Write(placed, province, outlines);
         var activity = Merge("activity.csv", feederColumn: false);
         var feeders = Merge("feeders.csv", feederColumn: false);
         var labels = Merge("labels.csv", feederColumn: false);
@@ -80,6 +93,6 @@ public static class ProvinceSimulator
         foreach (var w in writers.Values) w.Dispose();
         Directory.Delete(parts, recursive: true);
         progress?.Report(1);
-        return new ProvinceFiles(sites, activity, feeders, labels, history, [.. dayFiles.Select(d => Path.Combine(outDir, $"readings-{d:yyyy-MM-dd}.csv"))], meters, mining);
+        return new ProvinceFiles(sites, activity, feeders, labels, history, [.. dayFiles.Select(d => Path.Combine(outDir, $"readings-{d:yyyy-MM-dd}.csv"))], meters, mining, outlines);
     }
 }

@@ -12,7 +12,8 @@ public sealed record RegionFigures(string Region, IReadOnlyDictionary<string, in
     double KwhPerYearAvoided, double Co2TonnesPerYearAvoided, double MoneyRecovered, double SuspectedKw);
 public sealed record CampaignSummary(string Region, IReadOnlyList<RegionFigures> Children, RegionFigures Total);
 public sealed record CasePoint(string CaseId, string SubjectId, string Region, string Status, double Score, double? MiningKw, double Latitude, double Longitude);
-public sealed record WeekFigures(DateOnly Week, int Opened, int Closed, int Confirmed, int Dismissed, double KwRemoved);
+public sealed record WeekFigures(DateOnly Week, int Opened, int Closed, int Confirmed, int Dismissed, double KwRemoved,
+    double KwhPerYearAvoided, double Co2TonnesPerYearAvoided, double MoneyRecovered);
 
 /// <summary>The campaign's figures per child region: the list a province pushes down to its districts.</summary>
 public static class CampaignApi
@@ -61,6 +62,16 @@ public static class CampaignApi
             return TypedResults.Ok(points);
         }).WithTags("Campaign").RequireAuthorization(Policies.People);
 
+        api.MapGet("/campaign/outlines", (HttpContext http, RegionOutlines outlines, string? region) =>
+        {
+            // GeoJSON: the outlines of the region's children (else its own) from the operator's folder; an empty
+            // collection when none are given, and the console falls back to the bundled map of countries.
+            var caller = Caller.Of(http.User);
+            var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
+            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            return Results.Text(outlines.For(scope).ToJsonString(), "application/geo+json");
+        }).WithTags("Campaign").RequireAuthorization(Policies.People).Produces(200, contentType: "application/geo+json");
+
         api.MapGet("/campaign/trend", async (HttpContext http, MinerWatchDb db, string? region, CancellationToken cancel) =>
         {
             // Per week (Monday, UTC): cases opened, and the moves that end or settle one, from the case events.
@@ -74,7 +85,7 @@ public static class CampaignApi
             var moves = await db.CaseEvents.AsNoTracking().Where(e => e.Kind == "transition" && ids.Contains(e.CaseId)).Select(e => new { e.At, e.Json }).ToListAsync(cancel);
             static DateOnly Monday(DateTime t) => DateOnly.FromDateTime(t.Date.AddDays(-(((int)t.DayOfWeek + 6) % 7)));
             var weeks = new SortedDictionary<DateOnly, WeekFigures>();
-            WeekFigures At(DateTime t) => weeks.TryGetValue(Monday(t), out var w) ? w : weeks[Monday(t)] = new WeekFigures(Monday(t), 0, 0, 0, 0, 0);
+            WeekFigures At(DateTime t) => weeks.TryGetValue(Monday(t), out var w) ? w : weeks[Monday(t)] = new WeekFigures(Monday(t), 0, 0, 0, 0, 0, 0, 0, 0);
             foreach (var c in cases) weeks[Monday(c.Opened)] = At(c.Opened) with { Opened = At(c.Opened).Opened + 1 };
             foreach (var m in moves)
             {
@@ -82,13 +93,18 @@ public static class CampaignApi
                 var data = doc.RootElement.GetProperty("data");
                 var to = data.TryGetProperty("to", out var v) ? v.GetString() : null;
                 var w = At(m.At);
+                double Number(string name) => data.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.Number ? v.GetDouble() : 0;
                 weeks[w.Week] = to switch
                 {
-                    CaseWorkflow.Closed => w with { Closed = w.Closed + 1 },
+                    CaseWorkflow.Closed => w with { Closed = w.Closed + 1, MoneyRecovered = Math.Round(w.MoneyRecovered + Number("amount_recovered"), 2) },
                     CaseWorkflow.Confirmed => w with { Confirmed = w.Confirmed + 1 },
                     CaseWorkflow.Dismissed => w with { Dismissed = w.Dismissed + 1 },
-                    CaseWorkflow.Rectified when data.TryGetProperty("kw_removed", out var kw) && kw.ValueKind == System.Text.Json.JsonValueKind.Number
-                        => w with { KwRemoved = Math.Round(w.KwRemoved + kw.GetDouble(), 2) },
+                    CaseWorkflow.Rectified => w with
+                    {
+                        KwRemoved = Math.Round(w.KwRemoved + Number("kw_removed"), 2),
+                        KwhPerYearAvoided = Math.Round(w.KwhPerYearAvoided + Number("kwh_per_year_avoided"), 0),
+                        Co2TonnesPerYearAvoided = Math.Round(w.Co2TonnesPerYearAvoided + Number("co2_tonnes_per_year_avoided"), 2),
+                    },
                     _ => w,
                 };
             }

@@ -214,6 +214,8 @@ public static class CasesApi
                     data["disconnected"] = c.Disconnected;
                     data["amount_billed"] = c.AmountBilled;
                     data["kw_removed"] = c.KwRemoved;
+                    data["kwh_per_year_avoided"] = c.KwhPerYearAvoided;
+                    data["co2_tonnes_per_year_avoided"] = c.Co2TonnesPerYearAvoided;
                     break;
                 case CaseWorkflow.Open or CaseWorkflow.Confirmed:
                     // A reopened or confirmed case is no longer dismissed; the dismissal stays in its events.

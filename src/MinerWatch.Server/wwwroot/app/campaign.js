@@ -8,6 +8,7 @@ export async function campaignPage(who, params) {
   const region = params.get('region') ?? who.region;
   const trendAhead = api(`/campaign/trend?region=${encodeURIComponent(region)}`);
   const pointsAhead = api(`/campaign/points?region=${encodeURIComponent(region)}`);
+  const outlinesAhead = api(`/campaign/outlines?region=${encodeURIComponent(region)}`);
   const chartsAhead = import('/app/charts.js');
   const summary = await api(`/campaign/summary?region=${encodeURIComponent(region)}`);
   const row = (r, link) => h('tr', {},
@@ -17,7 +18,10 @@ export async function campaignPage(who, params) {
     h('td', { class: 'num' }, number(r.kw_removed, 1)), h('td', { class: 'num' }, number(r.kwh_per_year_avoided, 0)),
     h('td', { class: 'num' }, number(r.co2_tonnes_per_year_avoided, 1)), h('td', { class: 'num' }, number(r.money_recovered, 2)));
   const trend = h('div', { class: 'chart heat', id: 'trend' });
-  const map = h('div', { class: 'chart heat', id: 'map' });
+  const savings = h('div', { class: 'chart heat', id: 'savings' });
+  const map = h('div', { class: 'chart map', id: 'map' });
+  const measure = h('select', { id: 'measure', 'aria-label': t('colourBy') },
+    h('option', { value: 'openCases' }, t('openCases')), h('option', { value: 'suspectedKw' }, t('suspectedKw')));
   const parent = region.includes('/') ? region.slice(0, region.lastIndexOf('/')) : '';
   const up = region && region !== who.region ? h('a', { href: `#/campaign?region=${encodeURIComponent(parent)}` }, `↑ ${t('up')}`) : null;
   show(h('section', {},
@@ -27,16 +31,45 @@ export async function campaignPage(who, params) {
         ...[t('confirmedSites'), t('suspectedKw'), t('kwRemoved'), t('kwhAvoided'), t('co2Avoided'), t('moneyRecovered')].map(x => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, ...summary.children.map(r => row(r, r.region !== region))),
       h('tfoot', {}, row({ ...summary.total, region: t('total') }, false))))),
-    h('section', { class: 'card' }, h('h2', {}, t('map')), map),
-    h('section', { class: 'card' }, h('h2', {}, t('trend')), trend));
-  const points = await pointsAhead;
-  const charts = await chartsAhead;
-  if (points.length === 0) map.replaceChildren(h('p', {}, t('none')));
-  else charts.pointsMap(map, points, id => { location.hash = `#/cases/${encodeURIComponent(id)}`; });
+    h('section', { class: 'card' }, h('h2', {}, t('map')), h('label', {}, `${t('colourBy')} `, measure), map),
+    h('section', { class: 'card' }, h('h2', {}, t('trend')), trend),
+    h('section', { class: 'card' }, h('h2', {}, t('savings')), savings));
+  const [points, charts, own] = await Promise.all([pointsAhead, chartsAhead, outlinesAhead]);
+  // The operator's outlines of this region's parts where given; else the bundled countries, zoomed to the sites.
+  const world = own.features.length === 0;
+  const maps = world ? await import('/app/maps.js') : null;
+  const outlines = world ? await maps.worldOutlines() : own;
+  const figure = (r, m) => m === 'suspectedKw' ? r.suspected_kw : active.reduce((n, s) => n + r.cases_by_status[s], 0);
+  const drawMap = () => {
+    const values = {};
+    // On the countries, each country sums the regions within it; on outlines, the scope's own outline is the
+    // uncoloured backdrop and its parts carry the figures.
+    const rows = world ? (region ? [{ ...summary.total, region }] : summary.children) : summary.children.filter(c => c.region !== region);
+    if (!world) for (const f of outlines.features) if (f.properties.region !== region) values[f.properties.region] = 0;
+    for (const r of rows) {
+      const name = world ? maps.countryOf(r.region) : r.region;
+      values[name] = (values[name] ?? 0) + figure(r, measure.value);
+    }
+    charts.dispose(map);
+    charts.regionMap(map, {
+      outlines, values, measure: measure.value, points, zoomToPoints: world,
+      drill: name => { if (!world && name !== region) location.hash = `#/campaign?region=${encodeURIComponent(name)}`; },
+      open: id => { location.hash = `#/cases/${encodeURIComponent(id)}`; },
+    });
+  };
+  measure.onchange = drawMap;
+  drawMap();
   const weeks = await trendAhead;
-  if (weeks.length === 0) trend.replaceChildren(h('p', {}, t('none')));
-  else charts.weeklyChart(trend, weeks);
+  if (weeks.length === 0) {
+    trend.replaceChildren(h('p', {}, t('none')));
+    savings.replaceChildren(h('p', {}, t('none')));
+  } else {
+    charts.weeklyChart(trend, weeks);
+    charts.savingsChart(savings, weeks);
+  }
 }
+
+const active = ['open', 'assigned', 'inspected', 'confirmed'];
 
 export async function evidencePage() {
   const [checkpoint, key] = await Promise.all([api('/evidence/checkpoint'), api('/evidence/key')]);

@@ -2,7 +2,7 @@
 // period, double-click to zoom out) and ECharts for the hour-of-day heat map.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import * as echarts from '/vendor/echarts/echarts.esm.min.js';
-import { t } from '/app/i18n.js';
+import { t, number } from '/app/i18n.js';
 
 function dayStamp(iso, offset) {
   return Date.parse(`${iso}T00:00:00Z`) / 1000 + offset * 86400;
@@ -48,30 +48,78 @@ export function dailyChart(container, load) {
   return new uPlot(options, [days, load.mean_kw, load.min_kw, load.max_kw], container);
 }
 
-// The sites of the cases as points by longitude and latitude, one colour per status; a click opens the case.
-// (Region outlines come later, from GeoJSON; without them the points alone are the map.)
-export function pointsMap(container, points, open) {
-  const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
+export function dispose(container) {
+  echarts.getInstanceByDom(container)?.dispose();
+}
+
+const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
+
+// The campaign map: region outlines (GeoJSON features carrying properties.region) coloured by a figure per region,
+// with the cases' sites as points coloured by status on top. A click on a region drills down; on a point, opens it.
+export function regionMap(container, { outlines, values, measure, points, zoomToPoints, drill, open }) {
+  const key = `mw-regions-${Math.random().toString(36).slice(2)}`;
+  echarts.registerMap(key, outlines);
+  const max = Math.max(1, ...Object.values(values));
   const chart = echarts.init(container, null, { renderer: 'canvas' });
-  const lon = points.map(p => p.longitude);
-  const lat = points.map(p => p.latitude);
-  const pad = 0.02;
+  const bounds = zoomToPoints && points.length ? extent(points) : null;
   chart.setOption({
     animation: false,
-    legend: { top: 0 },
-    tooltip: { formatter: p => `${p.data.subject} · ${t(p.data.status)} · ${p.data.score.toFixed(3)}${p.data.kw ? ` · ${p.data.kw} kW` : ''}<br>${p.data.region}` },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
-    xAxis: { type: 'value', name: 'lon', min: Math.min(...lon) - pad, max: Math.max(...lon) + pad, axisLabel: { formatter: v => v.toFixed(2) } },
-    yAxis: { type: 'value', name: 'lat', min: Math.min(...lat) - pad, max: Math.max(...lat) + pad, axisLabel: { formatter: v => v.toFixed(2) } },
-    series: statuses.map(s => ({
-      type: 'scatter',
-      name: t(s),
-      symbolSize: p => 8 + Math.min(20, Math.sqrt(p[2] || 0)),
-      data: points.filter(p => p.status === s).map(p => ({ value: [p.longitude, p.latitude, p.mining_kw || 0], id: p.case_id, subject: p.subject_id, status: p.status, score: p.score, kw: p.mining_kw, region: p.region })),
-    })),
+    // ECharts writes a description of the regions and points into the container's aria-label for screen readers.
+    aria: { enabled: true, label: { enabled: true, data: { maxCount: 50 } } },
+    legend: { top: 0, data: statuses.map(s => t(s)) },
+    tooltip: {
+      formatter: p => p.seriesType === 'map'
+        ? (p.value >= 0 ? `${p.name}<br>${t(measure)}: ${number(p.value, 1)}` : p.name)
+        : `${p.data.subject} · ${t(p.data.status)} · ${p.data.score.toFixed(3)}${p.data.kw ? ` · ${number(p.data.kw, 1)} kW` : ''}<br>${p.data.region}`,
+    },
+    geo: {
+      map: key, nameProperty: 'region', roam: true, layoutCenter: ['50%', '50%'], layoutSize: '80%',
+      // Degrees of longitude shrink away from the equator: scale them so that shapes keep their proportions.
+      aspectScale: Math.cos((bounds ? (bounds[0][1] + bounds[1][1]) / 2 : middleLatitude(outlines)) * Math.PI / 180),
+      ...(bounds ? { boundingCoords: bounds } : {}),
+      itemStyle: { areaColor: '#eef2f6', borderColor: '#56606b', borderWidth: 0.8 },
+      emphasis: { itemStyle: { areaColor: '#fff3c4' }, label: { show: false } },
+      label: { show: outlines.features.length <= 40, fontSize: 11, color: '#24292f', formatter: p => p.name.split('/').pop() },
+    },
+    visualMap: {
+      seriesIndex: 0, min: 0, max, calculable: true, orient: 'horizontal', left: 'left', bottom: 0, text: [number(max, 0), `${t(measure)}  0`],
+      inRange: { color: ['#fdf3e7', '#f8c58c', '#e8833a'] }, outOfRange: { color: '#eef2f6' },
+    },
+    series: [
+      // Every outline gets a value, or ECharts paints it in the series colour: a region without figures (the scope's
+      // own backdrop, a country without cases) is below the scale and drawn plain.
+      { type: 'map', geoIndex: 0, // Regions with figures come first, so the description read aloud starts with them.
+      data: outlines.features.map(f => ({ name: f.properties.region, value: values[f.properties.region] ?? -1 })).sort((a, b) => b.value - a.value) },
+      ...statuses.map(s => ({
+        type: 'scatter', coordinateSystem: 'geo', name: t(s), symbolSize: p => 7 + Math.min(18, Math.sqrt(p[2] || 0)),
+        itemStyle: { borderColor: '#ffffff', borderWidth: 1 },
+        data: points.filter(p => p.status === s).map(p => ({ name: p.subject_id, value: [p.longitude, p.latitude, p.mining_kw || 0], id: p.case_id, subject: p.subject_id, status: p.status, score: p.score, kw: p.mining_kw, region: p.region })),
+      })),
+    ],
   });
-  chart.on('click', e => open(e.data.id));
+  chart.on('click', e => {
+    if (e.seriesType === 'scatter') open(e.data.id);
+    else if (e.componentType === 'series' || e.componentType === 'geo') drill(e.name);
+  });
   return chart;
+}
+
+function middleLatitude(geo) {
+  let low = 90;
+  let high = -90;
+  const walk = c => {
+    if (typeof c[0] === 'number') { low = Math.min(low, c[1]); high = Math.max(high, c[1]); } else c.forEach(walk);
+  };
+  geo.features.forEach(f => walk(f.geometry.coordinates));
+  return low <= high ? (low + high) / 2 : 0;
+}
+
+// [[west, north], [east, south]] around the points, with a margin so that a single site is not a map of one point.
+function extent(points) {
+  const lon = points.map(p => p.longitude);
+  const lat = points.map(p => p.latitude);
+  const pad = Math.max(0.05, 0.15 * Math.max(Math.max(...lon) - Math.min(...lon), Math.max(...lat) - Math.min(...lat)));
+  return [[Math.min(...lon) - pad, Math.max(...lat) + pad], [Math.max(...lon) + pad, Math.min(...lat) - pad]];
 }
 
 export function weeklyChart(container, weeks) {
@@ -89,6 +137,29 @@ export function weeklyChart(container, weeks) {
       { type: 'bar', name: t('dismissed'), data: weeks.map(w => w.dismissed) },
       { type: 'bar', name: t('closed'), data: weeks.map(w => w.closed) },
       { type: 'line', name: t('kwRemoved'), yAxisIndex: 1, data: weeks.map(w => w.kw_removed) },
+    ],
+  });
+  return chart;
+}
+
+// What the settled cases saved, week by week: energy, carbon and money, each on its own axis.
+export function savingsChart(container, weeks) {
+  const chart = echarts.init(container, null, { renderer: 'canvas' });
+  chart.setOption({
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 70, right: 130, top: 40, bottom: 40 },
+    xAxis: { type: 'category', data: weeks.map(w => w.week) },
+    yAxis: [
+      { type: 'value', name: 'kWh' },
+      { type: 'value', name: 't CO2', position: 'right' },
+      { type: 'value', name: t('moneyRecovered'), position: 'right', offset: 60 },
+    ],
+    series: [
+      { type: 'bar', name: t('kwhAvoided'), data: weeks.map(w => w.kwh_per_year_avoided) },
+      { type: 'line', name: t('co2Avoided'), yAxisIndex: 1, data: weeks.map(w => w.co2_tonnes_per_year_avoided) },
+      { type: 'line', name: t('moneyRecovered'), yAxisIndex: 2, data: weeks.map(w => w.money_recovered) },
     ],
   });
   return chart;

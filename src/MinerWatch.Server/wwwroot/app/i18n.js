@@ -25,7 +25,8 @@ const words = {
     admin: 'Administration', people: 'People', keys: 'API keys', addUser: 'Add a person', addKey: 'Add an API key', add: 'Add',
     role: 'Role', keyName: 'Key name', lockedOut: 'Locked out', revoked: 'Revoked', threshold: 'Campaign threshold (score that opens a case)',
     keyOnce: 'The key, shown this once (send it as Authorization: Bearer KEY):',
-    trend: 'Week by week', openedWeek: 'opened', map: 'Sites with cases', revoke: 'Revoke',
+    trend: 'Cases week by week', openedWeek: 'opened', map: 'Map of regions and sites', revoke: 'Revoke',
+    colourBy: 'Colour regions by', openCases: 'Open cases', savings: 'What settled cases saved, week by week',
     feeder: 'Feeder', contractedKw: 'Contracted kW', name: 'Name', coordinates: 'Latitude, longitude', sort: 'Order', you: 'you',
   },
   'zh-CN': {
@@ -52,7 +53,8 @@ const words = {
     admin: '系统管理', people: '用户', keys: 'API 密钥', addUser: '添加用户', addKey: '添加 API 密钥', add: '添加',
     role: '角色', keyName: '密钥名称', lockedOut: '已锁定', revoked: '已吊销', threshold: '立案阈值（达到该评分即立案）',
     keyOnce: '密钥仅显示这一次（以 Authorization: Bearer 密钥 发送）：',
-    trend: '按周趋势', openedWeek: '立案', map: '案件站点分布', revoke: '吊销',
+    trend: '按周案件趋势', openedWeek: '立案', map: '区域与站点地图', revoke: '吊销',
+    colourBy: '区域着色依据', openCases: '未结案件', savings: '按周节能减排与追缴',
     feeder: '馈线', contractedKw: '合同容量 (kW)', name: '名称', coordinates: '纬度, 经度', sort: '排序', you: '您',
   },
 };
