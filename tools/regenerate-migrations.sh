@@ -10,7 +10,7 @@ python3 - <<'PY'
 import re, glob
 for p in glob.glob('Migrations/*.cs'):
     s = open(p).read()
-    s = re.sub(r'type: "[A-Z ]+", ', '', s)
+    s = re.sub(r'type: "[A-Z ]+",\s*', '', s)
     s = re.sub(r'\n\s*\.HasColumnType\("[A-Za-z ]+"\)', '', s)
     if 'Npgsql:ValueGenerationStrategy' not in s:
         s = s.replace('.Annotation("Sqlite:Autoincrement", true)', '.Annotation("Sqlite:Autoincrement", true)\n                        .Annotation("Npgsql:ValueGenerationStrategy", Npgsql.EntityFrameworkCore.PostgreSQL.Metadata.NpgsqlValueGenerationStrategy.IdentityByDefaultColumn)')

@@ -12,6 +12,8 @@ public sealed class User : IdentityUser
     /// <summary>The region subtree the role applies to; empty for everything.</summary>
     public string Region { get; set; } = "";
     public DateTime Created { get; set; }
+    /// <summary>The console's language this person chose (en or zh-CN); null follows the browser.</summary>
+    public string? Language { get; set; }
 }
 
 /// <summary>A machine's key: only its SHA-256 is kept.</summary>
@@ -96,6 +98,22 @@ public sealed class MeterProfile
 /// A network host seen mining, per pool endpoint, in the region whose data showed it (10.0.0.5 in one district is not
 /// 10.0.0.5 in another): updated as new data arrives, never duplicated.
 /// </summary>
+/// <summary>
+/// The address book: a network identity of a metered site (an address or a CIDR prefix), so that the network findings
+/// about hosts there attach to the site's case.
+/// </summary>
+public sealed class SiteAddress
+{
+    public string Id { get; set; } = "";
+    public string MeterId { get; set; } = "";
+    /// <summary>The site's region when the entry was made: who may read and change it.</summary>
+    public string Region { get; set; } = "";
+    /// <summary>An address or prefix in canonical form (<c>10.2.0.0/16</c>, <c>2001:db8::/48</c>).</summary>
+    public string Prefix { get; set; } = "";
+    public string? Note { get; set; }
+    public DateTime Added { get; set; }
+}
+
 public sealed class HostFinding
 {
     public string Id { get; set; } = "";

@@ -15,6 +15,7 @@ public sealed class MinerWatchDb(DbContextOptions<MinerWatchDb> options) : Ident
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<MeterScore> MeterScores => Set<MeterScore>();
     public DbSet<HostFinding> HostFindings => Set<HostFinding>();
+    public DbSet<SiteAddress> SiteAddresses => Set<SiteAddress>();
     public DbSet<MeterProfile> MeterProfiles => Set<MeterProfile>();
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
@@ -64,6 +65,12 @@ public sealed class MinerWatchDb(DbContextOptions<MinerWatchDb> options) : Ident
             e.HasKey(h => h.Id);
             e.HasIndex(h => new { h.Region, h.Host, h.Endpoint }).IsUnique();
             e.HasIndex(h => h.Region);
+        });
+        builder.Entity<SiteAddress>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => new { a.MeterId, a.Prefix }).IsUnique();
+            e.HasIndex(a => a.Region);
         });
         builder.Entity<Case>(e =>
         {

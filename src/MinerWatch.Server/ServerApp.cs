@@ -200,7 +200,7 @@ public static class ServerApp
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         var api = app.MapGroup("/api/v1");
-        api.MapAuthApi().MapDataApi().MapCasesApi().MapCampaignApi().MapEvaluationApi().MapEvidenceApi().MapAdminApi().MapFeedApi().MapMetersApi();
+        api.MapAuthApi().MapDataApi().MapCasesApi().MapCampaignApi().MapEvaluationApi().MapEvidenceApi().MapAdminApi().MapFeedApi().MapMetersApi().MapSitesApi();
     }
 
     public const long JsonBodyLimit = 1 << 20;

@@ -72,7 +72,7 @@ internal sealed class ConsoleServer : IAsyncDisposable
         var form = new MultipartFormDataContent
         {
             { new StringContent(Sites()), "sites", "sites.csv" },
-            { new StringContent(Readings(45)), "readings", "readings.csv" },
+            { new StringContent(Readings(90)), "readings", "readings.csv" },
         };
         var accepted = await admin.PostAsync("/api/v1/meter-data", form, TestContext.Current.CancellationToken);
         var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString();

@@ -111,7 +111,7 @@ public class ConsoleTests
     }
 
     [Fact]
-    public async Task A_case_page_draws_the_daily_load_and_the_hour_of_day_heat_map()
+    public async Task A_case_page_draws_the_daily_load_the_hour_of_day_heat_map_and_the_day_before_and_after_the_onset()
     {
         await using var server = await ConsoleServer.StartAsync();
         var page = await server.SignInAsync("ivy");
@@ -122,8 +122,14 @@ public class ConsoleTests
         await Assertions.Expect(page.Locator("#heat canvas").First).ToBeVisibleAsync();
         Assert.Equal("Daily kW (drag to zoom a period)", await page.Locator("#daily .u-title").TextContentAsync());
         Assert.Contains("mean", await page.Locator("#daily .u-legend").TextContentAsync());
-        // 45 days of readings: one point a day, and 24 hours in each of the 28-day blocks.
-        Assert.Equal(45, await page.EvaluateAsync<int>("fetch(location.pathname.replace(/\\/$/, '') + '/api/v1/cases/" + server.CaseOf["D0FARM"] + "/load').then(r => r.json()).then(l => l.mean_kw.length)"));
+        // The farm adds 12 kW from day 30: the day's mean rises by that much across the onset.
+        var beforeAfter = page.Locator("#before-after");
+        await Assertions.Expect(beforeAfter).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("before and after the onset"));
+        var title = System.Text.RegularExpressions.Regex.Match((await beforeAfter.GetAttributeAsync("aria-label"))!, @"onset: ([\d.]+) → ([\d.]+) kW");
+        Assert.True(title.Success);
+        Assert.Equal(12, double.Parse(title.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) - double.Parse(title.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1);
+        // 90 days of readings: one point a day.
+        Assert.Equal(90, await page.EvaluateAsync<int>("fetch(location.pathname.replace(/\\/$/, '') + '/api/v1/cases/" + server.CaseOf["D0FARM"] + "/load').then(r => r.json()).then(l => l.mean_kw.length)"));
         Assert.Empty(errors);
     }
 
@@ -160,6 +166,7 @@ public class ConsoleTests
         await lead.GotoAsync($"{server.Url}/#/admin");
         await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Administration");
         // A lead cannot make admins: the role is not offered.
+        await Assertions.Expect(lead.GetByLabel("Role").Locator("option")).ToHaveCountAsync(3);
         Assert.Equal(["inspector", "lead", "auditor"], await lead.GetByLabel("Role").Locator("option").AllTextContentsAsync());
         await lead.GetByLabel("User name").FillAsync("ken");
         await lead.GetByLabel("Region").First.FillAsync("CN-GD/Guangzhou/Nansha/Huangge");

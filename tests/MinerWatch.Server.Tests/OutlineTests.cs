@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -50,6 +51,11 @@ public sealed class OutlineTests : IDisposable
         "outlines: bad.geojson, feature 0 (CN-GD) has coordinates that are not [longitude, latitude] rings")]
     [InlineData("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"region\":\"CN-GD//x\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1,2],[3,4],[5,6],[1,2]]]}}]}",
         "outlines: bad.geojson, feature 0 has no properties.region naming its region path (such as CN-GD/Guangzhou)")]
+    [InlineData("{\"type\":5}", "outlines: bad.geojson is a GeoJSON (no type), not a FeatureCollection or Feature")]
+    [InlineData("[1,2]", "outlines: bad.geojson is a GeoJSON (no type), not a FeatureCollection or Feature")]
+    [InlineData("{\"type\":\"FeatureCollection\",\"features\":[{\"properties\":[1],\"geometry\":{}}]}", "outlines: bad.geojson, feature 0 has no properties.region")]
+    [InlineData("{\"type\":\"Feature\",\"properties\":{\"region\":\"X\"},\"geometry\":[]}", "outlines: bad.geojson, feature 0 (X) has a missing geometry")]
+    [InlineData("{\"type\":\"Feature\",\"properties\":{\"region\":\"X\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[\"a\",1]]]}}", "outlines: bad.geojson, feature 0 (X) has coordinates that are not")]
     public void A_bad_file_stops_the_load_with_its_name_and_what_is_wrong(string text, string message)
     {
         Write("good.geojson", Box("CN-GD", 110, 20, 5));
@@ -84,5 +90,59 @@ public sealed class OutlineTests : IDisposable
         var admin = await campaign.Admin.GetFromJsonAsync<JsonElement>("/api/v1/campaign/outlines?region=CN-GD/Guangzhou", TestContext.Current.CancellationToken);
         Assert.Equal(["CN-GD/Guangzhou/Nansha", "CN-GD/Guangzhou/Tianhe"],
             admin.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("properties").GetProperty("region").GetString()));
+    }
+}
+
+/// <summary>Hostile input to the outline files and the address book's address reader.</summary>
+public sealed class OutlineFuzzTests
+{
+    private static readonly string Valid = """{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"region":"CN-GD/Guangzhou"},"geometry":{"type":"MultiPolygon","coordinates":[[[[113.1,23.0],[113.5,23.0],[113.5,23.4],[113.1,23.0]]]]}}]}""";
+
+    [Fact]
+    public void Damaged_outline_files_are_refused_with_a_reason_and_never_crash_the_reader()
+    {
+        var dir = Directory.CreateTempSubdirectory("minerwatch-outline-fuzz-").FullName;
+        try
+        {
+            Gen.Int[0, Valid.Length - 1].Array[1, 6].Select(Gen.Char['\0', '\x7f'].Array[1, 6]).Sample((cuts, chars) =>
+            {
+                // Cut or overwrite the valid file at a few places: the loader loads it or refuses it, nothing else.
+                var text = Valid.ToCharArray();
+                for (var i = 0; i < cuts.Length; i++) text[cuts[i]] = chars[i % chars.Length];
+                File.WriteAllText(Path.Combine(dir, "x.geojson"), new string(text));
+                try
+                {
+                    var loaded = RegionOutlines.Load(dir);
+                    Assert.True(loaded.Count <= 1);
+                }
+                catch (InvalidDataException e)
+                {
+                    Assert.StartsWith("outlines: x.geojson", e.Message);
+                }
+            }, iter: 2000);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_address_is_read_as_a_prefix_or_refused_and_a_prefix_always_reads_back_as_itself()
+    {
+        Assert.Equal("10.2.0.0/16", SitesApi.Canonical("10.2.0.0/16"));
+        Assert.Equal("10.2.3.4/32", SitesApi.Canonical(" 10.2.3.4 "));
+        Assert.Null(SitesApi.Canonical("10.2.3.4/16"));
+        Assert.Null(SitesApi.Canonical("10.2.0.0/33"));
+        Assert.Null(SitesApi.Canonical("pool.example.com"));
+        Gen.String.Sample(text =>
+        {
+            if (SitesApi.Canonical(text) is { } prefix) Assert.Equal(prefix, SitesApi.Canonical(prefix));
+        }, iter: 20000);
+        Gen.UInt.Select(Gen.Int[0, 32]).Sample((address, bits) =>
+        {
+            var network = new System.Net.IPNetwork(new System.Net.IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(address & (bits == 0 ? 0 : uint.MaxValue << (32 - bits)))), bits);
+            Assert.Equal(network.ToString(), SitesApi.Canonical(network.ToString()));
+        }, iter: 20000);
     }
 }

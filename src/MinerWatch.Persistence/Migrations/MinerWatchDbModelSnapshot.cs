@@ -468,6 +468,33 @@ namespace MinerWatch.Persistence.Migrations
                     b.ToTable("Settings");
                 });
 
+            modelBuilder.Entity("MinerWatch.Persistence.SiteAddress", b =>
+                {
+                    b.Property<string>("Id");
+
+                    b.Property<DateTime>("Added");
+
+                    b.Property<string>("MeterId")
+                        .IsRequired();
+
+                    b.Property<string>("Note");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired();
+
+                    b.Property<string>("Region")
+                        .IsRequired();
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Region");
+
+                    b.HasIndex("MeterId", "Prefix")
+                        .IsUnique();
+
+                    b.ToTable("SiteAddresses");
+                });
+
             modelBuilder.Entity("MinerWatch.Persistence.SiteRow", b =>
                 {
                     b.Property<string>("MeterId");
@@ -511,6 +538,8 @@ namespace MinerWatch.Persistence.Migrations
                         .HasMaxLength(256);
 
                     b.Property<bool>("EmailConfirmed");
+
+                    b.Property<string>("Language");
 
                     b.Property<bool>("LockoutEnabled");
 

@@ -12,6 +12,7 @@ namespace MinerWatch.Server.Apis;
 
 public sealed record NewUser(string Name, string Role, string? Region, string Password);
 public sealed record UserView(string Id, string Name, string Role, string Region, bool LockedOut);
+public sealed record UserChange(string? Role, string? Region, bool? Unlock, string? Password);
 public sealed record NewKey(string Name, string? Role, string? Region);
 public sealed record KeyCreated(string Id, string Name, string Role, string Region, string Key);
 public sealed record KeyView(string Id, string Name, string Role, string Region, DateTime Created, bool Revoked);
@@ -39,6 +40,41 @@ public static class AdminApi
             var caller = Caller.Of(http.User);
             var user = await Accounts.AddUserAsync(users, body.Name, body.Role, body.Region, body.Password, caller, clock.GetUtcNow().UtcDateTime);
             return TypedResults.Created("/api/v1/users", new UserView(user.Id, user.UserName ?? "", user.Role, user.Region, false));
+        }).RequireAuthorization(Policies.Leads);
+
+        admin.MapPatch("/users/{id}", async (string id, UserChange body, HttpContext http, UserManager<User> users, TimeProvider clock) =>
+        {
+            // A change of role, region or password ends the person's sessions (each request checks them against the
+            // database); unlocking lets them try again at once.
+            var caller = Caller.Of(http.User);
+            var user = await users.FindByIdAsync(id);
+            if (user is null || !caller.Covers(user.Region)) throw ApiProblem.NotFound($"user {id}");
+            if (!caller.IsAdmin && (user.Role == Roles.Admin || body.Role == Roles.Admin)) throw ApiProblem.Forbidden("only an admin changes or makes admins");
+            if (user.Id == caller.Id && (body.Role is not null || body.Region is not null)) throw ApiProblem.Forbidden("you may not change your own role or region: another lead or an admin does");
+            if (body.Role is not null && !Roles.People.Contains(body.Role)) throw ApiProblem.Bad($"role '{body.Role}': give one of {string.Join(", ", Roles.People)}");
+            var region = body.Region is null ? null : RegionPath.Normalize(body.Region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
+            if (region is not null && !caller.Covers(region)) throw ApiProblem.Forbidden($"you may grant regions only inside your own, {caller.Region}");
+            if (body.Password is not null)
+            {
+                // Checked before anything changes, so that a refused password leaves the person as they were.
+                foreach (var validator in users.PasswordValidators)
+                {
+                    var check = await validator.ValidateAsync(users, user, body.Password);
+                    if (!check.Succeeded) throw ApiProblem.Bad(string.Join("; ", check.Errors.Select(e => e.Description)));
+                }
+                user.PasswordHash = users.PasswordHasher.HashPassword(user, body.Password);
+            }
+            user.Role = body.Role ?? user.Role;
+            user.Region = region ?? user.Region;
+            if (body.Unlock == true)
+            {
+                user.LockoutEnd = null;
+                user.AccessFailedCount = 0;
+            }
+            var result = await users.UpdateAsync(user);
+            if (!result.Succeeded) throw ApiProblem.Bad(string.Join("; ", result.Errors.Select(e => e.Description)));
+            if (body.Password is not null || body.Role is not null || body.Region is not null) await users.UpdateSecurityStampAsync(user);
+            return TypedResults.Ok(new UserView(user.Id, user.UserName ?? "", user.Role, user.Region, user.LockoutEnd > clock.GetUtcNow()));
         }).RequireAuthorization(Policies.Leads);
 
         admin.MapGet("/keys", async (HttpContext http, MinerWatchDb db, CancellationToken cancel) =>

@@ -6,7 +6,8 @@ using MinerWatch.Server.Auth;
 namespace MinerWatch.Server.Apis;
 
 public sealed record LoginRequest(string UserName, string Password);
-public sealed record Me(string Id, string Name, string Role, string Region, string? AntiforgeryToken);
+public sealed record Me(string Id, string Name, string Role, string Region, string? Language, string? AntiforgeryToken);
+public sealed record LanguageChoice(string? Language);
 
 public static class AuthApi
 {
@@ -30,12 +31,24 @@ public static class AuthApi
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.People);
 
-        auth.MapGet("/me", (HttpContext http, IAntiforgery antiforgery) =>
+        auth.MapGet("/me", async (HttpContext http, IAntiforgery antiforgery, UserManager<User> users) =>
         {
             var caller = Caller.Of(http.User);
-            var token = caller.Id.StartsWith("key:", StringComparison.Ordinal) ? null : antiforgery.GetAndStoreTokens(http).RequestToken;
-            return TypedResults.Ok(new Me(caller.Id, caller.Name, caller.Role, caller.Region, token));
+            var person = !caller.Id.StartsWith("key:", StringComparison.Ordinal);
+            var token = person ? antiforgery.GetAndStoreTokens(http).RequestToken : null;
+            var language = person ? (await users.FindByIdAsync(caller.Id))?.Language : null;
+            return TypedResults.Ok(new Me(caller.Id, caller.Name, caller.Role, caller.Region, language, token));
         }).RequireAuthorization(Policies.Anyone);
+
+        auth.MapPut("/me/language", async (LanguageChoice body, HttpContext http, UserManager<User> users) =>
+        {
+            // The console's language follows the person to every browser; null goes back to the browser's own.
+            if (body.Language is not (null or "en" or "zh-CN")) throw ApiProblem.Bad($"language '{body.Language}': give en or zh-CN (or null for the browser's)");
+            var user = await users.FindByIdAsync(Caller.Of(http.User).Id) ?? throw ApiProblem.NotFound("user");
+            user.Language = body.Language;
+            await users.UpdateAsync(user);
+            return TypedResults.Ok(body);
+        }).RequireAuthorization(Policies.People);
         return api;
     }
 }

@@ -121,18 +121,11 @@ public static class CampaignApi
         var sb = new StringBuilder("region," + string.Join(',', CaseWorkflow.Statuses) + ",confirmed_sites,kw_removed,kwh_per_year_avoided,co2_tonnes_per_year_avoided,money_recovered,suspected_kw\n");
         foreach (var r in s.Children.Append(s.Total))
         {
-            sb.Append(Field(r.Region)).Append(',');
+            sb.Append(CsvText.Field(r.Region)).Append(',');
             sb.Append(string.Join(',', CaseWorkflow.Statuses.Select(st => r.CasesByStatus[st].ToString(CultureInfo.InvariantCulture)))).Append(',');
             sb.AppendJoin(',', new[] { r.ConfirmedSites, r.KwRemoved, r.KwhPerYearAvoided, r.Co2TonnesPerYearAvoided, r.MoneyRecovered, r.SuspectedKw }
                 .Select(v => Convert.ToDouble(v, CultureInfo.InvariantCulture).ToString("0.##", CultureInfo.InvariantCulture))).Append('\n');
         }
         return sb.ToString();
-    }
-
-    /// <summary>A region name as a CSV field: quoted when needed, and never read as a formula by a spreadsheet.</summary>
-    private static string Field(string v)
-    {
-        if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@') v = "'" + v;
-        return v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
     }
 }

@@ -38,26 +38,7 @@ public static class CasesApi
         cases.MapGet("/", async (HttpContext http, MinerWatchDb db, string? region, string? status, string? assignee, string? @class, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_score")] double? minScore,
             string? sort, string? cursor, int? limit, CancellationToken cancel) =>
         {
-            var caller = Caller.Of(http.User);
-            var q = Visible(db, caller);
-            if (region is not null)
-            {
-                var scope = RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
-                if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
-                q = q.Within(c => c.Region, scope);
-            }
-            if (status is not null)
-            {
-                if (!CaseWorkflow.Statuses.Contains(status)) throw ApiProblem.Bad($"status '{status}': give one of {string.Join(", ", CaseWorkflow.Statuses)}");
-                q = q.Where(c => c.Status == status);
-            }
-            if (assignee is not null) q = q.Where(c => c.AssigneeId == assignee);
-            if (@class is not null) q = q.Where(c => c.CustomerClass == @class);
-            if (minScore is { } min)
-            {
-                if (!double.IsFinite(min)) throw ApiProblem.Bad("min_score: give a number");
-                q = q.Where(c => c.Score >= min);
-            }
+            var q = Filtered(db, Caller.Of(http.User), region, status, assignee, @class, minScore);
             var take = Math.Clamp(limit ?? 50, 1, 500);
             List<CaseSummary> rows;
             // Only the summary's columns are read: a case's finding and estimates are kilobytes each.
@@ -81,6 +62,36 @@ public static class CasesApi
             string? next = rows.Count > take ? sort == "score" ? $"{rows[take - 1].Score.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}~{rows[take - 1].Id}" : rows[take - 1].Id : null;
             return TypedResults.Ok(new Page<CaseSummary>([.. rows.Take(take)], next));
         }).RequireAuthorization(Policies.People);
+
+        cases.MapGet("/export", async (HttpContext http, MinerWatchDb db, UserManager<User> users, string? region, string? status, string? assignee, string? @class,
+            [Microsoft.AspNetCore.Mvc.FromQuery(Name = "min_score")] double? minScore, CancellationToken cancel) =>
+        {
+            // The district list: every case the filters select (not one page), highest score first, with the site's
+            // name, place and feeder and the assignee's name, as CSV for a spreadsheet or a field team's phone.
+            var q = Filtered(db, Caller.Of(http.User), region, status, assignee, @class, minScore).AsNoTracking();
+            var rows = await q.OrderByDescending(c => c.Score).ThenBy(c => c.Id)
+                .GroupJoin(db.Sites.AsNoTracking(), c => c.SubjectId, s => s.MeterId, (c, s) => new { c, s })
+                .SelectMany(x => x.s.DefaultIfEmpty(), (x, s) => new
+                {
+                    x.c.Id, x.c.SubjectKind, x.c.SubjectId, x.c.Region, x.c.Status, x.c.Score, x.c.CustomerClass, x.c.MiningKw, x.c.AssigneeId, x.c.Due, x.c.Opened,
+                    Name = x.c.SubjectKind == "meter" && s != null ? s.Name : null,
+                    Latitude = x.c.SubjectKind == "meter" && s != null ? s.Latitude : null,
+                    Longitude = x.c.SubjectKind == "meter" && s != null ? s.Longitude : null,
+                    Feeder = x.c.SubjectKind == "meter" && s != null ? s.FeederId : null,
+                }).ToListAsync(cancel);
+            var names = await users.Users.AsNoTracking().Select(u => new { u.Id, u.UserName }).ToDictionaryAsync(u => u.Id, u => u.UserName ?? "", cancel);
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            var csv = new System.Text.StringBuilder("case,subject_kind,subject_id,region,status,score,customer_class,mining_kw,assignee,due,site_name,latitude,longitude,feeder_id,opened\n");
+            foreach (var r in rows)
+            {
+                // Text is guarded against formulas; numbers written here (a negative longitude) are left as they are.
+                string T(string? text) => CsvText.Field(text ?? "");
+                csv.AppendJoin(',', [T(r.Id), T(r.SubjectKind), T(r.SubjectId), T(r.Region), r.Status, r.Score.ToString("0.####", inv), T(r.CustomerClass),
+                    r.MiningKw?.ToString("0.##", inv), T(r.AssigneeId is { } a && names.TryGetValue(a, out var who) ? who : null), r.Due?.ToString("yyyy-MM-dd", inv),
+                    T(r.Name), r.Latitude?.ToString("0.#####", inv), r.Longitude?.ToString("0.#####", inv), T(r.Feeder), r.Opened.ToString("yyyy-MM-ddTHH:mm:ssZ", inv)]).Append('\n');
+            }
+            return Results.Text(csv.ToString(), "text/csv; charset=utf-8");
+        }).RequireAuthorization(Policies.People).Produces<string>(200, "text/csv");
 
         cases.MapPost("/", async (NewCase body, HttpContext http, MinerWatchDb db, CaseLog log, TimeProvider clock, CancellationToken cancel) =>
         {
@@ -367,6 +378,21 @@ public static class CasesApi
             return TypedResults.Text(profile.Json, "application/json");
         }).RequireAuthorization(Policies.People);
 
+        cases.MapGet("/{id}/site", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            // The site of a meter case, for whoever may see the case: the inspector going there needs its place.
+            var c = await Find(db, Caller.Of(http.User), id, cancel);
+            var site = c.SubjectKind == "meter" ? await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.MeterId == c.SubjectId, cancel) : null;
+            return site is null ? throw ApiProblem.NotFound($"a site for case {id}") : TypedResults.Ok(site);
+        }).RequireAuthorization(Policies.People);
+
+        cases.MapGet("/{id}/network", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
+        {
+            // What the network showed about the case's hosts: through the address book for a site, directly for a host.
+            var caller = Caller.Of(http.User);
+            return TypedResults.Ok(await SitesApi.ForCaseAsync(db, caller, await Find(db, caller, id, cancel), cancel));
+        }).RequireAuthorization(Policies.People);
+
         cases.MapGet("/{id}/bundle", async (string id, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CancellationToken cancel) =>
         {
             // A read: an event not yet in the log goes in the bundle without a proof (named "pending").
@@ -392,6 +418,31 @@ public static class CasesApi
     private static Task<bool> HasActiveCaseAsync(MinerWatchDb db, string kind, string subject, string region, string? except, CancellationToken cancel) =>
         db.Cases.AnyAsync(c => c.SubjectKind == kind && c.SubjectId == subject && (kind == "meter" || c.Region == region) && c.Id != except
             && (c.Status == CaseWorkflow.Open || c.Status == CaseWorkflow.Assigned || c.Status == CaseWorkflow.Inspected || c.Status == CaseWorkflow.Confirmed), cancel);
+
+    /// <summary>The cases the caller may see that the list's filters select.</summary>
+    private static IQueryable<Case> Filtered(MinerWatchDb db, Caller caller, string? region, string? status, string? assignee, string? @class, double? minScore)
+    {
+        var q = Visible(db, caller);
+        if (region is not null)
+        {
+            var scope = RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
+            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            q = q.Within(c => c.Region, scope);
+        }
+        if (status is not null)
+        {
+            if (!CaseWorkflow.Statuses.Contains(status)) throw ApiProblem.Bad($"status '{status}': give one of {string.Join(", ", CaseWorkflow.Statuses)}");
+            q = q.Where(c => c.Status == status);
+        }
+        if (assignee is not null) q = q.Where(c => c.AssigneeId == assignee);
+        if (@class is not null) q = q.Where(c => c.CustomerClass == @class);
+        if (minScore is { } min)
+        {
+            if (!double.IsFinite(min)) throw ApiProblem.Bad("min_score: give a number");
+            q = q.Where(c => c.Score >= min);
+        }
+        return q;
+    }
 
     internal static IQueryable<Case> Visible(MinerWatchDb db, Caller caller)
     {

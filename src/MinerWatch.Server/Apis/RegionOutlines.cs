@@ -43,21 +43,23 @@ public sealed class RegionOutlines
             {
                 throw new InvalidDataException($"outlines: {name} is not JSON ({e.Message})");
             }
-            var features = (root?["type"]?.GetValue<string>()) switch
+            var kind = root is JsonObject o && o["type"] is JsonValue tv && tv.TryGetValue<string>(out var t) ? t : null;
+            var features = kind switch
             {
-                "FeatureCollection" => root["features"] as JsonArray ?? throw new InvalidDataException($"outlines: {name} has no features array"),
-                "Feature" => new JsonArray(root.DeepClone()),
+                "FeatureCollection" => root!["features"] as JsonArray ?? throw new InvalidDataException($"outlines: {name} has no features array"),
+                "Feature" => new JsonArray(root!.DeepClone()),
                 var other => throw new InvalidDataException($"outlines: {name} is a GeoJSON {other ?? "(no type)"}, not a FeatureCollection or Feature"),
             };
             for (var i = 0; i < features.Count; i++)
             {
                 var where = $"outlines: {name}, feature {i}";
                 if (features[i] is not JsonObject feature) throw new InvalidDataException($"{where} is not an object");
-                var region = feature["properties"]?["region"] is JsonValue v && v.TryGetValue<string>(out var s) ? RegionPath.Normalize(s) : null;
+                var region = feature["properties"] is JsonObject properties && properties["region"] is JsonValue v && v.TryGetValue<string>(out var s) ? RegionPath.Normalize(s) : null;
                 if (string.IsNullOrEmpty(region)) throw new InvalidDataException($"{where} has no properties.region naming its region path (such as CN-GD/Guangzhou)");
-                var type = feature["geometry"]?["type"] is JsonValue t && t.TryGetValue<string>(out var g) ? g : null;
+                var geometry = feature["geometry"] as JsonObject;
+                var type = geometry?["type"] is JsonValue gv && gv.TryGetValue<string>(out var g) ? g : null;
                 if (type is not ("Polygon" or "MultiPolygon")) throw new InvalidDataException($"{where} ({region}) has a {type ?? "missing"} geometry: an outline is a Polygon or MultiPolygon");
-                if (feature["geometry"]!["coordinates"] is not JsonArray { Count: > 0 } rings || !Rings(rings, type == "MultiPolygon" ? 3 : 2))
+                if (geometry!["coordinates"] is not JsonArray { Count: > 0 } rings || !Rings(rings, type == "MultiPolygon" ? 3 : 2))
                     throw new InvalidDataException($"{where} ({region}) has coordinates that are not [longitude, latitude] rings");
                 if (!byRegion.TryAdd(region, new JsonObject
                 {

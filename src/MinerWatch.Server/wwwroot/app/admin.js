@@ -9,7 +9,7 @@ export async function adminPage(who) {
   const say = text => { message.textContent = text; };
 
   const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
-  const role = h('select', { name: 'role' }, ...['inspector', 'lead', 'auditor', ...(who.role === 'admin' ? ['admin'] : [])].map(r => h('option', { value: r }, r)));
+  const role = h('select', { name: 'role' }, ...rolesFor(who).map(r => h('option', { value: r }, r)));
   const region = h('input', { name: 'region', value: who.region });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', minlength: 12, required: true });
   const addUser = h('form', {
@@ -57,8 +57,8 @@ export async function adminPage(who) {
   show(h('section', {},
     h('h1', { tabindex: -1 }, t('admin')), message,
     h('section', { class: 'card' }, h('h2', {}, t('people')), h('div', { class: 'scroll' }, h('table', {},
-      h('thead', {}, h('tr', {}, ...[t('userName'), t('role'), t('region'), t('lockedOut')].map(x => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, ...users.map(u => h('tr', {}, h('td', {}, u.name), h('td', {}, u.role), h('td', {}, u.region || '—'), h('td', {}, u.locked_out ? '✓' : ''))))))),
+      h('thead', {}, h('tr', {}, ...[t('userName'), t('role'), t('region'), t('lockedOut'), t('changeOf')].map(x => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, ...users.map(u => personRow(who, u, say))))))),
     addUser,
     h('section', { class: 'card' }, h('h2', {}, t('keys')), h('div', { class: 'scroll' }, h('table', {},
       h('thead', {}, h('tr', {}, ...[t('keyName'), t('role'), t('region'), t('revoked')].map(x => h('th', { scope: 'col' }, x)))),
@@ -75,4 +75,38 @@ export async function adminPage(who) {
           },
         }, t('revoke'))))))))),
     addKey, thresholdForm));
+}
+
+function rolesFor(who) {
+  return ['inspector', 'lead', 'auditor', ...(who.role === 'admin' ? ['admin'] : [])];
+}
+
+// One person: their role and region grant changed in place (which ends their sessions), unlocked after too many
+// wrong passwords. Nobody changes their own grant, and only an admin touches an admin.
+function personRow(who, u, say) {
+  const locked = u.locked_out ? h('button', {
+    type: 'button', class: 'small', 'aria-label': `${t('unlock')} ${u.name}`,
+    onclick: async () => {
+      try {
+        await api(`/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { unlock: true } });
+        await adminPage(who);
+      } catch (err) { say(err.message); }
+    },
+  }, t('unlock')) : '';
+  if (u.id === who.id || (u.role === 'admin' && who.role !== 'admin')) {
+    return h('tr', {}, h('td', {}, u.name), h('td', {}, u.role), h('td', {}, u.region || '—'), h('td', {}, u.locked_out ? '✓ ' : '', locked), h('td', {}, ''));
+  }
+  const role = h('select', { 'aria-label': `${t('role')} ${u.name}` }, ...rolesFor(who).map(r => h('option', { value: r, selected: r === u.role }, r)));
+  const region = h('input', { 'aria-label': `${t('region')} ${u.name}`, value: u.region });
+  const save = h('button', {
+    type: 'button', class: 'small', 'aria-label': `${t('edit')} ${u.name}`,
+    onclick: async () => {
+      try {
+        await api(`/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { role: role.value, region: region.value } });
+        await adminPage(who);
+        say(t('saved'));
+      } catch (err) { say(err.message); }
+    },
+  }, t('edit'));
+  return h('tr', {}, h('td', {}, u.name), h('td', {}, role), h('td', {}, region), h('td', {}, u.locked_out ? '✓ ' : '', locked), h('td', {}, save));
 }

@@ -4,13 +4,6 @@ import { h, show, field } from '/app/dom.js';
 
 const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
 
-function csvCell(value) {
-  let text = value === null || value === undefined ? '' : String(value);
-  // A spreadsheet must not run a region or an id as a formula.
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 export async function casesPage(who, params) {
   const query = new URLSearchParams();
   for (const key of ['region', 'status', 'min_score', 'class', 'assignee', 'sort']) if (params.get(key)) query.set(key, params.get(key));
@@ -35,6 +28,8 @@ export async function casesPage(who, params) {
     ...statuses.map(s => h('option', { value: s, selected: params.get('status') === s }, t(s))))),
   field(t('minScore'), h('input', { name: 'min_score', type: 'number', step: '0.01', min: '0', max: '1', value: params.get('min_score') || '' })),
   field(t('class'), h('input', { name: 'class', value: params.get('class') || '' })),
+  canAssign ? field(t('assignee'), h('select', { name: 'assignee' }, h('option', { value: '' }, t('all')),
+    ...inspectors.map(u => h('option', { value: u.id, selected: params.get('assignee') === u.id }, u.name)))) : null,
   field(t('sort'), h('select', { name: 'sort' },
     h('option', { value: 'opened', selected: params.get('sort') !== 'score' }, t('sortOpened')),
     h('option', { value: 'score', selected: params.get('sort') === 'score' }, t('sortScore')))),
@@ -55,16 +50,10 @@ export async function casesPage(who, params) {
       .map(text => h('th', { scope: 'col' }, text)))),
     h('tbody', {}, rows));
 
-  const exportLink = h('button', {
-    type: 'button',
-    onclick: () => {
-      const lines = ['case,subject_kind,subject_id,region,status,score,customer_class,mining_kw,opened'];
-      for (const c of page.items) lines.push([c.id, c.subject_kind, c.subject_id, c.region, c.status, c.score, c.customer_class, c.mining_kw, c.opened].map(csvCell).join(','));
-      const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }));
-      h('a', { href: url, download: 'cases.csv' }).click();
-      URL.revokeObjectURL(url);
-    },
-  }, t('exportCsv'));
+  // Every case the filters select, from the server (not only this page), for the district's spreadsheet.
+  const exportQuery = new URLSearchParams(query);
+  for (const key of ['limit', 'cursor', 'sort']) exportQuery.delete(key);
+  const exportLink = h('a', { class: 'button', href: `/api/v1/cases/export?${exportQuery}`, download: 'cases.csv' }, t('exportCsv'));
 
   let assign = null;
   if (canAssign) {
@@ -134,10 +123,10 @@ export async function casePage(who, id) {
   const chartsAhead = import('/app/charts.js');
   const c = await api(`/cases/${encodeURIComponent(id)}`);
   const [events, attachments] = await Promise.all([api(`/cases/${encodeURIComponent(id)}/events`), api(`/cases/${encodeURIComponent(id)}/attachments`)]);
-  let site = null;
-  if (c.subject_kind === 'meter' && who.role !== 'inspector') {
-    try { site = (await api(`/meters/${encodeURIComponent(c.subject_id)}`)).site; } catch (err) { if (!(err instanceof ApiError)) throw err; }
-  }
+  const missing = err => { if (err instanceof ApiError && err.status === 404) return null; throw err; };
+  const [site, network] = await Promise.all([
+    c.subject_kind === 'meter' ? api(`/cases/${encodeURIComponent(id)}/site`).catch(missing) : null,
+    api(`/cases/${encodeURIComponent(id)}/network`)]);
   // A lead sees the assignee's name; an inspector sees whether it is them.
   let assigneeName = c.assignee_id === who.id ? t('you') : c.assignee_id;
   if (c.assignee_id && assigneeName !== t('you') && (who.role === 'admin' || who.role === 'lead')) {
@@ -230,9 +219,12 @@ export async function casePage(who, id) {
     },
   }, h('h2', {}, t('attach')), file, h('button', { type: 'submit' }, t('upload'))) : null;
 
+  const networkCard = networkSection(who, c, network, () => casePage(who, id));
+
   const daily = h('div', { class: 'chart', id: 'daily' });
   const heat = h('div', { class: 'chart heat', id: 'heat' });
-  const loadCard = c.subject_kind === 'meter' ? h('section', { class: 'card' }, h('h2', {}, t('load')), daily, heat) : null;
+  const beforeAfter = h('div', { class: 'chart heat', id: 'before-after' });
+  const loadCard = c.subject_kind === 'meter' ? h('section', { class: 'card' }, h('h2', {}, t('load')), daily, heat, beforeAfter) : null;
   show(h('section', {},
     h('h1', { tabindex: -1 }, `${t(c.subject_kind)} ${c.subject_id}`),
     h('p', { class: 'status' }, `${t(c.status)} · ${t('score')} ${number(c.score, 3)} · ${c.region}`),
@@ -248,6 +240,7 @@ export async function casePage(who, id) {
         ['', e.computed_by]]))),
     loadCard,
     h('section', { class: 'card' }, h('h2', {}, t('findings')), h('ul', {}, evidence)),
+    networkCard,
     h('section', { class: 'card' }, h('h2', {}, t('timeline')), timeline),
     h('section', { class: 'card' }, h('h2', {}, t('attachments')), h('ul', {}, ...attachments.map(a => h('li', {},
       h('a', { href: `/api/v1/cases/${encodeURIComponent(id)}/attachments/${a.id}` }, a.file_name), ` ${a.sha256.slice(0, 12)}…`)))),
@@ -260,6 +253,46 @@ export async function casePage(who, id) {
       const charts = await chartsAhead;
       charts.dailyChart(daily, load);
       charts.heatMap(heat, load);
+      if (!charts.beforeAfterChart(beforeAfter, load)) beforeAfter.replaceChildren(h('p', {}, t('noBeforeAfter')));
     } else loadCard.remove();
   }
+}
+
+// What the network showed about the site's hosts (through the address book) or about this host: pool, wallet,
+// worker, hash rate, when. A lead adds the site's addresses here.
+function networkSection(who, c, network, reload) {
+  const rows = network.findings.map(f => h('tr', {},
+    h('td', {}, f.host), h('td', {}, f.pool || f.endpoint), h('td', { class: 'wrap' }, f.wallet || ''), h('td', {}, f.worker || ''), h('td', {}, f.algorithm || ''),
+    h('td', { class: 'num' }, f.hash_rate ? hashRate(f.hash_rate) : ''), h('td', {}, when(f.first_seen, c.region)), h('td', {}, when(f.last_seen, c.region)),
+    h('td', {}, f.sites.join(', '))));
+  const table = rows.length ? h('div', { class: 'scroll' }, h('table', { id: 'network' },
+    h('thead', {}, h('tr', {}, ...[t('host'), t('pool'), t('wallet'), t('worker'), t('algorithm'), t('hashRate'), t('firstSeen'), t('lastSeen'), t('sites')]
+      .map(x => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows))) : h('p', {}, c.subject_kind === 'meter' && !network.addresses.length ? t('noAddresses') : t('noNetwork'));
+  const addresses = c.subject_kind === 'meter' && network.addresses.length
+    ? h('p', {}, `${t('addresses')}: `, network.addresses.map(a => a.prefix + (a.note ? ` (${a.note})` : '')).join(', ')) : null;
+  let add = null;
+  if (c.subject_kind === 'meter' && (who.role === 'admin' || who.role === 'lead')) {
+    const address = h('input', { name: 'address', required: true, placeholder: '10.2.0.0/16' });
+    const note = h('input', { name: 'note' });
+    const message = h('span', { role: 'status' });
+    add = h('form', {
+      class: 'row',
+      onsubmit: async ev => {
+        ev.preventDefault();
+        try {
+          await api(`/sites/${encodeURIComponent(c.subject_id)}/addresses`, { method: 'POST', body: { address: address.value, note: note.value || null } });
+          await reload();
+        } catch (err) { message.textContent = err.message; }
+      },
+    }, field(t('addAddress'), address), field(t('note'), note), h('button', { type: 'submit' }, t('add')), message);
+  }
+  return h('section', { class: 'card' }, h('h2', {}, t('network')), addresses, table, add);
+}
+
+function hashRate(hs) {
+  const units = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s'];
+  let k = 0;
+  while (hs >= 1000 && k < units.length - 1) { hs /= 1000; k++; }
+  return `${number(hs, 2)} ${units[k]}`;
 }

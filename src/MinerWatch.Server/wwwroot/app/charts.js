@@ -191,3 +191,44 @@ export function heatMap(container, load) {
   });
   return chart;
 }
+
+// The day's shape before the onset and after it: kW by hour of day averaged over the 28-day blocks wholly before
+// the onset and wholly after it (the block holding the onset belongs to neither), with the daily means in the title.
+// False when there is no onset or no whole block on one side.
+export function beforeAfterChart(container, load) {
+  if (!load.onset) return false;
+  const onset = dayStamp(load.onset, 0);
+  const blocks = load.hour_of_day_kw.length / 24;
+  const sides = { before: [], after: [] };
+  for (let b = 0; b < blocks; b++) {
+    const start = dayStamp(load.first_block_day, b * load.block_days);
+    const end = dayStamp(load.first_block_day, (b + 1) * load.block_days);
+    const hours = load.hour_of_day_kw.slice(b * 24, b * 24 + 24);
+    if (hours.some(v => v === null)) continue;
+    if (end <= onset) sides.before.push(hours);
+    else if (start >= onset) sides.after.push(hours);
+  }
+  if (!sides.before.length || !sides.after.length) return false;
+  const average = list => Array.from({ length: 24 }, (_, hour) => list.reduce((sum, hours) => sum + hours[hour], 0) / list.length);
+  const dailyMean = after => {
+    const days = load.mean_kw.filter((v, i) => v !== null && (dayStamp(load.first_day, i) >= onset) === after);
+    return days.length ? days.reduce((a, b) => a + b, 0) / days.length : null;
+  };
+  const [meanBefore, meanAfter] = [dailyMean(false), dailyMean(true)];
+  const chart = echarts.init(container, null, { renderer: 'canvas' });
+  chart.setOption({
+    animation: false,
+    aria: { enabled: true },
+    title: { text: `${t('beforeAfter')}: ${number(meanBefore, 2)} → ${number(meanAfter, 2)} kW`, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: 'axis', valueFormatter: v => `${number(v, 2)} kW` },
+    legend: { top: 24 },
+    grid: { left: 50, right: 20, top: 60, bottom: 40 },
+    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, hour) => `${hour}:00`), name: t('hour') },
+    yAxis: { type: 'value', name: 'kW', min: 0 },
+    series: [
+      { type: 'line', name: `${t('beforeOnset')} (${sides.before.length} × 28 d)`, data: average(sides.before), lineStyle: { color: '#2da44e' }, itemStyle: { color: '#2da44e' } },
+      { type: 'line', name: `${t('afterOnset')} (${sides.after.length} × 28 d)`, data: average(sides.after), lineStyle: { color: '#a40e26' }, itemStyle: { color: '#a40e26' } },
+    ],
+  });
+  return true;
+}

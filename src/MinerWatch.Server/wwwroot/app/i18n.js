@@ -1,5 +1,5 @@
-// The console's words in English and Simplified Chinese; a user's choice is kept in this browser, else the
-// browser's language decides.
+// The console's words in English and Simplified Chinese: the person's own choice (kept by the server) wins, then a
+// choice made in this browser before signing in, then the browser's language.
 const words = {
   en: {
     title: 'MinerWatch', signIn: 'Sign in', userName: 'User name', password: 'Password', signOut: 'Sign out',
@@ -26,6 +26,13 @@ const words = {
     role: 'Role', keyName: 'Key name', lockedOut: 'Locked out', revoked: 'Revoked', threshold: 'Campaign threshold (score that opens a case)',
     keyOnce: 'The key, shown this once (send it as Authorization: Bearer KEY):',
     trend: 'Cases week by week', openedWeek: 'opened', map: 'Map of regions and sites', revoke: 'Revoke',
+    beforeAfter: 'Mean kW by hour of day, before and after the onset', beforeOnset: 'before', afterOnset: 'after',
+    noBeforeAfter: 'No whole 28-day block on both sides of the onset to compare.',
+    network: 'Network findings about the site\'s hosts', pool: 'Pool', wallet: 'Wallet', worker: 'Worker', algorithm: 'Algorithm',
+    hashRate: 'Hash rate', firstSeen: 'First seen', lastSeen: 'Last seen', sites: 'Sites', addresses: 'The site\'s addresses',
+    noAddresses: 'The address book holds no address for this site yet: add its IP range to see its hosts\' traffic here.',
+    noNetwork: 'No network finding about these addresses.', addAddress: 'Add an address or prefix', note: 'Note',
+    edit: 'Save', unlock: 'Unlock', changeOf: 'Change',
     colourBy: 'Colour regions by', openCases: 'Open cases', savings: 'What settled cases saved, week by week',
     feeder: 'Feeder', contractedKw: 'Contracted kW', name: 'Name', coordinates: 'Latitude, longitude', sort: 'Order', you: 'you',
   },
@@ -54,12 +61,25 @@ const words = {
     role: '角色', keyName: '密钥名称', lockedOut: '已锁定', revoked: '已吊销', threshold: '立案阈值（达到该评分即立案）',
     keyOnce: '密钥仅显示这一次（以 Authorization: Bearer 密钥 发送）：',
     trend: '按周案件趋势', openedWeek: '立案', map: '区域与站点地图', revoke: '吊销',
+    beforeAfter: '起始日期前后的分时平均功率 (kW)', beforeOnset: '起始前', afterOnset: '起始后',
+    noBeforeAfter: '起始日期前后没有完整的 28 天时段可供比较。',
+    network: '站点主机的网络发现', pool: '矿池', wallet: '钱包地址', worker: '矿工名', algorithm: '算法',
+    hashRate: '算力', firstSeen: '首次发现', lastSeen: '最近发现', sites: '站点', addresses: '站点的网络地址',
+    noAddresses: '地址簿中尚无该站点的地址：添加其 IP 段即可在此看到其主机的流量。',
+    noNetwork: '这些地址没有网络发现。', addAddress: '添加地址或网段', note: '备注',
+    edit: '保存', unlock: '解锁', changeOf: '修改',
     colourBy: '区域着色依据', openCases: '未结案件', savings: '按周节能减排与追缴',
     feeder: '馈线', contractedKw: '合同容量 (kW)', name: '名称', coordinates: '纬度, 经度', sort: '排序', you: '您',
   },
 };
 
+// The signed-in person's choice, kept by the server, goes with them to every browser.
+let personal = null;
+
+export function setPersonal(lang) { personal = lang && words[lang] ? lang : null; }
+
 export function language() {
+  if (personal) return personal;
   const chosen = localStorage.getItem('mw-lang');
   if (chosen && words[chosen]) return chosen;
   return (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';

@@ -1,5 +1,5 @@
 import { api, me, setToken, ApiError } from '/app/api.js';
-import { t, language, setLanguage } from '/app/i18n.js';
+import { t, language, setLanguage, setPersonal } from '/app/i18n.js';
 import { h, show, field } from '/app/dom.js';
 import { casesPage, casePage } from '/app/cases.js';
 import { campaignPage, evidencePage } from '/app/campaign.js';
@@ -24,7 +24,15 @@ function bar() {
   links.push(['#/cases', who.role === 'inspector' ? t('myCases') : t('cases')]);
   if (who.role !== 'inspector') links.push(['#/evidence', t('evidence')]);
   if (who.role === 'admin' || who.role === 'lead') links.push(['#/admin', t('admin')]);
-  const select = h('select', { 'aria-label': t('language'), onchange: e => { setLanguage(e.target.value); route(); } },
+  const select = h('select', {
+    'aria-label': t('language'),
+    onchange: async e => {
+      setLanguage(e.target.value);
+      setPersonal(e.target.value);
+      await api('/auth/me/language', { method: 'PUT', body: { language: e.target.value } });
+      route();
+    },
+  },
     h('option', { value: 'en', selected: language() === 'en' }, 'English'),
     h('option', { value: 'zh-CN', selected: language() === 'zh-CN' }, '简体中文'));
   header.replaceChildren(h('nav', { 'aria-label': 'main' },
@@ -39,6 +47,7 @@ async function signOut() {
   await api('/auth/logout', { method: 'POST' });
   who = null;
   setToken(null);
+  setPersonal(null);
   location.hash = '#/signin';
 }
 
@@ -53,6 +62,7 @@ function signInPage() {
       try {
         await api('/auth/login', { method: 'POST', body: { user_name: user.value, password: password.value } });
         who = await me();
+        setPersonal(who.language);
         location.hash = startOf(who.role);
       } catch (err) {
         message.textContent = err instanceof ApiError && err.status === 401 ? t('wrongPassword') : err.message;
@@ -72,7 +82,12 @@ async function route() {
   document.title = t('title');
   const [path, query] = (location.hash.slice(1) || '/').split('?');
   const params = new URLSearchParams(query || '');
-  if (!who) who = await me();
+  if (!who) {
+    who = await me();
+    setPersonal(who?.language);
+  }
+  document.documentElement.lang = language();
+  document.title = t('title');
   if (!who) {
     bar();
     if (path !== '/signin') location.hash = '#/signin';
