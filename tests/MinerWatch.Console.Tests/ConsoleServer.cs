@@ -94,6 +94,28 @@ internal sealed class ConsoleServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A packet capture of the Nansha sensor, uploaded by the admin and scanned.</summary>
+    public async Task UploadCaptureAsync(string path)
+    {
+        using var admin = await ApiAsync("ada");
+        var part = new ByteArrayContent(await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken));
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        using var form = new MultipartFormDataContent { { part, "files", Path.GetFileName(path) } };
+        var region = new StringContent("CN-GD/Guangzhou/Nansha");
+        form.Add(region, "region");
+        var accepted = await admin.PostAsync("/api/v1/network-data", form, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetString();
+        for (var i = 0; i < 600; i++)
+        {
+            var job = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{id}", TestContext.Current.CancellationToken);
+            if (job.GetProperty("status").GetString() == "completed") return;
+            Assert.NotEqual("failed", job.GetProperty("status").GetString());
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Fail("the capture was not scanned in a minute");
+    }
+
     /// <summary>An API client signed in as <paramref name="name"/>.</summary>
     public async Task<HttpClient> ApiAsync(string name)
     {

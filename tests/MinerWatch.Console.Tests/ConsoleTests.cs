@@ -166,10 +166,11 @@ public class ConsoleTests
         await lead.GotoAsync($"{server.Url}/#/admin");
         await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("Administration");
         // A lead cannot make admins: the role is not offered.
-        await Assertions.Expect(lead.GetByLabel("Role").Locator("option")).ToHaveCountAsync(3);
-        Assert.Equal(["inspector", "lead", "auditor"], await lead.GetByLabel("Role").Locator("option").AllTextContentsAsync());
+        var role = lead.Locator("select[name=role]");
+        await Assertions.Expect(role.Locator("option")).ToHaveCountAsync(3);
+        Assert.Equal(["inspector", "lead", "auditor"], await role.Locator("option").AllTextContentsAsync());
         await lead.GetByLabel("User name").FillAsync("ken");
-        await lead.GetByLabel("Region").First.FillAsync("CN-GD/Guangzhou/Nansha/Huangge");
+        await lead.Locator("input[name=region]").FillAsync("CN-GD/Guangzhou/Nansha/Huangge");
         await lead.GetByLabel("Password").FillAsync("a long enough password");
         await lead.GetByRole(AriaRole.Button, new() { Name = "Add" }).First.ClickAsync();
         await Assertions.Expect(lead.GetByRole(AriaRole.Cell, new() { Name = "ken", Exact = true })).ToBeVisibleAsync();
@@ -191,10 +192,88 @@ public class ConsoleTests
         }
         // A region outside the lead's is refused by the server, and the console says why.
         await lead.GetByLabel("User name").FillAsync("tom");
-        await lead.GetByLabel("Region").First.FillAsync("CN-GD/Guangzhou/Tianhe");
+        await lead.Locator("input[name=region]").FillAsync("CN-GD/Guangzhou/Tianhe");
         await lead.GetByLabel("Password").FillAsync("a long enough password");
         await lead.GetByRole(AriaRole.Button, new() { Name = "Add" }).First.ClickAsync();
         await Assertions.Expect(lead.GetByRole(AriaRole.Status).First).ToContainTextAsync("you may add people only inside your region");
+    }
+
+    [Fact]
+    public async Task A_lead_moves_a_person_to_another_district_and_unlocks_a_locked_out_one()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var ivy = await server.SignInAsync("ivy");
+        var lead = await server.SignInAsync("lee");
+        await lead.GotoAsync($"{server.Url}/#/admin");
+        await lead.GetByLabel("Region ivy").FillAsync("CN-GD/Guangzhou/Nansha/Huangge");
+        await lead.GetByRole(AriaRole.Button, new() { Name = "Save ivy" }).ClickAsync();
+        await Assertions.Expect(lead.GetByLabel("Region ivy")).ToHaveValueAsync("CN-GD/Guangzhou/Nansha/Huangge");
+        // The lead's own grant is not theirs to change.
+        await Assertions.Expect(lead.GetByLabel("Region lee")).ToHaveCountAsync(0);
+        // Ivy's open page loses its session: the next step asks her to sign in again.
+        await ivy.ReloadAsync();
+        await Assertions.Expect(ivy.Locator("h1")).ToHaveTextAsync("Sign in");
+
+        using (var anon = new HttpClient { BaseAddress = new Uri(server.Url) })
+        {
+            for (var i = 0; i < 5; i++)
+                await anon.PostAsync("/api/v1/auth/login", new StringContent("{\"user_name\":\"aud\",\"password\":\"wrong\"}", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        }
+        await lead.ReloadAsync();
+        await lead.GetByRole(AriaRole.Button, new() { Name = "Unlock aud" }).ClickAsync();
+        await Assertions.Expect(lead.GetByRole(AriaRole.Button, new() { Name = "Unlock aud" })).ToHaveCountAsync(0);
+        var auditor = await server.SignInAsync("aud");
+        await Assertions.Expect(auditor.Locator("h1")).ToHaveTextAsync("Evidence");
+    }
+
+    [Fact]
+    public async Task The_case_list_filters_by_assignee_and_exports_every_selected_case()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var lead = await server.SignInAsync("lee");
+        await lead.GotoAsync($"{server.Url}/#/cases");
+        await lead.GetByLabel("Assignee").SelectOptionAsync(new SelectOptionValue { Label = "ivy" });
+        await lead.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(lead.Locator("tbody tr")).ToHaveCountAsync(2);
+        Assert.Contains("assignee=", lead.Url);
+        var download = await lead.RunAndWaitForDownloadAsync(() => lead.GetByRole(AriaRole.Link, new() { Name = "Export CSV" }).ClickAsync());
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("case,subject_kind,subject_id,region,status,score,", lines[0]);
+        Assert.Equal(["D0FARM", "D1FARM"], lines.Skip(1).Select(l => l.Split(',')[2]).Order());
+        Assert.All(lines.Skip(1), l => Assert.Equal("ivy", l.Split(',')[8]));
+    }
+
+    [Fact]
+    public async Task A_lead_adds_a_sites_address_and_the_case_shows_the_pool_traffic_of_its_hosts()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        await server.UploadCaptureAsync(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../MinerWatch.Network.Tests/Captures/ndpi-mining.pcapng")));
+        var lead = await server.SignInAsync("lee");
+        await lead.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D0FARM"]}");
+        await Assertions.Expect(lead.GetByText("The address book holds no address for this site yet")).ToBeVisibleAsync();
+        await lead.GetByLabel("Add an address or prefix").FillAsync("192.168.2.0/24");
+        await lead.GetByLabel("Note").FillAsync("shop router");
+        await lead.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+        await Assertions.Expect(lead.Locator("#network")).ToContainTextAsync("192.168.2.148");
+        Assert.Contains("192.168.2.0/24 (shop router)", await lead.Locator("section.card", new() { Has = lead.Locator("#network") }).TextContentAsync());
+        // The assigned inspector sees it too, without the form to change the book.
+        var inspector = await server.SignInAsync("ivy");
+        await inspector.GotoAsync($"{server.Url}/#/cases/{server.CaseOf["D0FARM"]}");
+        await Assertions.Expect(inspector.Locator("#network")).ToContainTextAsync("192.168.2.148");
+        await Assertions.Expect(inspector.GetByLabel("Add an address or prefix")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_persons_language_follows_them_to_another_browser()
+    {
+        await using var server = await ConsoleServer.StartAsync();
+        var lead = await server.SignInAsync("lee");
+        await lead.GetByLabel("Language").SelectOptionAsync("zh-CN");
+        await Assertions.Expect(lead.Locator("h1")).ToHaveTextAsync("专项整治: CN-GD/Guangzhou/Nansha");
+        var elsewhere = await server.SignInAsync("lee", locale: "en-US");
+        await Assertions.Expect(elsewhere.Locator("h1")).ToHaveTextAsync("专项整治: CN-GD/Guangzhou/Nansha");
+        Assert.Equal("zh-CN", await elsewhere.EvaluateAsync<string>("document.documentElement.lang"));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ export async function adminPage(who) {
     h('h1', { tabindex: -1 }, t('admin')), message,
     h('section', { class: 'card' }, h('h2', {}, t('people')), h('div', { class: 'scroll' }, h('table', {},
       h('thead', {}, h('tr', {}, ...[t('userName'), t('role'), t('region'), t('lockedOut'), t('changeOf')].map(x => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, ...users.map(u => personRow(who, u, say))))))),
+      h('tbody', {}, ...users.map(u => personRow(who, u, say)))))),
     addUser,
     h('section', { class: 'card' }, h('h2', {}, t('keys')), h('div', { class: 'scroll' }, h('table', {},
       h('thead', {}, h('tr', {}, ...[t('keyName'), t('role'), t('region'), t('revoked')].map(x => h('th', { scope: 'col' }, x)))),

@@ -11,6 +11,22 @@ export class ApiError extends Error {
 
 export function setToken(value) { token = value; }
 
+// Counts the console's navigations. An answer that arrives after the person moved to another page is dropped (the
+// call throws Stale), so that a slow page never draws over the one that replaced it.
+let navigation = 0;
+
+export class Stale extends Error {}
+
+export function navigated() { return ++navigation; }
+
+export function currentNavigation() { return navigation; }
+
+// A request started early for later use: if the page is left before it is awaited, its failure is not an error.
+export function ahead(promise) {
+  promise.catch(() => {});
+  return promise;
+}
+
 export async function api(path, { method = 'GET', body, form } = {}) {
   const headers = {};
   if (method !== 'GET' && token) headers['X-CSRF-TOKEN'] = token;
@@ -20,7 +36,9 @@ export async function api(path, { method = 'GET', body, form } = {}) {
     headers['Content-Type'] = 'application/json';
     payload = JSON.stringify(body);
   }
+  const started = navigation;
   const response = await fetch(`/api/v1${path}`, { method, headers, body: payload, credentials: 'same-origin' });
+  if (started !== navigation && method === 'GET') throw new Stale(path);
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') || '';
   if (!response.ok) {

@@ -1,4 +1,4 @@
-import { api } from '/app/api.js';
+import { api, ahead } from '/app/api.js';
 import { t, number } from '/app/i18n.js';
 import { h, show } from '/app/dom.js';
 
@@ -6,9 +6,9 @@ const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 're
 
 export async function campaignPage(who, params) {
   const region = params.get('region') ?? who.region;
-  const trendAhead = api(`/campaign/trend?region=${encodeURIComponent(region)}`);
-  const pointsAhead = api(`/campaign/points?region=${encodeURIComponent(region)}`);
-  const outlinesAhead = api(`/campaign/outlines?region=${encodeURIComponent(region)}`);
+  const trendAhead = ahead(api(`/campaign/trend?region=${encodeURIComponent(region)}`));
+  const pointsAhead = ahead(api(`/campaign/points?region=${encodeURIComponent(region)}`));
+  const outlinesAhead = ahead(api(`/campaign/outlines?region=${encodeURIComponent(region)}`));
   const chartsAhead = import('/app/charts.js');
   const summary = await api(`/campaign/summary?region=${encodeURIComponent(region)}`);
   const row = (r, link) => h('tr', {},
@@ -35,10 +35,12 @@ export async function campaignPage(who, params) {
     h('section', { class: 'card' }, h('h2', {}, t('trend')), trend),
     h('section', { class: 'card' }, h('h2', {}, t('savings')), savings));
   const [points, charts, own] = await Promise.all([pointsAhead, chartsAhead, outlinesAhead]);
+  if (!map.isConnected) return;
   // The operator's outlines of this region's parts where given; else the bundled countries, zoomed to the sites.
   const world = own.features.length === 0;
   const maps = world ? await import('/app/maps.js') : null;
   const outlines = world ? await maps.worldOutlines() : own;
+  if (!map.isConnected) return;
   const figure = (r, m) => m === 'suspectedKw' ? r.suspected_kw : active.reduce((n, s) => n + r.cases_by_status[s], 0);
   const drawMap = () => {
     const values = {};
@@ -60,6 +62,7 @@ export async function campaignPage(who, params) {
   measure.onchange = drawMap;
   drawMap();
   const weeks = await trendAhead;
+  if (!trend.isConnected) return;
   if (weeks.length === 0) {
     trend.replaceChildren(h('p', {}, t('none')));
     savings.replaceChildren(h('p', {}, t('none')));

@@ -1,4 +1,4 @@
-import { api, ApiError } from '/app/api.js';
+import { api, ahead, ApiError } from '/app/api.js';
 import { t, when, number } from '/app/i18n.js';
 import { h, show, field } from '/app/dom.js';
 
@@ -116,10 +116,10 @@ function definition(pairs) {
 
 export async function casePage(who, id) {
   // The load and the chart libraries are fetched while the case is read, not after.
-  const loadAhead = api(`/cases/${encodeURIComponent(id)}/load`).catch(err => {
+  const loadAhead = ahead(api(`/cases/${encodeURIComponent(id)}/load`).catch(err => {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
-  });
+  }));
   const chartsAhead = import('/app/charts.js');
   const c = await api(`/cases/${encodeURIComponent(id)}`);
   const [events, attachments] = await Promise.all([api(`/cases/${encodeURIComponent(id)}/events`), api(`/cases/${encodeURIComponent(id)}/attachments`)]);
@@ -251,6 +251,7 @@ export async function casePage(who, id) {
     const load = await loadAhead;
     if (load) {
       const charts = await chartsAhead;
+      if (!daily.isConnected) return;
       charts.dailyChart(daily, load);
       charts.heatMap(heat, load);
       if (!charts.beforeAfterChart(beforeAfter, load)) beforeAfter.replaceChildren(h('p', {}, t('noBeforeAfter')));

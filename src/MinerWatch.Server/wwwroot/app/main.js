@@ -1,4 +1,4 @@
-import { api, me, setToken, ApiError } from '/app/api.js';
+import { api, me, setToken, ApiError, Stale, navigated, currentNavigation } from '/app/api.js';
 import { t, language, setLanguage, setPersonal } from '/app/i18n.js';
 import { h, show, field } from '/app/dom.js';
 import { casesPage, casePage } from '/app/cases.js';
@@ -78,12 +78,19 @@ export function notFoundPage() {
 }
 
 async function route() {
+  // A page still loading when the person moved on must not draw or report into the next page.
+  const current = navigated();
   document.documentElement.lang = language();
   document.title = t('title');
   const [path, query] = (location.hash.slice(1) || '/').split('?');
   const params = new URLSearchParams(query || '');
   if (!who) {
-    who = await me();
+    try {
+      who = await me();
+    } catch (err) {
+      if (err instanceof Stale) return;
+      throw err;
+    }
     setPersonal(who?.language);
   }
   document.documentElement.lang = language();
@@ -104,6 +111,7 @@ async function route() {
     else if (path === '/admin' && (who.role === 'admin' || who.role === 'lead')) await adminPage(who);
     else notFoundPage();
   } catch (err) {
+    if (current !== currentNavigation()) return;
     if (err instanceof ApiError && err.status === 404) notFoundPage();
     else if (err instanceof ApiError && err.status === 401) {
       who = null;
