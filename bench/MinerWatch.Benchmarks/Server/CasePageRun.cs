@@ -59,12 +59,21 @@ internal static class CasePageRun
             await page.GotoAsync($"{url}/#/cases/{top}");
             await page.Locator("#daily canvas").First.WaitForAsync();
             await page.Locator("#heat canvas").First.WaitForAsync();
+            await page.Locator("#before-after canvas, #before-after p").First.WaitForAsync();
             var ms = await page.EvaluateAsync<double>("performance.now()");
             if (run > 0) times.Add(ms); // the first load fills the browser's cache, as a user's first visit does
             if (run == 5)
                 resources = [.. await page.EvaluateAsync<string[]>("performance.getEntriesByType('resource').map(r => `${Math.round(r.startTime)}-${Math.round(r.responseEnd)} ms ${r.name.replace(location.origin, '')}`)")];
         }
         foreach (var r in resources) global::System.Console.WriteLine("  " + r);
+        const string scriptBytes = @"performance.getEntriesByType('resource').filter(r => /\.js(\?|$)/.test(r.name)).reduce((n, r) => n + r.decodedBodySize, 0)";
+        var caseScript = await page.EvaluateAsync<double>(scriptBytes);
+        // The campaign page draws the map: ECharts, topojson-client and the countries it turns into outlines.
+        await page.GotoAsync("about:blank");
+        await page.GotoAsync($"{url}/#/campaign");
+        await page.Locator("#map[aria-label]").WaitForAsync();
+        var campaignScript = await page.EvaluateAsync<double>(scriptBytes);
+        global::System.Console.WriteLine($"script downloaded\tcase page {caseScript / 1e6:0.00} MB\tcampaign page {campaignScript / 1e6:0.00} MB");
         times.Sort();
         global::System.Console.WriteLine($"case page\t{load.GetProperty("interval_minutes").GetInt32()} min\t{load.GetProperty("mean_kw").GetArrayLength()} days\tmedian {times[times.Count / 2]:0} ms\tworst {times[^1]:0} ms");
         await app.StopAsync();
