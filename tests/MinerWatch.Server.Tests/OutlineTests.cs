@@ -127,6 +127,15 @@ public sealed class OutlineFuzzTests
         }
     }
 
+    [Theory]
+    [InlineData("=1+1", "'=1+1")]
+    [InlineData("\t=1+1", "'\t=1+1")]
+    [InlineData("\r=1", "\"'\r=1\"")]
+    [InlineData("-2", "'-2")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("plain", "plain")]
+    public void A_csv_text_field_is_quoted_and_never_a_formula(string text, string field) => Assert.Equal(field, CsvText.Field(text));
+
     [Fact]
     public void An_address_is_read_as_a_prefix_or_refused_and_a_prefix_always_reads_back_as_itself()
     {
@@ -135,11 +144,16 @@ public sealed class OutlineFuzzTests
         Assert.Null(SitesApi.Canonical("10.2.3.4/16"));
         Assert.Null(SitesApi.Canonical("10.2.0.0/33"));
         Assert.Null(SitesApi.Canonical("pool.example.com"));
+        Assert.Equal("2001:db8::/48", SitesApi.Canonical("2001:db8:0::/48"));
+        // Only the plain forms, and nothing so wide that one site would claim every host.
+        foreach (var refused in new[] { "fe80::1%eth0", "fe80::%2/64", "10", "4294967295", "0x7f.1", "10.0/8", "010.1.2.3", "[::1]", "0.0.0.0/0", "::/0", "10.0.0.0/8",
+            "2001::/16", "::ffff:192.168.2.0/120", "10.2.0.0/+16", "10.2.0.0/ 16", "10.2.0.0/16/1" })
+            Assert.Null(SitesApi.Canonical(refused));
         Gen.String.Sample(text =>
         {
             if (SitesApi.Canonical(text) is { } prefix) Assert.Equal(prefix, SitesApi.Canonical(prefix));
         }, iter: 20000);
-        Gen.UInt.Select(Gen.Int[0, 32]).Sample((address, bits) =>
+        Gen.UInt.Select(Gen.Int[16, 32]).Sample((address, bits) =>
         {
             var network = new System.Net.IPNetwork(new System.Net.IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(address & (bits == 0 ? 0 : uint.MaxValue << (32 - bits)))), bits);
             Assert.Equal(network.ToString(), SitesApi.Canonical(network.ToString()));

@@ -49,6 +49,17 @@ public class SitesAndPeopleTests
         Assert.Equal(HttpStatusCode.NotFound, (await lead.PostAsJsonAsync("/api/v1/sites/D2FARM/addresses", new { address = "10.0.0.1" }, Cancel)).StatusCode);
         var inspector = await campaign.Platform.SignInAsync("ivy");
         Assert.Equal(HttpStatusCode.Forbidden, (await inspector.PostAsJsonAsync("/api/v1/sites/D0FARM/addresses", new { address = "10.0.0.1" }, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await inspector.GetAsync("/api/v1/sites/D0FARM/addresses", Cancel)).StatusCode);
+
+        // The same private range in Tianhe's data is another district's hosts: it never joins a Nansha site.
+        var tianhe = new MultipartFormDataContent();
+        var copy = new ByteArrayContent(await File.ReadAllBytesAsync(MiningCapture, Cancel));
+        copy.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        tianhe.Add(copy, "files", "tianhe-sensor.pcapng");
+        tianhe.Add(new StringContent("CN-GD/Guangzhou/Tianhe"), "region");
+        var other = await campaign.Admin.PostAsync("/api/v1/network-data", tianhe, Cancel);
+        Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+        Assert.Equal("completed", (await Platform.WaitAsync(campaign.Admin, (await other.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetString()!)).GetProperty("status").GetString());
 
         // The inspector assigned the case sees the pool, wallet and hash rate of the hosts at the site.
         var network = await inspector.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{campaign.Own}/network", Cancel);
@@ -58,10 +69,18 @@ public class SitesAndPeopleTests
         Assert.All(findings, f => Assert.StartsWith("192.168.2.", f.GetProperty("host").GetString()));
         Assert.Contains(findings, f => f.GetProperty("host").GetString() == "192.168.2.148" && f.GetProperty("pool").GetString() is { Length: > 0 });
         Assert.All(findings, f => Assert.Equal(["D0FARM"], f.GetProperty("sites").EnumerateArray().Select(s => s.GetString())));
+        Assert.All(findings, f => Assert.Equal(Campaign.Nansha, f.GetProperty("region").GetString()));
+        // Whoever reads the case sees the same evidence: the admin, who also sees Tianhe, too.
+        var byAdmin = await campaign.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{campaign.Own}/network", Cancel);
+        Assert.Equal(network.GetProperty("findings").GetRawText(), byAdmin.GetProperty("findings").GetRawText());
+        var all = await campaign.Admin.GetFromJsonAsync<JsonElement>("/api/v1/cases?limit=500", Cancel);
+        var tianheHost = all.GetProperty("items").EnumerateArray().First(c => c.GetProperty("subject_id").GetString() == "192.168.2.148" && c.GetProperty("region").GetString() == "CN-GD/Guangzhou/Tianhe").GetProperty("id").GetString();
+        var tianheSide = await campaign.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{tianheHost}/network", Cancel);
+        Assert.All(tianheSide.GetProperty("findings").EnumerateArray(), f => Assert.Empty(f.GetProperty("sites").EnumerateArray()));
 
         // From the host's side, its case names the site.
         var cases = await lead.GetFromJsonAsync<JsonElement>("/api/v1/cases?limit=500", Cancel);
-        var hostCase = cases.GetProperty("items").EnumerateArray().First(c => c.GetProperty("subject_id").GetString() == "192.168.2.148").GetProperty("id").GetString();
+        var hostCase = cases.GetProperty("items").EnumerateArray().First(c => c.GetProperty("subject_id").GetString() == "192.168.2.148" && c.GetProperty("region").GetString() == Campaign.Nansha).GetProperty("id").GetString();
         var hostSide = await lead.GetFromJsonAsync<JsonElement>($"/api/v1/cases/{hostCase}/network", Cancel);
         Assert.All(hostSide.GetProperty("findings").EnumerateArray(), f => Assert.Equal(["D0FARM"], f.GetProperty("sites").EnumerateArray().Select(s => s.GetString())));
         Assert.NotEmpty(hostSide.GetProperty("findings").EnumerateArray());
@@ -81,10 +100,17 @@ public class SitesAndPeopleTests
         Assert.Equal("row 3: meter D2FARM is not a site in your region; row 4: meter NOSUCH is not a site in your region", await Detail(outside));
         Assert.Equal("the address book CSV needs the columns meter_id and address (and may have note)", await Detail(await Import("meter,ip\nD0FARM,10.1.0.0/16\n")));
         Assert.Equal("the address book CSV has no rows", await Detail(await Import("meter_id,address\n")));
+        Assert.Equal("the address book CSV's header names meter_id twice", await Detail(await Import("meter_id,address,meter_id\nD0FARM,10.1.0.0/16,X\n")));
+        // A province's export: more meters than one database query takes parameters, none of them ours.
+        var many = "meter_id,address\n" + string.Concat(Enumerable.Range(0, 33_000).Select(i => $"XX{i:D7},10.0.0.1\n"));
+        var refused = await Import(many);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.StartsWith("row 2: meter XX0000000 is not a site in your region; row 3:", await Detail(refused));
         // Nothing of the refused files went in.
         Assert.Empty((await lead.GetFromJsonAsync<JsonElement>("/api/v1/sites/D0FARM/addresses", Cancel)).EnumerateArray());
 
-        var good = await Import("meter_id,address,note\nD0FARM,10.1.0.0/16,\"office, upstairs\"\nD1FARM,10.2.0.7,\nD0FARM,10.1.0.0/16,again\n");
+        // Quoted notes, CRLF line ends, blank lines and a repeated entry.
+        var good = await Import("\uFEFFmeter_id,address,note\r\nD0FARM,10.1.0.0/16,\"office, upstairs\"\r\n\r\nD1FARM,10.2.0.7,\r\nD0FARM,10.1.0.0/16,again\r\n\r\n");
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         var counts = await good.Content.ReadFromJsonAsync<JsonElement>(Cancel);
         Assert.Equal(2, counts.GetProperty("added").GetInt32());
@@ -146,6 +172,7 @@ public class SitesAndPeopleTests
         Assert.Equal("you may not change your own role or region: another lead or an admin does", await Detail(await Patch(lead, "lee", new { region = "CN-GD" })));
         Assert.Equal("you may grant regions only inside your own, CN-GD/Guangzhou/Nansha", await Detail(await Patch(lead, "ian", new { region = "CN-GD/Guangzhou" })));
         Assert.Equal("role 'boss': give one of admin, lead, inspector, auditor", await Detail(await Patch(lead, "ian", new { role = "boss" })));
+        Assert.Equal("password: at most 1024 characters", await Detail(await Patch(lead, "ian", new { password = new string('x', 1025) })));
         var weak = await Patch(lead, "ian", new { password = "short", role = "auditor" });
         Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
         // A refused change changes nothing: ian is still an inspector with the old password.

@@ -23,6 +23,9 @@ public sealed record ThresholdRequest(double Threshold);
 /// <summary>People, keys, webhooks and the campaign threshold. Admins manage all; a lead manages inside their region.</summary>
 public static class AdminApi
 {
+    /// <summary>A pass phrase is long; a megabyte is an attempt to make the server hash it.</summary>
+    public const int MaxPassword = 1024;
+
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("").WithTags("Administration");
@@ -54,6 +57,7 @@ public static class AdminApi
             if (body.Role is not null && !Roles.People.Contains(body.Role)) throw ApiProblem.Bad($"role '{body.Role}': give one of {string.Join(", ", Roles.People)}");
             var region = body.Region is null ? null : RegionPath.Normalize(body.Region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
             if (region is not null && !caller.Covers(region)) throw ApiProblem.Forbidden($"you may grant regions only inside your own, {caller.Region}");
+            if (body.Password is { Length: > MaxPassword }) throw ApiProblem.Bad($"password: at most {MaxPassword} characters");
             if (body.Password is not null)
             {
                 // Checked before anything changes, so that a refused password leaves the person as they were.
@@ -162,6 +166,7 @@ public static class Accounts
         if (by is not null && (!by.Covers(path) || !by.IsAdmin && role == Roles.Admin))
             throw ApiProblem.Forbidden($"you may add people only inside your region {by.Region}, and only an admin adds admins");
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200) throw ApiProblem.Bad("name: give 1 to 200 characters");
+        if (password.Length > AdminApi.MaxPassword) throw ApiProblem.Bad($"password: at most {AdminApi.MaxPassword} characters");
         var user = new User { UserName = name, Role = role, Region = path, Created = now, LockoutEnabled = true };
         var result = await users.CreateAsync(user, password);
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName))) throw ApiProblem.Conflict($"the user name {name} is taken");

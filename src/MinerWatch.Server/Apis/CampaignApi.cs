@@ -64,7 +64,7 @@ public static class CampaignApi
 
         api.MapGet("/campaign/outlines", (HttpContext http, RegionOutlines outlines, string? region) =>
         {
-            // GeoJSON: the outlines of the region's children (else its own) from the operator's folder; an empty
+            // GeoJSON: the region's own outline, then its children's, from the operator's folder; an empty
             // collection when none are given, and the console falls back to the bundled map of countries.
             var caller = Caller.Of(http.User);
             var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");

@@ -383,14 +383,15 @@ public static class CasesApi
             // The site of a meter case, for whoever may see the case: the inspector going there needs its place.
             var c = await Find(db, Caller.Of(http.User), id, cancel);
             var site = c.SubjectKind == "meter" ? await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.MeterId == c.SubjectId, cancel) : null;
+            // A site since moved to another region is that region's to show, not this case's readers'.
+            if (site is not null && !RegionPath.IsWithin(site.Region, c.Region) && !RegionPath.IsWithin(c.Region, site.Region)) site = null;
             return site is null ? throw ApiProblem.NotFound($"a site for case {id}") : TypedResults.Ok(site);
         }).RequireAuthorization(Policies.People);
 
         cases.MapGet("/{id}/network", async (string id, HttpContext http, MinerWatchDb db, CancellationToken cancel) =>
         {
             // What the network showed about the case's hosts: through the address book for a site, directly for a host.
-            var caller = Caller.Of(http.User);
-            return TypedResults.Ok(await SitesApi.ForCaseAsync(db, caller, await Find(db, caller, id, cancel), cancel));
+            return TypedResults.Ok(await SitesApi.ForCaseAsync(db, await Find(db, Caller.Of(http.User), id, cancel), cancel));
         }).RequireAuthorization(Policies.People);
 
         cases.MapGet("/{id}/bundle", async (string id, HttpContext http, MinerWatchDb db, EvidenceStore evidence, CancellationToken cancel) =>
