@@ -1,7 +1,7 @@
-using CsCheck;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CsCheck;
 using MinerWatch.Server.Apis;
 
 namespace MinerWatch.Server.Tests;

@@ -73,7 +73,17 @@ public static class CasesApi
                 .GroupJoin(db.Sites.AsNoTracking(), c => c.SubjectId, s => s.MeterId, (c, s) => new { c, s })
                 .SelectMany(x => x.s.DefaultIfEmpty(), (x, s) => new
                 {
-                    x.c.Id, x.c.SubjectKind, x.c.SubjectId, x.c.Region, x.c.Status, x.c.Score, x.c.CustomerClass, x.c.MiningKw, x.c.AssigneeId, x.c.Due, x.c.Opened,
+                    x.c.Id,
+                    x.c.SubjectKind,
+                    x.c.SubjectId,
+                    x.c.Region,
+                    x.c.Status,
+                    x.c.Score,
+                    x.c.CustomerClass,
+                    x.c.MiningKw,
+                    x.c.AssigneeId,
+                    x.c.Due,
+                    x.c.Opened,
                     Name = x.c.SubjectKind == "meter" && s != null ? s.Name : null,
                     Latitude = x.c.SubjectKind == "meter" && s != null ? s.Latitude : null,
                     Longitude = x.c.SubjectKind == "meter" && s != null ? s.Longitude : null,
