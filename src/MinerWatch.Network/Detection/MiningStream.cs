@@ -48,6 +48,29 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         : _b.FirstChunk == StratumV2.NoiseInitiatorLength && StratumV2.IsNoiseResponderLength(_a.FirstChunk) ? _b.Endpoint
         : null;
     private double? _hashesPerShare;
+    private readonly List<LoginUse> _logins = [];
+    private LoginUse? _current;
+    private readonly List<(string User, DateTimeOffset Time)> _httpUsers = [];
+
+    /// <summary>
+    /// Every login seen on the connection in the order first seen: a miner that authorises again with another worker,
+    /// a failover, or a proxy carrying several workers over one connection. Shares count under the login a submit
+    /// names (Stratum's first parameter), else under the latest login.
+    /// </summary>
+    public IReadOnlyList<LoginUse> Logins => _logins;
+
+    private LoginUse Use(string login, DateTimeOffset time)
+    {
+        var use = _logins.Find(l => l.Login == login);
+        if (use is null)
+        {
+            use = new LoginUse(login, time);
+            _logins.Add(use);
+        }
+        if (time < use.FirstSeen) use.FirstSeen = time;
+        if (time > use.LastSeen) use.LastSeen = time;
+        return use;
+    }
 
     public Side SideOf(Endpoint source) => source == _a.Endpoint ? _a : _b;
 
@@ -279,12 +302,20 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (head.IsRequest)
         {
             PoolHost ??= head.Host;
-            HttpUser ??= head.User ?? (head.Target.Trim('/') is { Length: > 0 } path && path.Split('/', '.').Any(Detection.Login.IsWallet) ? path : null);
+            // Each request names its miner afresh (Basic authorization, a wallet path, a miner= query), and one
+            // connection may carry several: they count as logins once the connection shows it is mining.
+            if (RequestUser(head) is { } user)
+            {
+                HttpUser = user;
+                _httpUsers.Add((user, time));
+            }
+            if (MinerQuery(head.Target) is { Rate: { } rate }) ReportedHashrate = rate;
         }
+        if (Protocol == MiningProtocol.HttpGetwork) TakeHttpUsers();
         // Over HTTP only the getwork family counts: a web API may well have a method called login or submit.
         if (body.Length > 0 && MiningMessage.Parse(body) is { Protocol: MiningProtocol.HttpGetwork or MiningProtocol.EthProxy } message)
             Take(side, message with { Protocol = MiningProtocol.HttpGetwork }, time);
-        if (Protocol == MiningProtocol.HttpGetwork && HttpUser is not null) Login ??= HttpUser;
+        if (Protocol == MiningProtocol.HttpGetwork) TakeHttpUsers();
     }
 
     /// <summary>
@@ -372,8 +403,49 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (side.Ignored) side.Line.Clear();
     }
 
-    /// <summary>The user of Basic authorization or a wallet path, until the connection shows it is mining.</summary>
+    /// <summary>The latest request's user: of Basic authorization, a wallet path or a miner= query.</summary>
     public string? HttpUser { get; private set; }
+
+    private void TakeHttpUsers()
+    {
+        foreach (var (user, at) in _httpUsers)
+        {
+            _current = Use(user, at);
+            Login = user;
+        }
+        _httpUsers.Clear();
+    }
+
+    private static string? RequestUser(HttpHead head)
+    {
+        if (head.User is { Length: > 0 } basic) return basic;
+        if (MinerQuery(head.Target) is { Login: { } login }) return login;
+        var path = head.Target.Split('?', 2)[0].Trim('/');
+        return path.Length > 0 && path.Split('/', '.').Any(Detection.Login.IsWallet) ? path : null;
+    }
+
+    /// <summary>
+    /// The getwork miners' query form `?miner=HASHRATE@WALLET@RIG` (qtminer and ethminer's HTTP mode for pools such as
+    /// ethpool): the login as WALLET.RIG, and the hash rate the miner declares in MH/s.
+    /// </summary>
+    private static (string? Login, double? Rate) MinerQuery(string target)
+    {
+        var q = target.IndexOf('?');
+        if (q < 0) return (null, null);
+        foreach (var pair in target[(q + 1)..].Split('&'))
+        {
+            if (!pair.StartsWith("miner=", StringComparison.Ordinal)) continue;
+            var parts = Uri.UnescapeDataString(pair["miner=".Length..]).Split('@');
+            var wallet = parts.FirstOrDefault(Detection.Login.IsWallet);
+            if (wallet is null) return (null, null);
+            var at = Array.IndexOf(parts, wallet);
+            var rig = at + 1 < parts.Length && parts[at + 1].Length > 0 ? "." + parts[at + 1] : "";
+            double? rate = at > 0 && double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var mh)
+                && mh > 0 && double.IsFinite(mh) ? mh * 1e6 : null;
+            return (wallet + rig, rate);
+        }
+        return (null, null);
+    }
 
     private void Line(Side side, ReadOnlySpan<byte> line, DateTimeOffset time)
     {
@@ -393,7 +465,11 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         Methods.Add(message.Method);
         var other = side == _a ? _b : _a;
         Miner ??= message.FromMiner ? side.Endpoint : other.Endpoint;
-        if (message.Login is not null) Login = message.Login;
+        if (message.Login is not null)
+        {
+            Login = message.Login;
+            _current = Use(message.Login, time);
+        }
         WorkerField ??= message.WorkerField;
         Agent ??= message.Agent;
         Algorithm ??= message.Algorithm;
@@ -402,6 +478,14 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (message.ReportedHashrate is { } r) ReportedHashrate = r;
         if (message.IsShare)
         {
+            // A submit that names its worker counts under it (and gives the login of a capture begun mid-session).
+            var by = message.SubmittedBy is { Length: > 0 } named ? Use(named, time) : _current;
+            if (by is not null)
+            {
+                by.Shares++;
+                if (time > by.LastSeen) by.LastSeen = time;
+            }
+            Login ??= by?.Login;
             Shares++;
             if (_hashesPerShare is { } perShare) ShareHashes += perShare;
             if (time < FirstShare) FirstShare = time;
@@ -449,4 +533,13 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
 internal sealed class TcpDirectionState
 {
     public Flows.TcpDirection Stream { get; } = new();
+}
+
+/// <summary>One login on a connection: when it was first and last used, and the shares submitted under it.</summary>
+internal sealed class LoginUse(string login, DateTimeOffset firstSeen)
+{
+    public string Login { get; } = login;
+    public DateTimeOffset FirstSeen { get; set; } = firstSeen;
+    public DateTimeOffset LastSeen { get; set; } = firstSeen;
+    public long Shares { get; set; }
 }

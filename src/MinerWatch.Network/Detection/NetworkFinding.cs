@@ -12,6 +12,8 @@ public sealed record NetworkFinding
     public string? Pool { get; init; }
     public string? Worker { get; init; }
     public string? Wallet { get; init; }
+    /// <summary>Every login seen with this pool endpoint (worker and wallet are the latest one's).</summary>
+    public IReadOnlyList<LoginSeen> Logins { get; init; } = [];
     public string? Agent { get; init; }
     public string? Algorithm { get; init; }
     public required DateTimeOffset FirstSeen { get; init; }
@@ -23,6 +25,9 @@ public sealed record NetworkFinding
     public required string Confidence { get; init; }
     public required IReadOnlyList<NetworkEvidence> Evidence { get; init; }
 }
+
+/// <summary>A login a host used with a pool: its wallet and worker, when it was used, and the shares submitted under it.</summary>
+public sealed record LoginSeen(string Login, string? Wallet, string? Worker, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, long Shares);
 
 /// <summary>What was read, and what could not be.</summary>
 public sealed record NetworkSummary

@@ -319,6 +319,11 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var tls = streams.Any(s => s.ServerName is not null);
         var noise = streams.Any(s => s.NoiseInitiator is not null);
         if (noise) evidence.Add(new("stratum_v2_noise", "a Stratum v2 Noise NX handshake: 64 bytes from the miner answered by the pool's key and certificate, then encrypted frames"));
+        // A browser-mining service over TLS: a web page made the browser mine while it was open. The opt-in kind
+        // (AuthedMine) asks the visitor first, and the host itself may be clean: a lead to look at, never certain.
+        var browser = streams.Select(s => s.ServerName).FirstOrDefault(pools.IsBrowserMiningService);
+        if (browser is not null)
+            evidence.Add(new("browser_mining", $"{browser} is a browser-mining service (the Coinhive family): a web page open on this host mined through it; check which site, and whether the visitor was asked"));
         return new NetworkFinding
         {
             Host = host,
@@ -328,7 +333,8 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             FirstSeen = streams.Min(s => s.FirstSeen),
             LastSeen = streams.Max(s => s.LastSeen),
             // A listed pool name with a miner's flow shape is near certain; either alone is a lead to check.
-            Confidence = listed is not null && (shape is not null || noise) ? "high" : listed is not null || noise ? "medium" : "low",
+            Confidence = browser is not null ? "medium"
+                : listed is not null && (shape is not null || noise) ? "high" : listed is not null || noise ? "medium" : "low",
             Evidence = evidence,
         };
     }
@@ -361,7 +367,11 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         }
         var shape = records.Select(LoggedShape).FirstOrDefault(d => d is not null);
         if (shape is not null) evidence.Add(new("flow_shape", shape));
-        var confidence = alert is not null || pool is not null && shape is not null ? "high"
+        var browser = sni is not null && pools.IsBrowserMiningService(sni);
+        if (browser) evidence.Add(new("browser_mining", $"{sni} is a browser-mining service (the Coinhive family): a web page open on this host mined through it; check which site, and whether the visitor was asked"));
+        var confidence = alert is not null ? "high"
+            : browser ? "medium"
+            : pool is not null && shape is not null ? "high"
             : pool is not null ? "medium"
             : shape is not null && MinerPorts.Contains(server.Port) ? "low" : null;
         if (confidence is null) return null;
@@ -395,6 +405,10 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     {
         var first = streams.Min(s => s.FirstSeen);
         var last = streams.Max(s => s.LastSeen);
+        var logins = streams.SelectMany(s => s.Logins).GroupBy(l => l.Login, StringComparer.Ordinal)
+            .Select(g => (Login.Split(g.Key), Seen: new { Login = g.Key, First = g.Min(l => l.FirstSeen), Last = g.Max(l => l.LastSeen), Shares = g.Sum(l => l.Shares) }))
+            .Select(x => new LoginSeen(x.Seen.Login, x.Item1.Wallet, x.Item1.Worker, x.Seen.First, x.Seen.Last, x.Seen.Shares))
+            .OrderBy(l => l.FirstSeen).ThenBy(l => l.Login, StringComparer.Ordinal).ToList();
         var login = streams.Select(s => s.Login).LastOrDefault(l => l is not null);
         var (wallet, worker) = Login.Split(login);
         worker ??= streams.Select(s => s.WorkerField).FirstOrDefault(w => w is not null);
@@ -407,7 +421,12 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             new(ProtocolSignal(protocol), $"{Describe(protocol)} messages {string.Join(", ", streams.SelectMany(s => s.Methods).Distinct().Order(StringComparer.Ordinal))}"
                 + (shares > 0 ? $"; {shares} shares submitted" : "")),
         };
-        if (login is not null) evidence.Add(new("login", $"logged in as {login}" + (streams.Select(s => s.Agent).FirstOrDefault(a => a is not null) is { } agent ? $" with agent {agent}" : "")));
+        if (login is not null)
+        {
+            var agentText = streams.Select(s => s.Agent).FirstOrDefault(a => a is not null) is { } agent ? $" with agent {agent}" : "";
+            evidence.Add(new("login", logins.Count <= 1 ? $"logged in as {login}{agentText}"
+                : $"{logins.Count} logins{agentText}: " + string.Join("; ", logins.Select(l => $"{l.Login} from {l.FirstSeen:u} to {l.LastSeen:u}, {l.Shares} shares"))));
+        }
         var pool = PoolName(peer, streams, evidence);
         var rate = hashrate is { Rate: var r0 } && double.IsFinite(r0) ? r0 : (double?)null;
         var (power, energy) = Power(algorithm, rate);
@@ -421,6 +440,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             Pool = pool,
             Worker = worker,
             Wallet = wallet,
+            Logins = logins,
             Agent = streams.Select(s => s.Agent).FirstOrDefault(a => a is not null),
             Algorithm = algorithm,
             FirstSeen = first,

@@ -13,6 +13,8 @@ public sealed class PoolList
     private readonly HashSet<string> _endpoints = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Addresses listed without a port: any port of theirs matches.</summary>
     private readonly HashSet<string> _addresses = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Browser-mining services (Coinhive and its successors): listed as pools, graded apart.</summary>
+    private readonly HashSet<string> _browserServices = new(StringComparer.OrdinalIgnoreCase);
 
     public int Domains => _domains.Count;
     public int Endpoints => _endpoints.Count;
@@ -27,6 +29,12 @@ public sealed class PoolList
                 ?? throw new InvalidOperationException($"bundled pool list {name} is missing from the build");
             list.AddLines(new StreamReader(stream), name);
         }
+        using var browser = assembly.GetManifestResourceStream("MinerWatch.Network.Data.browser-mining-services.txt")
+            ?? throw new InvalidOperationException("the bundled list of browser-mining services is missing from the build");
+        var services = new StreamReader(browser).ReadToEnd();
+        list.AddLines(new StringReader(services), "browser-mining-services.txt");
+        foreach (var line in services.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+            list._browserServices.Add(line);
         return list;
     }
 
@@ -170,6 +178,20 @@ public sealed class PoolList
             if (_domains.Contains(name)) return name;
             var dot = name.IndexOf('.');
             if (dot < 0 || name.IndexOf('.', dot + 1) < 0) return null; // never match a bare top-level domain
+            name = name[(dot + 1)..];
+        }
+    }
+
+    /// <summary>True when <paramref name="host"/> is a browser-mining service (Coinhive and its successors) or under one.</summary>
+    public bool IsBrowserMiningService(string? host)
+    {
+        if (string.IsNullOrEmpty(host)) return false;
+        var name = host.TrimEnd('.');
+        while (true)
+        {
+            if (_browserServices.Contains(name)) return true;
+            var dot = name.IndexOf('.');
+            if (dot < 0) return false;
             name = name[(dot + 1)..];
         }
     }

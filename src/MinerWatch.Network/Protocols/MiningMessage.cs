@@ -40,6 +40,8 @@ public sealed record MiningMessage
     public bool IsShare { get; init; }
     public string? Login { get; init; }
     public string? WorkerField { get; init; }
+    /// <summary>The worker a share names (Stratum's mining.submit first parameter).</summary>
+    public string? SubmittedBy { get; init; }
     public string? Agent { get; init; }
     public string? Algorithm { get; init; }
     /// <summary>Hashes a share at the current target is worth on average (difficulty x 2^32 for Stratum).</summary>
@@ -157,6 +159,8 @@ public sealed record MiningMessage
                 };
             case "mining.authorize":
                 return message with { Login = FirstString(parameters) };
+            case "mining.submit":
+                return message with { SubmittedBy = FirstString(parameters) };
             case "mining.set_difficulty":
                 var difficulty = parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > 0 && parameters[0].ValueKind == JsonValueKind.Number
                     && parameters[0].TryGetDouble(out var d) ? d : double.NaN;
