@@ -103,6 +103,28 @@ internal sealed class PcapWriter
         _out.Write(frame);
     }
 
+    /// <summary>A frame given whole (Ethernet), for tunnels built by the test.</summary>
+    public void Raw(DateTimeOffset time, byte[] frame)
+    {
+        var ticks = (time - DateTimeOffset.UnixEpoch).Ticks;
+        U32((uint)(ticks / TimeSpan.TicksPerSecond));
+        U32((uint)(_nanoseconds ? ticks % TimeSpan.TicksPerSecond * 100 : ticks % TimeSpan.TicksPerSecond / 10));
+        U32((uint)frame.Length);
+        U32((uint)frame.Length);
+        _out.Write(frame);
+    }
+
+    /// <summary>A UDP header and its payload.</summary>
+    public static byte[] UdpDatagram(int fromPort, int toPort, byte[] data)
+    {
+        var udp = new byte[8 + data.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(udp, (ushort)fromPort);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(2), (ushort)toPort);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(4), (ushort)udp.Length);
+        data.CopyTo(udp, 8);
+        return udp;
+    }
+
     /// <summary>A TCP segment in an IP packet, no link header.</summary>
     public static byte[] IpTcp(IPEndPoint from, IPEndPoint to, uint sequence, byte flags, string payload) =>
         Ip(from, to, 6, TcpSegment(from, to, sequence, flags, System.Text.Encoding.ASCII.GetBytes(payload)));

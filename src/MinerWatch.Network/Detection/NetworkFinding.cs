@@ -44,6 +44,10 @@ public sealed record NetworkSummary
     public long Fragments { get; init; }
     /// <summary>Packets of link types the decoder does not read (802.11, USB, ...); <see cref="Problems"/> names them.</summary>
     public long NotDecoded { get; init; }
+    /// <summary>Packets that came through each kind of tunnel (vlan, pppoe, mpls, gre, erspan-ii, vxlan, gtp-u, ...).</summary>
+    public IReadOnlyDictionary<string, long> Encapsulations { get; init; } = new Dictionary<string, long>();
+    /// <summary>Packets of tunnels whose inner protocol is not read; <see cref="Problems"/> says so.</summary>
+    public long UndecodedTunnels { get; init; }
     public IReadOnlyList<string> Problems { get; init; } = [];
 }
 

@@ -72,6 +72,8 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     /// <summary>Packets of link types not decoded, by link type (few distinct ones: no allocation per packet).</summary>
     private readonly Dictionary<int, long> _unknownLinks = [];
     private long _notDecoded;
+    /// <summary>Packets that came through each kind of tunnel (index: the flag's bit), and tunnels not opened.</summary>
+    private readonly long[] _encapsulated = new long[16];
 
     /// <summary>Names the link types <paramref name="source"/> had that were not decoded, and how many packets each.</summary>
     private void ReportLinkTypes(string? source)
@@ -113,12 +115,45 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         }
     }
 
+    private void CountTunnels(Encapsulation tunnels)
+    {
+        for (var bit = 0; bit < 16; bit++)
+        {
+            if (((int)tunnels & (1 << bit)) != 0) _encapsulated[bit]++;
+        }
+    }
+
+    /// <summary>The tunnels packets came through, by name, for the summary: what a capture from a mirror port held.</summary>
+    private Dictionary<string, long> Encapsulations() =>
+        Enum.GetValues<Encapsulation>().Where(e => e != Encapsulation.None && e != Encapsulation.Undecoded)
+            .Where(e => _encapsulated[System.Numerics.BitOperations.Log2((uint)e)] > 0)
+            .ToDictionary(e => EncapsulationName(e), e => _encapsulated[System.Numerics.BitOperations.Log2((uint)e)]);
+
+    private static string EncapsulationName(Encapsulation e) => e switch
+    {
+        Encapsulation.Vlan => "vlan",
+        Encapsulation.Pppoe => "pppoe",
+        Encapsulation.Mpls => "mpls",
+        Encapsulation.IpInIp => "ipv4-in-ip",
+        Encapsulation.Ipv6InIp => "ipv6-in-ip",
+        Encapsulation.Gre => "gre",
+        Encapsulation.ErspanI => "erspan-i",
+        Encapsulation.ErspanII => "erspan-ii",
+        Encapsulation.ErspanIII => "erspan-iii",
+        Encapsulation.Vxlan => "vxlan",
+        Encapsulation.Geneve => "geneve",
+        Encapsulation.GtpU => "gtp-u",
+        _ => e.ToString().ToLowerInvariant(),
+    };
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Add(in CapturePacket packet)
     {
         _packets++;
         _bytes += packet.Data.Length;
-        switch (PacketDecoder.Decode(packet, out var segment))
+        var result = PacketDecoder.Decode(packet, out var segment, out var tunnels);
+        if (tunnels != Encapsulation.None) CountTunnels(tunnels);
+        switch (result)
         {
             case DecodeResult.Malformed:
                 _malformed++;
@@ -241,7 +276,11 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
             MalformedMessages = _streams.Values.Where(s => s.Protocol is not null).Sum(s => (long)s.MalformedLines),
             Fragments = _fragments,
             NotDecoded = _notDecoded,
-            Problems = [.. _problems],
+            Encapsulations = Encapsulations(),
+            UndecodedTunnels = _encapsulated[15],
+            Problems = [.. _problems, .. _encapsulated[15] > 0
+                ? [$"{_encapsulated[15]} packets came through a tunnel whose inner protocol is not read (GRE version 1 or another GRE protocol type, MPLS over something other than IP or Ethernet, Geneve carrying neither): their hosts are not in the findings"]
+                : Array.Empty<string>()],
         };
         var nodes = _nodes.Concat(_streams.Values.Where(s => s.Protocol is null).Select(Node).OfType<NodeTraffic>())
             .OrderBy(n => n.Network, StringComparer.Ordinal).ThenBy(n => n.FirstSeen).ToList();
