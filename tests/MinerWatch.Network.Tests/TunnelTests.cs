@@ -189,3 +189,133 @@ public class TunnelTests
         Assert.Equal("xmr.pool.minergate.com", Assert.Single(result.Findings).Pool);
     }
 }
+
+/// <summary>Miners behind proxies: the handshake read, the mining session inside found, the pool asked for named.</summary>
+public class ProxyTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 4, 2, 9, 0, 0, TimeSpan.Zero);
+    private const string Monero = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
+
+    private static NetworkScanResult Scan(byte[] capture)
+    {
+        var scanner = new NetworkScanner();
+        using var reader = CaptureReader.Open(new MemoryStream(capture), "proxy");
+        while (reader.TryRead(out var packet)) scanner.Add(packet);
+        return scanner.Result();
+    }
+
+    /// <summary>A client and a proxy: the handshake's messages, then an xmrig session, each message its own segment (or the client's first two in one).</summary>
+    private static byte[] Capture(IPEndPoint proxy, byte[][] clientHandshake, byte[][] proxyHandshake, string? tls = null)
+    {
+        var client = new IPEndPoint(IPAddress.Parse("10.88.0.5"), 52100);
+        var w = new PcapWriter(false, false);
+        uint up = 1, down = 1;
+        var t = 0.0;
+        void Up(byte[] b) { w.Tcp(Start.AddSeconds(t += 0.1), client, proxy, up, 0x18, b); up += (uint)b.Length; }
+        void Down(byte[] b) { w.Tcp(Start.AddSeconds(t += 0.1), proxy, client, down, 0x18, b); down += (uint)b.Length; }
+        for (var i = 0; i < Math.Max(clientHandshake.Length, proxyHandshake.Length); i++)
+        {
+            if (i < clientHandshake.Length) Up(clientHandshake[i]);
+            if (i < proxyHandshake.Length) Down(proxyHandshake[i]);
+        }
+        if (tls is not null)
+        {
+            Up(PcapWriter.ClientHello(tls));
+            return w.Bytes;
+        }
+        static byte[] Line(string s) => System.Text.Encoding.ASCII.GetBytes(s + "\n");
+        Up(Line($"{{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{{\"login\":\"{Monero}\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}}}"));
+        Down(Line("{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{\"id\":\"1\",\"job\":{\"blob\":\"0707\",\"job_id\":\"1\",\"target\":\"b88d0600\",\"algo\":\"rx/0\"},\"status\":\"OK\"}}"));
+        t += 30;
+        Up(Line("{\"id\":2,\"jsonrpc\":\"2.0\",\"method\":\"submit\",\"params\":{\"id\":\"1\",\"job_id\":\"1\",\"nonce\":\"01000000\",\"result\":\"ff\"}}"));
+        return w.Bytes;
+    }
+
+    private static byte[] Socks5Domain(string host, int port) => [5, 1, 0, 3, (byte)host.Length, .. System.Text.Encoding.ASCII.GetBytes(host), (byte)(port >> 8), (byte)port];
+
+    [Fact]
+    public void Xmrig_through_a_socks5_proxy_names_the_pool_it_asked_for()
+    {
+        var proxy = new IPEndPoint(IPAddress.Parse("10.88.0.1"), 1080);
+        var finding = Assert.Single(Scan(Capture(proxy, [[5, 1, 0], Socks5Domain("pool.supportxmr.com", 3333)], [[5, 0], [5, 0, 0, 1, 10, 88, 0, 1, 0x9C, 0x40]])).Findings);
+
+        Assert.Equal("10.88.0.5", finding.Host);
+        Assert.Equal("10.88.0.1:1080", finding.Peer);
+        Assert.Equal("xmrig-stratum", finding.Protocol);
+        Assert.Equal("pool.supportxmr.com", finding.Pool);
+        Assert.Equal(Monero, finding.Wallet);
+        Assert.Equal(1, finding.SharesSubmitted);
+        Assert.Equal("through a SOCKS5 proxy at 10.88.0.1:1080, asked to connect to pool.supportxmr.com:3333 (listed pool domain pool.supportxmr.com)",
+            finding.Evidence.Single(e => e.Signal == "proxy").Detail);
+    }
+
+    [Fact]
+    public void A_socks5_proxy_with_a_password_and_a_tor_hidden_service_is_read_too()
+    {
+        var tor = new IPEndPoint(IPAddress.Parse("127.0.0.1"), 9050);
+        byte[] auth = [1, 4, .. "user"u8.ToArray(), 4, .. "pass"u8.ToArray()];
+        const string onion = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvw.onion";
+        // The greeting and the password in one segment, as a client that does not wait may send them.
+        var finding = Assert.Single(Scan(Capture(tor, [[5, 1, 2, .. auth], Socks5Domain(onion, 3333)], [[5, 2, 1, 0], [5, 0, 0, 4, .. new byte[16], 0, 0]])).Findings);
+
+        Assert.Equal(onion, finding.Pool);
+        Assert.EndsWith(", a Tor hidden service", finding.Evidence.Single(e => e.Signal == "proxy").Detail);
+        Assert.Equal(Monero, finding.Wallet);
+    }
+
+    [Fact]
+    public void Socks4a_and_http_connect_proxies_are_read()
+    {
+        var socks4 = new IPEndPoint(IPAddress.Parse("10.88.0.2"), 1080);
+        byte[] request = [4, 1, 0x0D, 0x05, 0, 0, 0, 1, .. "miner"u8.ToArray(), 0, .. "xmr.2miners.com"u8.ToArray(), 0];
+        var viaSocks4 = Assert.Single(Scan(Capture(socks4, [request], [[0, 0x5A, 0, 0, 0, 0, 0, 0]])).Findings);
+        Assert.Equal("xmr.2miners.com", viaSocks4.Pool);
+        Assert.StartsWith("through a SOCKS4 proxy at 10.88.0.2:1080, asked to connect to xmr.2miners.com:3333", viaSocks4.Evidence.Single(e => e.Signal == "proxy").Detail);
+
+        var squid = new IPEndPoint(IPAddress.Parse("10.88.0.3"), 3128);
+        var connect = "CONNECT gulf.moneroocean.stream:10128 HTTP/1.1\r\nHost: gulf.moneroocean.stream:10128\r\nProxy-Authorization: Basic dTpw\r\n\r\n"u8.ToArray();
+        var viaHttp = Assert.Single(Scan(Capture(squid, [connect], ["HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray()])).Findings);
+        Assert.Equal("gulf.moneroocean.stream", viaHttp.Pool);
+        Assert.Equal("xmrig-stratum", viaHttp.Protocol);
+        Assert.StartsWith("through a HTTP CONNECT proxy", viaHttp.Evidence.Single(e => e.Signal == "proxy").Detail);
+    }
+
+    [Fact]
+    public void Tls_to_a_listed_pool_through_a_proxy_is_found_by_the_name_asked_for()
+    {
+        var squid = new IPEndPoint(IPAddress.Parse("10.88.0.3"), 3128);
+        var connect = "CONNECT xmr.pool.minergate.com:443 HTTP/1.1\r\n\r\n"u8.ToArray();
+        var finding = Assert.Single(Scan(Capture(squid, [connect], ["HTTP/1.0 200 OK\r\n\r\n"u8.ToArray()], tls: "xmr.pool.minergate.com")).Findings);
+        Assert.Equal("tls", finding.Protocol);
+        Assert.Equal("xmr.pool.minergate.com", finding.Pool);
+    }
+
+    [Fact]
+    public void A_web_browser_through_a_proxy_is_not_a_finding()
+    {
+        var squid = new IPEndPoint(IPAddress.Parse("10.88.0.3"), 3128);
+        var connect = "CONNECT www.example.org:443 HTTP/1.1\r\n\r\n"u8.ToArray();
+        var result = Scan(Capture(squid, [connect], ["HTTP/1.1 200 OK\r\n\r\n"u8.ToArray()], tls: "www.example.org"));
+        Assert.Empty(result.Findings);
+    }
+
+    [Fact]
+    public void An_electrum_wallet_talking_to_its_server_is_node_traffic_not_mining()
+    {
+        var wallet = new IPEndPoint(IPAddress.Parse("10.88.0.9"), 53333);
+        var server = new IPEndPoint(IPAddress.Parse("203.0.113.50"), 50001);
+        var w = new PcapWriter(false, false);
+        var hello = "{\"jsonrpc\":\"2.0\",\"method\":\"server.version\",\"params\":[\"electrum/4.5.5\",\"1.4\"],\"id\":0}\n";
+        var subscribe = "{\"jsonrpc\":\"2.0\",\"method\":\"blockchain.scripthash.subscribe\",\"params\":[\"8b01df4e368ea28f8dc0423bcf7a4923e3a12d307c875e47a0cfbf90b5c39161\"],\"id\":1}\n";
+        w.Tcp(Start, wallet, server, 1, 0x18, hello);
+        w.Tcp(Start.AddSeconds(0.1), server, wallet, 1, 0x18, "{\"jsonrpc\":\"2.0\",\"result\":[\"ElectrumX 1.16.0\",\"1.4\"],\"id\":0}\n");
+        w.Tcp(Start.AddSeconds(0.2), wallet, server, 1 + (uint)hello.Length, 0x18, subscribe);
+
+        var result = Scan(w.Bytes);
+
+        Assert.Empty(result.Findings);
+        var node = Assert.Single(result.NodeTraffic);
+        Assert.Equal("electrum", node.Network);
+        Assert.Equal("10.88.0.9:53333", node.Client);
+    }
+}

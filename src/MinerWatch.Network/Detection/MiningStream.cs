@@ -79,6 +79,11 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
     public void Data(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
     {
         if (side.Ignored) return;
+        if (side.Proxy != ProxyPhase.Done)
+        {
+            data = Proxy(side, data);
+            if (data.IsEmpty) return;
+        }
         if (!side.Classified && !Classify(side, data, time)) return;
         if (side.Http)
         {
@@ -114,6 +119,187 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
             else Line(side, rest[..newline], time);
             rest = rest[(newline + 1)..];
         }
+    }
+
+    /// <summary>The proxy the client spoke to first (socks5, socks4, http-connect), or null.</summary>
+    public string? ProxyKind { get; private set; }
+    /// <summary>The host and port the client asked the proxy to connect it to: the pool, behind the proxy.</summary>
+    public string? ProxyTarget { get; private set; }
+
+    /// <summary>
+    /// A proxy's handshake at the start of the connection: SOCKS5 (RFC 1928, with RFC 1929's user and password), SOCKS4
+    /// and 4a, or HTTP CONNECT. xmrig and other miners reach pools through them (Tor through SOCKS5 too). The
+    /// handshake is read and taken off each side; what follows is the tunnelled session, classified afresh. Returns the
+    /// bytes after the handshake (empty while it is still being read).
+    /// </summary>
+    private ReadOnlySpan<byte> Proxy(Side side, ReadOnlySpan<byte> data)
+    {
+        var other = Other(side);
+        if (side.Proxy == ProxyPhase.Unknown)
+        {
+            // Only a connection's first bytes can open a proxy handshake, and only from the side that starts it.
+            if (side.Probed > 0 || other.Proxy is ProxyPhase.Client or ProxyPhase.Server)
+            {
+                side.Proxy = other.Proxy == ProxyPhase.Client ? ProxyPhase.Server : ProxyPhase.Done;
+                if (side.Proxy == ProxyPhase.Done) return data;
+            }
+            else if (data.Length >= 3 && data[0] == 5 && data[1] is > 0 and <= 8 && data.Length >= 2 + data[1] && (data.Length == 2 + data[1] || data[2 + data[1]] == 5 || data[2 + data[1]] == 1))
+            {
+                ProxyKind = "socks5";
+            }
+            else if (data.Length >= 9 && data[0] == 4 && data[1] is 1 or 2)
+            {
+                ProxyKind = "socks4";
+            }
+            else if (data.StartsWith("CONNECT "u8))
+            {
+                ProxyKind = "http-connect";
+            }
+            else
+            {
+                side.Proxy = ProxyPhase.Done;
+                other.Proxy = other.Proxy == ProxyPhase.Unknown ? ProxyPhase.Done : other.Proxy;
+                return data;
+            }
+            if (side.Proxy == ProxyPhase.Unknown)
+            {
+                side.Proxy = ProxyPhase.Client;
+                if (other.Proxy == ProxyPhase.Unknown) other.Proxy = ProxyPhase.Server;
+            }
+        }
+        side.ProxyBuffer.AddRange(data);
+        var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.ProxyBuffer);
+        var used = side.Proxy == ProxyPhase.Client ? ClientHandshake(buffer) : ServerHandshake(buffer);
+        if (used == 0)
+        {
+            // Still incomplete; a handshake longer than any real one is not a proxy after all.
+            if (side.ProxyBuffer.Count > 1024) side.Ignored = true;
+            return [];
+        }
+        side.Proxy = ProxyPhase.Done;
+        var rest = buffer[used..].ToArray();
+        side.ProxyBuffer.Clear();
+        return rest;
+    }
+
+    /// <summary>The length of the client's whole handshake in <paramref name="b"/>, or 0 while it is incomplete.</summary>
+    private int ClientHandshake(ReadOnlySpan<byte> b)
+    {
+        switch (ProxyKind)
+        {
+            case "socks5":
+            {
+                if (b.Length < 2 || b.Length < 2 + b[1]) return 0;
+                var at = 2 + b[1];
+                // RFC 1929 user and password, when the proxy asked for them.
+                if (b.Length > at && b[at] == 1)
+                {
+                    if (b.Length < at + 2 || b.Length < at + 2 + b[at + 1] + 1) return 0;
+                    var passAt = at + 2 + b[at + 1];
+                    if (b.Length < passAt + 1 + b[passAt]) return 0;
+                    at = passAt + 1 + b[passAt];
+                }
+                if (b.Length < at + 5) return 0;
+                if (b[at] != 5) return Fail();
+                var (length, target) = SocksAddress(b[(at + 3)..]);
+                if (length == 0) return 0;
+                ProxyTarget = target;
+                return at + 3 + length;
+            }
+            case "socks4":
+            {
+                var userEnd = b[8..].IndexOf((byte)0);
+                if (userEnd < 0) return 0;
+                var at = 8 + userEnd + 1;
+                var port = b[2] << 8 | b[3];
+                string host;
+                if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0)
+                {
+                    // SOCKS4a: the host name follows the user id.
+                    var nameEnd = b[at..].IndexOf((byte)0);
+                    if (nameEnd < 0) return 0;
+                    host = System.Text.Encoding.ASCII.GetString(b.Slice(at, nameEnd));
+                    at += nameEnd + 1;
+                }
+                else host = new System.Net.IPAddress(b.Slice(4, 4)).ToString();
+                ProxyTarget = $"{host}:{port}";
+                return at;
+            }
+            default:
+            {
+                var end = b.IndexOf("\r\n\r\n"u8);
+                if (end < 0) return 0;
+                var line = System.Text.Encoding.ASCII.GetString(b[..b.IndexOf("\r\n"u8)]).Split(' ');
+                if (line.Length >= 2) ProxyTarget = line[1];
+                return end + 4;
+            }
+        }
+    }
+
+    /// <summary>The length of the proxy's whole answer in <paramref name="b"/>, or 0 while it is incomplete.</summary>
+    private int ServerHandshake(ReadOnlySpan<byte> b)
+    {
+        switch (ProxyKind)
+        {
+            case "socks5":
+            {
+                if (b.Length < 2) return 0;
+                var at = 2;
+                if (b[1] == 2)
+                {
+                    if (b.Length < at + 2) return 0;
+                    at += 2;
+                }
+                if (b.Length < at + 5) return 0;
+                var (length, _) = SocksAddress(b[(at + 3)..]);
+                return length == 0 ? 0 : at + 3 + length;
+            }
+            case "socks4":
+                return b.Length >= 8 ? 8 : 0;
+            default:
+            {
+                var end = b.IndexOf("\r\n\r\n"u8);
+                return end < 0 ? 0 : end + 4;
+            }
+        }
+    }
+
+    private int Fail()
+    {
+        ProxyKind = null;
+        _a.Proxy = _b.Proxy = ProxyPhase.Done;
+        _a.Ignored = _b.Ignored = true;
+        return 0;
+    }
+
+    /// <summary>A SOCKS5 address (type, address, port): its length and "host:port"; 0 while incomplete.</summary>
+    private static (int Length, string? Target) SocksAddress(ReadOnlySpan<byte> b)
+    {
+        if (b.IsEmpty) return (0, null);
+        int length;
+        string host;
+        switch (b[0])
+        {
+            case 1:
+                length = 1 + 4 + 2;
+                if (b.Length < length) return (0, null);
+                host = new System.Net.IPAddress(b.Slice(1, 4)).ToString();
+                break;
+            case 3:
+                if (b.Length < 2) return (0, null);
+                length = 2 + b[1] + 2;
+                if (b.Length < length) return (0, null);
+                host = System.Text.Encoding.ASCII.GetString(b.Slice(2, b[1]));
+                break;
+            case 4:
+                length = 1 + 16 + 2;
+                if (b.Length < length) return (0, null);
+                host = "[" + new System.Net.IPAddress(b.Slice(1, 16)) + "]";
+                break;
+            default:
+                return (0, null);
+        }
+        return (length, $"{host}:{b[length - 2] << 8 | b[length - 1]}");
     }
 
     /// <summary>Set when the stream is a cryptocurrency node's peer-to-peer protocol: node traffic, not mining.</summary>
@@ -454,6 +640,10 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (message is null)
         {
             if (malformed) MalformedLines++;
+            // The Electrum wallet protocol is JSON-RPC lines too: a wallet asking its server about addresses and
+            // headers (blockchain.*, server.*), not a miner. Listed with node traffic.
+            else if (Protocol is null && (line.IndexOf("\"blockchain."u8) >= 0 || line.IndexOf("\"server.version\""u8) >= 0 || line.IndexOf("\"server.features\""u8) >= 0))
+                NodeNetwork ??= "electrum";
             return;
         }
         Take(side, message, time);
@@ -526,6 +716,9 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         public int FirstChunk { get; set; }
         public bool Ignored { get; set; }
         public int Probed { get; set; }
+        public ProxyPhase Proxy { get; set; }
+        /// <summary>A proxy handshake's bytes until it is whole.</summary>
+        public List<byte> ProxyBuffer { get; } = [];
     }
 }
 
@@ -542,4 +735,13 @@ internal sealed class LoginUse(string login, DateTimeOffset firstSeen)
     public DateTimeOffset FirstSeen { get; set; } = firstSeen;
     public DateTimeOffset LastSeen { get; set; } = firstSeen;
     public long Shares { get; set; }
+}
+
+/// <summary>Where a side is in a proxy handshake: not yet known, the client's or the proxy's part, or past it.</summary>
+internal enum ProxyPhase : byte
+{
+    Unknown,
+    Client,
+    Server,
+    Done,
 }

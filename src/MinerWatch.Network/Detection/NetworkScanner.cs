@@ -295,7 +295,8 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var client = s.Client ?? (s.A.Port > s.B.Port ? s.A : s.B);
         var server = client == s.A ? s.B : s.A;
         if (s.NodeNetwork is { } network)
-            return new NodeTraffic(network, client.ToString(), server.ToString(), s.FirstSeen, s.LastSeen, $"{network} peer-to-peer message header");
+            return new NodeTraffic(network, client.ToString(), server.ToString(), s.FirstSeen, s.LastSeen,
+                network == "electrum" ? "Electrum wallet protocol (blockchain.* and server.* JSON-RPC): a wallet and its server" : $"{network} peer-to-peer message header");
         if (server.Port == DevP2pPort || client.Port == DevP2pPort && server.Port != DevP2pPort && s.Client is null)
             return new NodeTraffic("ethereum", client.ToString(), server.ToString(), s.FirstSeen, s.LastSeen, "devp2p port 30303");
         return null;
@@ -341,8 +342,22 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
     }
 
+    private static string ProxyHost(string target)
+    {
+        var colon = target.LastIndexOf(':');
+        return (colon > 0 ? target[..colon] : target).Trim('[', ']');
+    }
+
+    private static string Describe(string proxyKind) => proxyKind switch
+    {
+        "socks5" => "SOCKS5",
+        "socks4" => "SOCKS4",
+        _ => "HTTP CONNECT",
+    };
+
     private string? PoolByName(Endpoint server, MiningStream s)
     {
+        if (s.ProxyTarget is { } target && pools.Match(ProxyHost(target)) is not null) return ProxyHost(target);
         if (s.ServerName is { } sni && pools.Match(sni) is not null) return sni;
         if (_names.TryGetValue(server with { Port = 0 }, out var name) && pools.Match(name) is not null) return name;
         return pools.IsListedEndpoint(server.ToString()) ? server.ToString() : null;
@@ -495,6 +510,16 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
 
     private string? PoolName(Endpoint peer, List<MiningStream> streams, List<NetworkEvidence> evidence)
     {
+        // Behind a proxy the connection's peer is the proxy: the pool is what the client asked it for.
+        if (streams.FirstOrDefault(s => s.ProxyTarget is not null) is { } proxied)
+        {
+            var target = proxied.ProxyTarget!;
+            var host = ProxyHost(target);
+            var listed = pools.Match(host);
+            evidence.Add(new("proxy", $"through a {Describe(proxied.ProxyKind!)} proxy at {peer}, asked to connect to {target}"
+                + (listed is not null ? $" (listed pool domain {listed})" : "") + (host.EndsWith(".onion", StringComparison.OrdinalIgnoreCase) ? ", a Tor hidden service" : "")));
+            return host;
+        }
         var address = peer with { Port = 0 };
         if (_names.TryGetValue(address, out var resolved))
         {
