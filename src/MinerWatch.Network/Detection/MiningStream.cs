@@ -188,51 +188,51 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         switch (ProxyKind)
         {
             case "socks5":
-            {
-                if (b.Length < 2 || b.Length < 2 + b[1]) return 0;
-                var at = 2 + b[1];
-                // RFC 1929 user and password, when the proxy asked for them.
-                if (b.Length > at && b[at] == 1)
                 {
-                    if (b.Length < at + 2 || b.Length < at + 2 + b[at + 1] + 1) return 0;
-                    var passAt = at + 2 + b[at + 1];
-                    if (b.Length < passAt + 1 + b[passAt]) return 0;
-                    at = passAt + 1 + b[passAt];
+                    if (b.Length < 2 || b.Length < 2 + b[1]) return 0;
+                    var at = 2 + b[1];
+                    // RFC 1929 user and password, when the proxy asked for them.
+                    if (b.Length > at && b[at] == 1)
+                    {
+                        if (b.Length < at + 2 || b.Length < at + 2 + b[at + 1] + 1) return 0;
+                        var passAt = at + 2 + b[at + 1];
+                        if (b.Length < passAt + 1 + b[passAt]) return 0;
+                        at = passAt + 1 + b[passAt];
+                    }
+                    if (b.Length < at + 5) return 0;
+                    if (b[at] != 5) return Fail();
+                    var (length, target) = SocksAddress(b[(at + 3)..]);
+                    if (length == 0) return 0;
+                    ProxyTarget = target;
+                    return at + 3 + length;
                 }
-                if (b.Length < at + 5) return 0;
-                if (b[at] != 5) return Fail();
-                var (length, target) = SocksAddress(b[(at + 3)..]);
-                if (length == 0) return 0;
-                ProxyTarget = target;
-                return at + 3 + length;
-            }
             case "socks4":
-            {
-                var userEnd = b[8..].IndexOf((byte)0);
-                if (userEnd < 0) return 0;
-                var at = 8 + userEnd + 1;
-                var port = b[2] << 8 | b[3];
-                string host;
-                if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0)
                 {
-                    // SOCKS4a: the host name follows the user id.
-                    var nameEnd = b[at..].IndexOf((byte)0);
-                    if (nameEnd < 0) return 0;
-                    host = System.Text.Encoding.ASCII.GetString(b.Slice(at, nameEnd));
-                    at += nameEnd + 1;
+                    var userEnd = b[8..].IndexOf((byte)0);
+                    if (userEnd < 0) return 0;
+                    var at = 8 + userEnd + 1;
+                    var port = b[2] << 8 | b[3];
+                    string host;
+                    if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] != 0)
+                    {
+                        // SOCKS4a: the host name follows the user id.
+                        var nameEnd = b[at..].IndexOf((byte)0);
+                        if (nameEnd < 0) return 0;
+                        host = System.Text.Encoding.ASCII.GetString(b.Slice(at, nameEnd));
+                        at += nameEnd + 1;
+                    }
+                    else host = new System.Net.IPAddress(b.Slice(4, 4)).ToString();
+                    ProxyTarget = $"{host}:{port}";
+                    return at;
                 }
-                else host = new System.Net.IPAddress(b.Slice(4, 4)).ToString();
-                ProxyTarget = $"{host}:{port}";
-                return at;
-            }
             default:
-            {
-                var end = b.IndexOf("\r\n\r\n"u8);
-                if (end < 0) return 0;
-                var line = System.Text.Encoding.ASCII.GetString(b[..b.IndexOf("\r\n"u8)]).Split(' ');
-                if (line.Length >= 2) ProxyTarget = line[1];
-                return end + 4;
-            }
+                {
+                    var end = b.IndexOf("\r\n\r\n"u8);
+                    if (end < 0) return 0;
+                    var line = System.Text.Encoding.ASCII.GetString(b[..b.IndexOf("\r\n"u8)]).Split(' ');
+                    if (line.Length >= 2) ProxyTarget = line[1];
+                    return end + 4;
+                }
         }
     }
 
@@ -242,25 +242,25 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         switch (ProxyKind)
         {
             case "socks5":
-            {
-                if (b.Length < 2) return 0;
-                var at = 2;
-                if (b[1] == 2)
                 {
-                    if (b.Length < at + 2) return 0;
-                    at += 2;
+                    if (b.Length < 2) return 0;
+                    var at = 2;
+                    if (b[1] == 2)
+                    {
+                        if (b.Length < at + 2) return 0;
+                        at += 2;
+                    }
+                    if (b.Length < at + 5) return 0;
+                    var (length, _) = SocksAddress(b[(at + 3)..]);
+                    return length == 0 ? 0 : at + 3 + length;
                 }
-                if (b.Length < at + 5) return 0;
-                var (length, _) = SocksAddress(b[(at + 3)..]);
-                return length == 0 ? 0 : at + 3 + length;
-            }
             case "socks4":
                 return b.Length >= 8 ? 8 : 0;
             default:
-            {
-                var end = b.IndexOf("\r\n\r\n"u8);
-                return end < 0 ? 0 : end + 4;
-            }
+                {
+                    var end = b.IndexOf("\r\n\r\n"u8);
+                    return end < 0 ? 0 : end + 4;
+                }
         }
     }
 

@@ -420,46 +420,46 @@ public static class PacketDecoder
                 if (!Ethernet(data, start + 8, ref tunnels, out etherType, out offset)) return DecodeResult.Malformed;
                 return Network(packet, etherType, offset, depth, ref tunnels, out segment);
             case GenevePort:
-            {
-                if (data.Length < start + 8 || data[start] >> 6 != 0) return null;
-                var options = (data[start] & 0x3F) * 4;
-                var protocol = BinaryPrimitives.ReadUInt16BigEndian(data[(start + 2)..]);
-                var at = start + 8 + options;
-                if (data.Length < at) return DecodeResult.Malformed;
-                tunnels |= Encapsulation.Geneve;
-                if (protocol == EtherBridging)
                 {
-                    if (!Ethernet(data, at, ref tunnels, out etherType, out offset)) return DecodeResult.Malformed;
-                    return Network(packet, etherType, offset, depth, ref tunnels, out segment);
-                }
-                if (protocol is EtherIpv4 or EtherIpv6) return Network(packet, protocol, at, depth, ref tunnels, out segment);
-                tunnels |= Encapsulation.Undecoded;
-                return DecodeResult.Other;
-            }
-            default:
-            {
-                // GTP-U version 1 with the protocol-type bit set (not GTP'); message 255 is a G-PDU carrying a user packet.
-                if (data.Length < start + 8 || data[start] >> 5 != 1 || (data[start] & 0x10) == 0) return null;
-                tunnels |= Encapsulation.GtpU;
-                if (data[start + 1] != 0xFF) return DecodeResult.Other;
-                var at = start + 8;
-                if ((data[start] & 0x07) != 0)
-                {
-                    if (data.Length < at + 4) return DecodeResult.Malformed;
-                    var next = data[at + 3];
-                    at += 4;
-                    // Extension headers: a length in 4-byte units, the content, and the next header's type last.
-                    while (next != 0)
+                    if (data.Length < start + 8 || data[start] >> 6 != 0) return null;
+                    var options = (data[start] & 0x3F) * 4;
+                    var protocol = BinaryPrimitives.ReadUInt16BigEndian(data[(start + 2)..]);
+                    var at = start + 8 + options;
+                    if (data.Length < at) return DecodeResult.Malformed;
+                    tunnels |= Encapsulation.Geneve;
+                    if (protocol == EtherBridging)
                     {
-                        if (data.Length <= at || data[at] == 0) return DecodeResult.Malformed;
-                        var length = data[at] * 4;
-                        if (data.Length < at + length) return DecodeResult.Malformed;
-                        next = data[at + length - 1];
-                        at += length;
+                        if (!Ethernet(data, at, ref tunnels, out etherType, out offset)) return DecodeResult.Malformed;
+                        return Network(packet, etherType, offset, depth, ref tunnels, out segment);
                     }
+                    if (protocol is EtherIpv4 or EtherIpv6) return Network(packet, protocol, at, depth, ref tunnels, out segment);
+                    tunnels |= Encapsulation.Undecoded;
+                    return DecodeResult.Other;
                 }
-                return Network(packet, 0, at, depth, ref tunnels, out segment);
-            }
+            default:
+                {
+                    // GTP-U version 1 with the protocol-type bit set (not GTP'); message 255 is a G-PDU carrying a user packet.
+                    if (data.Length < start + 8 || data[start] >> 5 != 1 || (data[start] & 0x10) == 0) return null;
+                    tunnels |= Encapsulation.GtpU;
+                    if (data[start + 1] != 0xFF) return DecodeResult.Other;
+                    var at = start + 8;
+                    if ((data[start] & 0x07) != 0)
+                    {
+                        if (data.Length < at + 4) return DecodeResult.Malformed;
+                        var next = data[at + 3];
+                        at += 4;
+                        // Extension headers: a length in 4-byte units, the content, and the next header's type last.
+                        while (next != 0)
+                        {
+                            if (data.Length <= at || data[at] == 0) return DecodeResult.Malformed;
+                            var length = data[at] * 4;
+                            if (data.Length < at + length) return DecodeResult.Malformed;
+                            next = data[at + length - 1];
+                            at += length;
+                        }
+                    }
+                    return Network(packet, 0, at, depth, ref tunnels, out segment);
+                }
         }
     }
 }
