@@ -151,4 +151,26 @@ public sealed class MinerCatalogTests
 
         Assert.Equal("mine.csv:3: Dream: efficiency 5 J/TH is below 7.5 J/TH, half of the best shipped SHA-256 miner: check the figure and its unit", e.Message);
     }
+
+    [Fact]
+    public void The_smallest_rig_is_four_median_gpu_cards_or_the_smallest_machine_and_never_a_cpu()
+    {
+        // Bundled: Ethash cards of 128 W and 235 W (median 181.5 W) x 4 = 0.726 kW, below the smallest ASIC (1.293 kW).
+        Assert.Equal(0.726, MinerCatalog.Bundled.SmallestRigKw(), 6);
+        static Miner Row(string algorithm, double watts) => new()
+        {
+            Algorithm = algorithm,
+            Model = $"{algorithm} {watts} W",
+            Hashrate = 1,
+            HashrateUnit = "TH/s",
+            PowerW = watts,
+            Efficiency = 1,
+            Release = new DateOnly(2020, 1, 1),
+            Status = "verified",
+            Source = "test",
+        };
+        Assert.Equal(0.8, new MinerCatalog([Row("SHA-256", 800), Row("Ethash", 300), Row("RandomX", 60)]).SmallestRigKw(), 6);
+        Assert.Equal(0.6, new MinerCatalog([Row("SHA-256", 3000), Row("Ethash", 100), Row("Ethash", 150), Row("Ethash", 200)]).SmallestRigKw(), 6);
+        Assert.Equal(0, new MinerCatalog([Row("RandomX", 60)]).SmallestRigKw());
+    }
 }

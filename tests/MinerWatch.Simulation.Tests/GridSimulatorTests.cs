@@ -133,7 +133,12 @@ public sealed class GridSimulatorTests(SimulatedPopulation pop, ITestOutputHelpe
         var mining = pop.Labels.Values.Where(l => l[1] == "1").ToArray();
         Assert.Equal((int)Math.Round(0.06 * 1000, MidpointRounding.AwayFromZero), mining.Length);
         Assert.Equal(mining.Length, pop.Summary.MiningMeters);
-        Assert.All(pop.Labels.Values.Where(l => l[1] == "0"), l => Assert.Equal(["", ""], l[2..]));
+        // An honest meter names its confounder, if it has one (a household's new always-on appliance), and no onset.
+        Assert.All(pop.Labels.Values.Where(l => l[1] == "0"), l => Assert.Contains(l[2], new[] { "", "added_appliance" }));
+        Assert.All(pop.Labels.Values.Where(l => l[1] == "0"), l => Assert.Equal("", l[3]));
+        var appliances = pop.Labels.Values.Count(l => l[2] == "added_appliance");
+        Assert.InRange(appliances, 10, 50);
+        Assert.All(pop.Labels.Values.Where(l => l[2] == "added_appliance"), l => Assert.Equal("residential", pop.Sites[l[0]][1]));
         foreach (var v in Variants)
         {
             Assert.Equal(10, mining.Count(l => l[2] == v));

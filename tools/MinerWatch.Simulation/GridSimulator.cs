@@ -127,7 +127,8 @@ public static class GridSimulator
             }
             else
             {
-                w.Text(",0,,");
+                // An honest site's confounder, when it has one, names it (for results per confounder).
+                w.Text(s.Appliance is null ? ",0,," : ",0,added_appliance,");
             }
             w.EndRow();
         }

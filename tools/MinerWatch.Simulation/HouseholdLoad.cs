@@ -153,6 +153,15 @@ internal static class HouseholdLoad
         var steps = c.StepsPerDay;
         var dt = c.StepHours;
         var noiseScale = Math.Pow(dt, -0.25);
+        if (site.Appliance is { } added)
+        {
+            // A compressor at twice the mean power half the time (40-minute cycles), or a flat draw.
+            for (var i = added.FromDay * steps; i < days * steps; i++)
+            {
+                var abs = i * dt;
+                kw[i] += added.Cycling ? 2 * added.Kw * Shapes.DutyFraction(abs, abs + dt, 0.67, 0.5, 0.1 * site.Index % 0.67) : added.Kw;
+            }
+        }
         for (var d = 0; d < days; d++)
         {
             var t = tenants[tenantAt[d]];

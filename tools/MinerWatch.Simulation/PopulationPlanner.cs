@@ -79,11 +79,16 @@ internal sealed class SiteSpec
     public required int District { get; init; }
     public double ContractedKw { get; set; }
     public MiningSpec? Mining { get; set; }
+    /// <summary>An honest household's new always-on appliance (a second freezer, an aquarium, a home server), or null.</summary>
+    public AddedAppliance? Appliance { get; set; }
     public int Feeder { get; set; } = -1;
     public string Name { get; set; } = "";
     public double Latitude { get; set; }
     public double Longitude { get; set; }
 }
+
+/// <summary>An always-on appliance added on <see cref="FromDay"/>, drawing <see cref="Kw"/> on average, cycling like a compressor or flat.</summary>
+internal sealed record AddedAppliance(double Kw, int FromDay, bool Cycling);
 
 internal sealed class FeederSpec
 {
@@ -173,6 +178,21 @@ internal static class PopulationPlanner
     // Antminer-class machines, kW at the wall.
     private static readonly double[] AsicKw = [1.35, 1.45, 2.1, 2.3, 3.05, 3.25, 3.45];
 
+    /// <summary>
+    /// A few honest households add a small always-on load from one day on: 0.2-0.5 kW day and night, a second fridge
+    /// or freezer cycling, an aquarium, a dehumidifier or a home server running flat. Their rise is real and steady,
+    /// and smaller than any mining rig.
+    /// </summary>
+    private static void AddAppliances(SiteSpec[] sites, SimulationOptions options)
+    {
+        var rng = new SimRandom(options.Seed, Streams.Confounders, 0);
+        foreach (var site in sites)
+        {
+            if (site.Kind != SiteKind.Home || site.Mining is not null || !rng.Chance(0.04)) continue;
+            site.Appliance = new AddedAppliance(rng.Uniform(0.2, 0.5), rng.Between(Math.Min(14, options.Days / 4), Math.Max(15, options.Days - 14)), rng.Chance(0.5));
+        }
+    }
+
     public static int IdWidth(int meters) => Math.Max(6, meters.ToString().Length);
 
     public static PopulationPlan Plan(SimulationOptions options)
@@ -221,6 +241,7 @@ internal static class PopulationPlanner
         AssignMining(sites, options, rng);
         var rated = RateFeeders(sites, feeders);
         PlaceAndName(sites, rated, districts, rng);
+        AddAppliances(sites, options);
         return new PopulationPlan { Sites = sites, Feeders = rated };
     }
 

@@ -11,6 +11,8 @@ internal static class Streams
     public const ulong Mining = 4;
     public const ulong Quality = 5;
     public const ulong Feeder = 6;
+    /// <summary>Honest look-alikes added after the rest is planned: a stream of their own, so adding one changes no other draw.</summary>
+    public const ulong Confounders = 7;
 }
 
 /// <summary>

@@ -2,7 +2,7 @@ using MinerWatch.Grid.Input;
 
 namespace MinerWatch.Application.Evaluation;
 
-/// <summary>Ground truth for one meter: mining or not, and the variant when mining.</summary>
+/// <summary>Ground truth for one meter: mining or not, and the variant when mining (the confounder, if any, when not).</summary>
 public sealed record Label(string MeterId, bool Mining, string Variant, DateOnly? Onset);
 
 /// <summary>Ranking quality of one set of positives against all negatives.</summary>
@@ -16,7 +16,8 @@ public static class RankingMetrics
     private const int Shown = 5;
 
     /// <summary>
-    /// Overall, then one line per variant (that variant's positives against all negatives). Refused: a meter the scan
+    /// Overall, then one line per variant (that variant's positives against all negatives), then one per honest
+    /// confounder the labels name (every positive against that confounder's meters: "honest:added_appliance"). Refused: a meter the scan
     /// lists twice, no labelled meter in the scan, and labelled mining meters missing from the scan (a meter never
     /// ranked cannot be found, so dropping it would overstate every metric). Labelled meters without mining that the
     /// scan lacks, and scanned meters without a label, are left out and reported through <paramref name="note"/>.
@@ -46,6 +47,9 @@ public static class RankingMetrics
         var result = new List<Metrics> { Compute("all", scored.Select(s => (s.Score, s.Label.Mining)).ToList()) };
         foreach (var variant in scored.Where(s => s.Label.Mining).Select(s => s.Label.Variant).Distinct().Order(StringComparer.Ordinal))
             result.Add(Compute(variant, scored.Where(s => !s.Label.Mining || s.Label.Variant == variant).Select(s => (s.Score, s.Label.Mining)).ToList()));
+        // Honest look-alikes named in the labels: every positive against that confounder's meters alone.
+        foreach (var confounder in scored.Where(s => !s.Label.Mining && s.Label.Variant.Length > 0).Select(s => s.Label.Variant).Distinct().Order(StringComparer.Ordinal))
+            result.Add(Compute("honest:" + confounder, scored.Where(s => s.Label.Mining || s.Label.Variant == confounder).Select(s => (s.Score, s.Label.Mining)).ToList()));
         return result;
     }
 

@@ -48,6 +48,22 @@ public sealed class MinerCatalog
     }
 
     /// <summary>
+    /// The least a mining load a meter can see draws, in kW: the smallest whole machine (an ASIC), or a small rig of
+    /// four GPU cards of the catalog's median draw (Ethash), whichever is less. CPU mining (RandomX) is left out: a desktop
+    /// mining adds less than a fridge, and no meter tells the two apart.
+    /// </summary>
+    public double SmallestRigKw()
+    {
+        const int CardsInASmallRig = 4;
+        var machines = Miners.Where(m => m.Algorithm is not ("Ethash" or "RandomX")).Select(m => m.PowerKw).DefaultIfEmpty(double.PositiveInfinity).Min();
+        // A rig is built of a kind of card, typically not the weakest one sold: the median card's draw.
+        var cards = Miners.Where(m => m.Algorithm == "Ethash").Select(m => m.PowerKw).Order().ToList();
+        var rig = cards.Count == 0 ? double.PositiveInfinity : CardsInASmallRig * (cards.Count % 2 == 1 ? cards[cards.Count / 2] : (cards[cards.Count / 2 - 1] + cards[cards.Count / 2]) / 2);
+        var least = Math.Min(machines, rig);
+        return double.IsFinite(least) ? least : 0;
+    }
+
+    /// <summary>
     /// The whole multiple of one model's power closest to <paramref name="kw"/>, among <paramref name="models"/>, when
     /// within <paramref name="tolerance"/> and at most <paramref name="maxCount"/> machines (beyond that almost any
     /// value is some multiple, so a match says nothing).

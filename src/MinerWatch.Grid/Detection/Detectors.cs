@@ -70,15 +70,19 @@ public static class ChangePointDetector
         var late = Math.Clamp(daysAfter / 28.0, 0.35, 1);
         // Likewise a rise in the first weeks read: whether the level is new says little after a few days.
         var early = Math.Clamp(r.Day / 28.0, 0.35, 1);
-        var points = Points(f) * alone * late * early;
-        // Under half a point a rise is the ordinary swing of a site: most meters have one that small.
-        if (points < MinPoints) return null;
         var kw = f.Added switch
         {
             AddedLoad.NightOnly => f.RiseNightKw,
             AddedLoad.Switched => Math.Max(f.RisePeakKw, f.RiseMeanKw),
             _ => Math.Max(f.RiseMeanKw, r.Size),
         };
+        // A rise smaller than the smallest rig a miner would run (one machine, or four GPUs) is more likely a new
+        // freezer, aquarium or home server: by itself it weighs in proportion to its size, at least a third.
+        var smallest = (catalog ?? MinerCatalog.Bundled).SmallestRigKw();
+        var size = smallest > 0 ? Math.Clamp(kw / smallest, 1.0 / 3, 1) : 1;
+        var points = Points(f) * alone * late * early * size;
+        // Under half a point a rise is the ordinary swing of a site: most meters have one that small.
+        if (points < MinPoints) return null;
         var what = f.Added switch
         {
             AddedLoad.AroundTheClock => $"the daily minimum rose {f.RiseBaseKw:0.##} kW with the mean {f.RiseMeanKw:0.##} kW, so the new load runs around the clock",
@@ -90,7 +94,8 @@ public static class ChangePointDetector
         var fit = multiple is { } m ? $"; {kw:0.#} kW is within {m.Error:P0} of {m.Count} x {m.Model.Model} ({m.Model.PowerKw:0.###} kW)" : "";
         var detail = $"{r.Size:0.##} kW rise in the {f.RiseSeries} on {Day(p.FirstDay + r.Day)} (from {r.Before:0.##} kW, {r.Z:0.#} times the usual day-to-day spread); "
             + $"{what}; {r.Sharpness:P0} of it within two weeks, {r.SeenBefore:P0} of earlier days at that level, {r.Persistence:P0} of later days kept it, "
-            + $"added load varies {r.Variability:P0}, peers rose as much within three weeks {synchrony:0.#} times as often as chance{fit}";
+            + $"added load varies {r.Variability:P0}, peers rose as much within three weeks {synchrony:0.#} times as often as chance{fit}"
+            + (size < 1 ? $"; {kw:0.##} kW is less than the smallest mining rig ({smallest:0.##} kW), so the rise weighs {size:P0}" : "");
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)), p.FirstDay + r.Day, kw);
     }
 
