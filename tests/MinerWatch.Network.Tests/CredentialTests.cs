@@ -1,6 +1,4 @@
 using System.Net;
-using MinerWatch.Network.Capture;
-using MinerWatch.Network.Detection;
 
 namespace MinerWatch.Network.Tests;
 
@@ -12,13 +10,6 @@ public class CredentialTests
     private const string WalletB = "1BoatSLRHtKNngkdXEeobR76b53LETtpyT";
     private const string Eth = "0x9c99d212f7e5daa18ab50810e0fd255d1f04303b";
 
-    private static NetworkScanResult Scan(byte[] capture)
-    {
-        var scanner = new NetworkScanner();
-        using var reader = CaptureReader.Open(new MemoryStream(capture), "test");
-        while (reader.TryRead(out var packet)) scanner.Add(packet);
-        return scanner.Result();
-    }
 
     /// <summary>A miner's side of one connection, written line by line with its sequence numbers kept.</summary>
     private sealed class Session(PcapWriter w, IPEndPoint miner, IPEndPoint pool)
@@ -51,7 +42,7 @@ public class CredentialTests
         s.Up(100, $"{{\"id\":20,\"method\":\"mining.authorize\",\"params\":[\"{WalletB}.night\",\"x\"]}}");
         for (var i = 0; i < 2; i++) s.Up(110 + 10 * i, $"{{\"id\":{30 + i},\"method\":\"mining.submit\",\"params\":[\"{WalletB}.night\",\"k{i}\",\"00\",\"5f\",\"de\"]}}");
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal([(WalletA, "day", 3L, Start.AddSeconds(1), Start.AddSeconds(30)), (WalletB, "night", 2L, Start.AddSeconds(100), Start.AddSeconds(120))],
             finding.Logins.Select(l => (l.Wallet, l.Worker, l.Shares, l.FirstSeen, l.LastSeen)));
@@ -75,7 +66,7 @@ public class CredentialTests
         // Interleaved submits, each naming its worker.
         for (var i = 0; i < 6; i++) s.Up(10 + i, $"{{\"id\":{10 + i},\"method\":\"mining.submit\",\"params\":[\"{WalletA}.rig{(i % 3 == 0 ? 1 : 2)}\",\"j{i}\",\"00\",\"5f\",\"de\"]}}");
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal([("rig1", 2L), ("rig2", 4L)], finding.Logins.Select(l => (l.Worker!, l.Shares)));
         Assert.All(finding.Logins, l => Assert.Equal(WalletA, l.Wallet));
@@ -89,7 +80,7 @@ public class CredentialTests
         s.Down(0, "{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"j1\",\"00\",\"01\",\"02\",[],\"20000000\",\"1d00ffff\",\"5f5e1000\",true]}");
         s.Up(5, $"{{\"id\":44,\"method\":\"mining.submit\",\"params\":[\"{WalletB}.shop\",\"j1\",\"00\",\"5f\",\"de\"]}}");
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal(WalletB, finding.Wallet);
         Assert.Equal("shop", finding.Worker);
@@ -109,7 +100,7 @@ public class CredentialTests
         s.Up(60, "{\"id\":4,\"jsonrpc\":\"2.0\",\"method\":\"submit\",\"params\":{\"id\":\"s\",\"job_id\":\"2\",\"nonce\":\"02000000\",\"result\":\"ff\"}}");
         s.Up(70, "{\"id\":5,\"jsonrpc\":\"2.0\",\"method\":\"submit\",\"params\":{\"id\":\"s\",\"job_id\":\"3\",\"nonce\":\"03000000\",\"result\":\"ff\"}}");
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal([(monero, 1L), (other, 2L)], finding.Logins.Select(l => (l.Wallet!, l.Shares)));
         Assert.Equal(other, finding.Wallet);
@@ -133,7 +124,7 @@ public class CredentialTests
         w.Tcp(Start, rig, pool, 1, 0x18, first);
         w.Tcp(Start.AddSeconds(30), rig, pool, 1 + (uint)first.Length, 0x18, Post($"/?miner=45.5@{Eth}@rig7", null, SubmitWork));
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("getwork-http", finding.Protocol);
         Assert.Equal(Eth, finding.Wallet);
@@ -161,7 +152,7 @@ public class CredentialTests
             at += (uint)request.Length;
         }
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal([("gpu0", 1L), ("gpu1", 2L)], finding.Logins.Select(l => (l.Worker!, l.Shares)));
         Assert.All(finding.Logins, l => Assert.Equal(Eth, l.Wallet));
@@ -194,7 +185,7 @@ public class CredentialTests
             up += (uint)share.Length;
         }
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("tls", finding.Protocol);
         Assert.Equal(serverName, finding.Pool);

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
+using MinerWatch.Network.Capture;
+using MinerWatch.Network.Detection;
 
 namespace MinerWatch.Network.Tests;
 
@@ -24,6 +26,17 @@ internal sealed class PcapWriter
     }
 
     public byte[] Bytes => _out.ToArray();
+
+    /// <summary>The written capture, scanned as `net scan` reads a file.</summary>
+    public NetworkScanResult Scan() => Scan(Bytes);
+
+    public static NetworkScanResult Scan(byte[] capture)
+    {
+        var scanner = new NetworkScanner();
+        using var reader = CaptureReader.Open(new MemoryStream(capture), "test");
+        while (reader.TryRead(out var packet)) scanner.Add(packet);
+        return scanner.Result();
+    }
 
     public void Tcp(DateTimeOffset time, IPEndPoint from, IPEndPoint to, uint sequence, byte flags, string payload, ushort? vlan = null) =>
         Tcp(time, from, to, sequence, flags, System.Text.Encoding.ASCII.GetBytes(payload), vlan);
@@ -94,13 +107,7 @@ internal sealed class PcapWriter
 
     private void Frame(DateTimeOffset time, IPEndPoint from, IPEndPoint to, byte protocol, byte[] transport, ushort? vlan)
     {
-        var frame = Ethernet(Ip(from, to, protocol, transport), from.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6, vlan);
-        var ticks = (time - DateTimeOffset.UnixEpoch).Ticks;
-        U32((uint)(ticks / TimeSpan.TicksPerSecond));
-        U32((uint)(_nanoseconds ? ticks % TimeSpan.TicksPerSecond * 100 : ticks % TimeSpan.TicksPerSecond / 10));
-        U32((uint)frame.Length);
-        U32((uint)frame.Length);
-        _out.Write(frame);
+        Raw(time, Ethernet(Ip(from, to, protocol, transport), from.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6, vlan));
     }
 
     /// <summary>A frame given whole (Ethernet), for tunnels built by the test.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using MinerWatch.Network.Capture;
 using MinerWatch.Network.Detection;
 
 namespace MinerWatch.Network.Tests;
@@ -94,13 +93,6 @@ public class TunnelTests
         _ => throw new ArgumentException(tunnel),
     };
 
-    private static NetworkScanResult Scan(byte[] capture)
-    {
-        var scanner = new NetworkScanner();
-        using var reader = CaptureReader.Open(new MemoryStream(capture), "tunnel");
-        while (reader.TryRead(out var packet)) scanner.Add(packet);
-        return scanner.Result();
-    }
 
     [Theory]
     [MemberData(nameof(Tunnels))]
@@ -110,7 +102,7 @@ public class TunnelTests
         var n = 0;
         foreach (var (seconds, ip) in Session()) w.Raw(Start.AddSeconds(seconds), Wrap(tunnel, ip, n++));
 
-        var result = Scan(w.Bytes);
+        var result = w.Scan();
 
         var finding = Assert.Single(result.Findings);
         Assert.Equal("10.77.1.20", finding.Host);
@@ -141,7 +133,7 @@ public class TunnelTests
                 if (rng.Next(4) == 0) frame = frame[..rng.Next(1, frame.Length)];
                 w.Raw(Start.AddSeconds(i), frame);
             }
-            var result = Scan(w.Bytes);
+            var result = w.Scan();
             Assert.Equal(frames.Count, result.Summary.Packets);
         }
     }
@@ -154,7 +146,7 @@ public class TunnelTests
         // PPTP's enhanced GRE (version 1) carries PPP, which is not read.
         foreach (var (seconds, ip) in Session()) w.Raw(Start.AddSeconds(seconds + n++), Outer(47, [0x30, 0x01, 0x88, 0x0B, 0, 0, 0, 0, 0, 0, 0, 1, .. ip]));
 
-        var result = Scan(w.Bytes);
+        var result = w.Scan();
 
         Assert.Empty(result.Findings);
         Assert.Equal(6, result.Summary.UndecodedTunnels);
@@ -169,7 +161,7 @@ public class TunnelTests
         var w = new PcapWriter(false, false);
         w.Raw(Start, PcapWriter.Ethernet(ip, false));
 
-        var result = Scan(w.Bytes);
+        var result = w.Scan();
 
         Assert.Empty(result.Findings);
         Assert.Equal(1, result.Summary.Malformed);
@@ -183,7 +175,7 @@ public class TunnelTests
         w.Udp(Start, new IPEndPoint(IPAddress.Parse("10.77.1.1"), 53), new IPEndPoint(Miner.Address, 4789), PcapWriter.DnsAnswer("xmr.pool.minergate.com", Pool.Address));
         w.Tcp(Start.AddSeconds(1), Miner, new IPEndPoint(Pool.Address, 443), 1, 0x18, PcapWriter.ClientHello("www.example.org"));
 
-        var result = Scan(w.Bytes);
+        var result = w.Scan();
 
         Assert.Empty(result.Summary.Encapsulations);
         Assert.Equal("xmr.pool.minergate.com", Assert.Single(result.Findings).Pool);
@@ -196,16 +188,9 @@ public class ProxyTests
     private static readonly DateTimeOffset Start = new(2026, 4, 2, 9, 0, 0, TimeSpan.Zero);
     private const string Monero = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A";
 
-    private static NetworkScanResult Scan(byte[] capture)
-    {
-        var scanner = new NetworkScanner();
-        using var reader = CaptureReader.Open(new MemoryStream(capture), "proxy");
-        while (reader.TryRead(out var packet)) scanner.Add(packet);
-        return scanner.Result();
-    }
 
     /// <summary>A client and a proxy: the handshake's messages, then an xmrig session, each message its own segment (or the client's first two in one).</summary>
-    private static byte[] Capture(IPEndPoint proxy, byte[][] clientHandshake, byte[][] proxyHandshake, string? tls = null)
+    private static NetworkScanResult ScanSession(IPEndPoint proxy, byte[][] clientHandshake, byte[][] proxyHandshake, string? tls = null)
     {
         var client = new IPEndPoint(IPAddress.Parse("10.88.0.5"), 52100);
         var w = new PcapWriter(false, false);
@@ -221,14 +206,14 @@ public class ProxyTests
         if (tls is not null)
         {
             Up(PcapWriter.ClientHello(tls));
-            return w.Bytes;
+            return w.Scan();
         }
         static byte[] Line(string s) => System.Text.Encoding.ASCII.GetBytes(s + "\n");
         Up(Line($"{{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":{{\"login\":\"{Monero}\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}}}"));
         Down(Line("{\"id\":1,\"jsonrpc\":\"2.0\",\"error\":null,\"result\":{\"id\":\"1\",\"job\":{\"blob\":\"0707\",\"job_id\":\"1\",\"target\":\"b88d0600\",\"algo\":\"rx/0\"},\"status\":\"OK\"}}"));
         t += 30;
         Up(Line("{\"id\":2,\"jsonrpc\":\"2.0\",\"method\":\"submit\",\"params\":{\"id\":\"1\",\"job_id\":\"1\",\"nonce\":\"01000000\",\"result\":\"ff\"}}"));
-        return w.Bytes;
+        return w.Scan();
     }
 
     private static byte[] Socks5Domain(string host, int port) => [5, 1, 0, 3, (byte)host.Length, .. System.Text.Encoding.ASCII.GetBytes(host), (byte)(port >> 8), (byte)port];
@@ -237,7 +222,7 @@ public class ProxyTests
     public void Xmrig_through_a_socks5_proxy_names_the_pool_it_asked_for()
     {
         var proxy = new IPEndPoint(IPAddress.Parse("10.88.0.1"), 1080);
-        var finding = Assert.Single(Scan(Capture(proxy, [[5, 1, 0], Socks5Domain("pool.supportxmr.com", 3333)], [[5, 0], [5, 0, 0, 1, 10, 88, 0, 1, 0x9C, 0x40]])).Findings);
+        var finding = Assert.Single((ScanSession(proxy, [[5, 1, 0], Socks5Domain("pool.supportxmr.com", 3333)], [[5, 0], [5, 0, 0, 1, 10, 88, 0, 1, 0x9C, 0x40]])).Findings);
 
         Assert.Equal("10.88.0.5", finding.Host);
         Assert.Equal("10.88.0.1:1080", finding.Peer);
@@ -256,7 +241,7 @@ public class ProxyTests
         byte[] auth = [1, 4, .. "user"u8.ToArray(), 4, .. "pass"u8.ToArray()];
         const string onion = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvw.onion";
         // The greeting and the password in one segment, as a client that does not wait may send them.
-        var finding = Assert.Single(Scan(Capture(tor, [[5, 1, 2, .. auth], Socks5Domain(onion, 3333)], [[5, 2, 1, 0], [5, 0, 0, 4, .. new byte[16], 0, 0]])).Findings);
+        var finding = Assert.Single((ScanSession(tor, [[5, 1, 2, .. auth], Socks5Domain(onion, 3333)], [[5, 2, 1, 0], [5, 0, 0, 4, .. new byte[16], 0, 0]])).Findings);
 
         Assert.Equal(onion, finding.Pool);
         Assert.EndsWith(", a Tor hidden service", finding.Evidence.Single(e => e.Signal == "proxy").Detail);
@@ -268,13 +253,13 @@ public class ProxyTests
     {
         var socks4 = new IPEndPoint(IPAddress.Parse("10.88.0.2"), 1080);
         byte[] request = [4, 1, 0x0D, 0x05, 0, 0, 0, 1, .. "miner"u8.ToArray(), 0, .. "xmr.2miners.com"u8.ToArray(), 0];
-        var viaSocks4 = Assert.Single(Scan(Capture(socks4, [request], [[0, 0x5A, 0, 0, 0, 0, 0, 0]])).Findings);
+        var viaSocks4 = Assert.Single((ScanSession(socks4, [request], [[0, 0x5A, 0, 0, 0, 0, 0, 0]])).Findings);
         Assert.Equal("xmr.2miners.com", viaSocks4.Pool);
         Assert.StartsWith("through a SOCKS4 proxy at 10.88.0.2:1080, asked to connect to xmr.2miners.com:3333", viaSocks4.Evidence.Single(e => e.Signal == "proxy").Detail);
 
         var squid = new IPEndPoint(IPAddress.Parse("10.88.0.3"), 3128);
         var connect = "CONNECT gulf.moneroocean.stream:10128 HTTP/1.1\r\nHost: gulf.moneroocean.stream:10128\r\nProxy-Authorization: Basic dTpw\r\n\r\n"u8.ToArray();
-        var viaHttp = Assert.Single(Scan(Capture(squid, [connect], ["HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray()])).Findings);
+        var viaHttp = Assert.Single((ScanSession(squid, [connect], ["HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray()])).Findings);
         Assert.Equal("gulf.moneroocean.stream", viaHttp.Pool);
         Assert.Equal("xmrig-stratum", viaHttp.Protocol);
         Assert.StartsWith("through a HTTP CONNECT proxy", viaHttp.Evidence.Single(e => e.Signal == "proxy").Detail);
@@ -285,7 +270,7 @@ public class ProxyTests
     {
         var squid = new IPEndPoint(IPAddress.Parse("10.88.0.3"), 3128);
         var connect = "CONNECT xmr.pool.minergate.com:443 HTTP/1.1\r\n\r\n"u8.ToArray();
-        var finding = Assert.Single(Scan(Capture(squid, [connect], ["HTTP/1.0 200 OK\r\n\r\n"u8.ToArray()], tls: "xmr.pool.minergate.com")).Findings);
+        var finding = Assert.Single((ScanSession(squid, [connect], ["HTTP/1.0 200 OK\r\n\r\n"u8.ToArray()], tls: "xmr.pool.minergate.com")).Findings);
         Assert.Equal("tls", finding.Protocol);
         Assert.Equal("xmr.pool.minergate.com", finding.Pool);
     }
@@ -295,7 +280,7 @@ public class ProxyTests
     {
         var squid = new IPEndPoint(IPAddress.Parse("10.88.0.3"), 3128);
         var connect = "CONNECT www.example.org:443 HTTP/1.1\r\n\r\n"u8.ToArray();
-        var result = Scan(Capture(squid, [connect], ["HTTP/1.1 200 OK\r\n\r\n"u8.ToArray()], tls: "www.example.org"));
+        var result = (ScanSession(squid, [connect], ["HTTP/1.1 200 OK\r\n\r\n"u8.ToArray()], tls: "www.example.org"));
         Assert.Empty(result.Findings);
     }
 
@@ -311,7 +296,7 @@ public class ProxyTests
         w.Tcp(Start.AddSeconds(0.1), server, wallet, 1, 0x18, "{\"jsonrpc\":\"2.0\",\"result\":[\"ElectrumX 1.16.0\",\"1.4\"],\"id\":0}\n");
         w.Tcp(Start.AddSeconds(0.2), wallet, server, 1 + (uint)hello.Length, 0x18, subscribe);
 
-        var result = Scan(w.Bytes);
+        var result = w.Scan();
 
         Assert.Empty(result.Findings);
         var node = Assert.Single(result.NodeTraffic);

@@ -8,13 +8,6 @@ public class WrittenCaptureTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static NetworkScanResult Scan(byte[] capture)
-    {
-        var scanner = new NetworkScanner();
-        using var reader = CaptureReader.Open(new MemoryStream(capture), "test");
-        while (reader.TryRead(out var packet)) scanner.Add(packet);
-        return scanner.Result();
-    }
 
     [Theory]
     [InlineData(false, false)]
@@ -45,7 +38,7 @@ public class WrittenCaptureTests
             at += (uint)submit.Length;
         }
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("2001:db8::15", finding.Host);
         Assert.Equal("[2001:db8:ffff::3]:4444", finding.Peer);
@@ -69,7 +62,7 @@ public class WrittenCaptureTests
         w.Tcp(Start, pool, miner, 5000, 0x18, "b\":\"0707\",\"job_id\":\"1\"}}\n{\"jsonrpc\":\"2.0\",\"method\":\"job\",\"params\":{\"blob\":\"0707ab\",\"job_id\":\"2\",\"target\":\"b88d0600\",\"algo\":\"rx/0\"}}\n");
         w.Tcp(Start.AddSeconds(30), miner, pool, 100, 0x18, "{\"id\":7,\"jsonrpc\":\"2.0\",\"method\":\"submit\",\"params\":{\"id\":\"a\",\"job_id\":\"2\",\"nonce\":\"01000000\",\"result\":\"ff\"}}\n");
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("10.1.2.3", finding.Host);
         Assert.Equal("198.51.100.7:443", finding.Peer);
@@ -89,7 +82,7 @@ public class WrittenCaptureTests
         w.Tcp(Start, node, client, 1, 0x18, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x10d4f\"}\n");
         w.Tcp(Start, client, node, 70, 0x18, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"submit\":1}}\n");
 
-        Assert.Empty(Scan(w.Bytes).Findings);
+        Assert.Empty(w.Scan().Findings);
     }
 
     [Fact]
@@ -106,7 +99,7 @@ public class WrittenCaptureTests
         w.Tcp(Start.AddSeconds(1.1), laptop, pool, 78, 0x18, PcapWriter.ClientHello("xmr.pool.minergate.com"));
         w.Tcp(Start.AddSeconds(2), new IPEndPoint(laptop.Address, 53001), other, 5, 0x18, PcapWriter.ClientHello("www.example.org"));
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("10.20.0.44", finding.Host);
         Assert.Equal("203.0.113.5:443", finding.Peer);
@@ -137,7 +130,7 @@ public class WrittenCaptureTests
             up += (uint)share.Length;
         }
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("172.16.5.5", finding.Host);
         Assert.Equal("198.51.100.20:14444", finding.Peer);
@@ -161,7 +154,7 @@ public class WrittenCaptureTests
             up += 130;
         }
 
-        Assert.Empty(Scan(w.Bytes).Findings);
+        Assert.Empty(w.Scan().Findings);
     }
 
     private static string Post(string target, string host, string? user, string body, string? extraHeader = null) =>
@@ -183,7 +176,7 @@ public class WrittenCaptureTests
         w.Tcp(Start.AddSeconds(0.1), node, rig, 1, 0x18, reply);
         w.Tcp(Start.AddSeconds(30), rig, node, 1 + (uint)getWork.Length, 0x18, submit);
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("192.168.9.30", finding.Host);
         Assert.Equal("192.168.9.2:8545", finding.Peer);
@@ -204,7 +197,7 @@ public class WrittenCaptureTests
         w.Tcp(Start, rig, pool, 1, 0x18, Post("/1BoatSLRHtKNngkdXEeobR76b53LETtpyT.w1", "solo.example.org", null,
             "{\"method\":\"getwork\",\"params\":[],\"id\":0}", "X-Mining-Extensions: midstate rollntime"));
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("getwork-http", finding.Protocol);
         Assert.Equal("1BoatSLRHtKNngkdXEeobR76b53LETtpyT", finding.Wallet);
@@ -221,7 +214,7 @@ public class WrittenCaptureTests
         var w = new PcapWriter(false, false);
         w.Tcp(Start, wallet, node, 1, 0x18, Post("/", "node.example.net", "alice", "{\"jsonrpc\":\"2.0\",\"method\":\"eth_getBalance\",\"params\":[\"0x9c99d212f7e5daa18ab50810e0fd255d1f04303b\",\"latest\"],\"id\":1}"));
 
-        Assert.Empty(Scan(w.Bytes).Findings);
+        Assert.Empty(w.Scan().Findings);
     }
 
     [Fact]
@@ -244,7 +237,7 @@ public class WrittenCaptureTests
         w.Enhanced(0, t0 + 2_000_000, PcapWriter.Sll(PcapWriter.IpTcp(miner, pool, 100 + 49, 0x18, authorize)));
         w.Simple(PcapWriter.Sll(PcapWriter.IpTcp(miner, pool, (uint)(100 + 49 + authorize.Length), 0x18, "{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"farm01.a7\",\"1\",\"0\",\"0\",\"0\"]}\n")));
 
-        var result = Scan(w.Bytes);
+        var result = PcapWriter.Scan(w.Bytes);
 
         var finding = Assert.Single(result.Findings);
         Assert.Equal("10.9.0.5", finding.Host);
@@ -296,7 +289,7 @@ public class WrittenCaptureTests
             seq += (uint)share.Length;
         }
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("10.50.0.9", finding.Host);
         Assert.Equal("10.50.0.1:34255", finding.Peer);
@@ -327,7 +320,7 @@ public class WrittenCaptureTests
         w.Tcp(Start.AddSeconds(0.05), pool, miner, 1, 0x18, Random(234));
         w.Tcp(Start.AddSeconds(0.10), miner, pool, 66, 0x18, Random(150));
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("10.50.0.10", finding.Host);
         Assert.Equal("203.0.113.99:3336", finding.Peer);
@@ -386,7 +379,7 @@ public class WrittenCaptureTests
             seq += (uint)line.Length;
         }
 
-        var result = Scan(w.Bytes);
+        var result = w.Scan();
 
         var finding = Assert.Single(result.Findings);
         Assert.Equal("ops.box7", finding.Worker);
@@ -414,7 +407,7 @@ public class WrittenCaptureTests
         capture.AddRange(BitConverter.GetBytes(0u));
         capture.AddRange(BitConverter.GetBytes(0u));
 
-        var result = Scan([.. capture]);
+        var result = PcapWriter.Scan([.. capture]);
 
         Assert.Equal(2, result.Summary.Packets);
         Assert.Equal(1, result.Summary.Malformed);
@@ -457,7 +450,7 @@ public class WrittenCaptureTests
         w.Tcp(Start, rig, pool, 1, 0x18, subscribe);
         w.Tcp(Start, rig, pool, 1 + (uint)subscribe.Length, 0x18, "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy.gpu4\",\"x\"]}\n");
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("ethereum-stratum", finding.Protocol);
         Assert.Equal("Ethash", finding.Algorithm);
@@ -475,7 +468,7 @@ public class WrittenCaptureTests
         w.Tcp(Start, rig, pool, 1, 0x18, "GET / HTTP/1.1\r\nHost: btc.pool.example\r\n\r\n");
         w.Tcp(Start, pool, rig, 1, 0x18, "HTTP/1.1 200 OK\r\nX-Stratum: stratum+tcp://btc.pool.example:3333\r\nContent-Length: 0\r\n\r\n");
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("10.8.0.7", finding.Host);
         Assert.Equal("getwork-http", finding.Protocol);
@@ -532,7 +525,7 @@ public class WrittenCaptureTests
         Down(WsFrame("{\"type\":\"hash_accepted\",\"params\":{\"hashes\":256}}", null), 30.1);
         Up(WsFrame("{\"type\":\"submit\",\"params\":{\"job_id\":\"j1\",\"nonce\":\"00000002\",\"result\":\"cd\"}}", mask), 60);
 
-        var finding = Assert.Single(Scan(w.Bytes).Findings);
+        var finding = Assert.Single(w.Scan().Findings);
 
         Assert.Equal("10.30.1.50", finding.Host);
         Assert.Equal("198.51.100.66:80", finding.Peer);
@@ -555,6 +548,6 @@ public class WrittenCaptureTests
         w.Tcp(Start, server, browser, 1, 0x18, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
         w.Tcp(Start, browser, server, 1 + (uint)upgrade.Length, 0x18, WsFrame("{\"type\":\"message\",\"params\":{\"text\":\"submit the job report\"}}", [1, 2, 3, 4]));
 
-        Assert.Empty(Scan(w.Bytes).Findings);
+        Assert.Empty(w.Scan().Findings);
     }
 }
