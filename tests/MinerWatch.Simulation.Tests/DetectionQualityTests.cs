@@ -34,27 +34,27 @@ public class DetectionQualityTests
     }
 
     /// <remarks>Since the simulator adds honest households with a new always-on appliance (0.2-0.5 kW from one day
-    /// on), this region is harder: before the change point weighed a rise by the smallest mining rig it measured ROC AUC
-    /// 0.957, average precision 0.653 and P@50 0.72 here; after, 0.960, 0.730 and 0.88.</remarks>
+    /// on), this region is harder: before a rise and a flat floor were weighed by the smallest mining rig it measured
+    /// ROC AUC 0.957, average precision 0.653 and P@50 0.72 here; after, 0.962, 0.774 and 0.96.</remarks>
     [Fact]
     public void Ranks_mining_meters_above_clean_ones_overall()
     {
         var all = For("all");
         Assert.Equal(100, all.Positives);
-        Assert.True(all.RocAuc >= 0.958, $"ROC AUC {all.RocAuc:0.0000}");
-        Assert.True(all.AveragePrecision >= 0.72, $"AP {all.AveragePrecision:0.000}");
+        Assert.True(all.RocAuc >= 0.96, $"ROC AUC {all.RocAuc:0.0000}");
+        Assert.True(all.AveragePrecision >= 0.76, $"AP {all.AveragePrecision:0.000}");
         Assert.True(all.PrecisionAt10 >= 0.9, $"P@10 {all.PrecisionAt10:0.00}");
-        Assert.True(all.PrecisionAt50 >= 0.86, $"P@50 {all.PrecisionAt50:0.00}");
-        Assert.True(all.RecallAt1PctFpr >= 0.49, $"recall at 1 % FPR {all.RecallAt1PctFpr:0.00}");
+        Assert.True(all.PrecisionAt50 >= 0.94, $"P@50 {all.PrecisionAt50:0.00}");
+        Assert.True(all.RecallAt1PctFpr >= 0.58, $"recall at 1 % FPR {all.RecallAt1PctFpr:0.00}");
     }
 
     [Theory]
     [InlineData("charging_station", 0.99)]
-    [InlineData("steady_farm", 0.97)]
-    [InlineData("throttled", 0.945)]
-    [InlineData("night_stealth", 0.98)]
-    [InlineData("intermittent", 0.915)]
-    [InlineData("bypass", 0.91)]
+    [InlineData("steady_farm", 0.975)]
+    [InlineData("throttled", 0.95)]
+    [InlineData("night_stealth", 0.985)]
+    [InlineData("intermittent", 0.92)]
+    [InlineData("bypass", 0.915)]
     public void Each_variant_ranks_above_clean_meters(string variant, double minimumAuc)
     {
         var m = For(variant);
@@ -64,15 +64,15 @@ public class DetectionQualityTests
 
     /// <summary>
     /// Households that added a small always-on appliance: a real, steady rise smaller than any mining rig. Before the
-    /// rise was weighed by its size they ranked with the miners (AUC 0.49 of miners over them); now 0.59, and none is
-    /// in the top 25.
+    /// rise and the flat floor were weighed by their size they ranked with the miners (AUC 0.49 of miners over them);
+    /// now 0.68, and none is in the top 25.
     /// </summary>
     [Fact]
     public void Households_with_a_new_always_on_appliance_rank_below_the_miners_and_out_of_the_top_25()
     {
         var m = For("honest:added_appliance");
         Assert.True(m.Negatives > 40, $"{m.Negatives} households with an added appliance");
-        Assert.True(m.RocAuc >= 0.58, $"AUC against the appliance households {m.RocAuc:0.000}");
+        Assert.True(m.RocAuc >= 0.66, $"AUC against the appliance households {m.RocAuc:0.000}");
         var (scan, labels) = Region.Value;
         var honest = labels.Where(l => !l.Mining).Select(l => l.MeterId).ToHashSet();
         Assert.True(scan.Meters.OrderBy(x => x.Rank).Take(25).Count(x => honest.Contains(x.MeterId)) <= 2);

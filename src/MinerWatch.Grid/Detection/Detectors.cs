@@ -114,12 +114,19 @@ public static class LoadShapeDetector
     /// <param name="peerSwitching">The peers' median <see cref="MeterFeatures.DaySwitching"/>: schools and offices switch
     /// by the day too, so only switching beyond the peers' counts.</param>
     /// <param name="peerNightMachine">The peers' median <see cref="MeterFeatures.NightMachine"/>.</param>
-    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double steadinessZ, double utilizationZ, double peerSwitching, double peerNightMachine, string group)
+    /// <param name="excessBaseKw">The base load above what the peers' typical base would be at this site's contracted
+    /// power (NaN when unknown).</param>
+    /// <param name="smallestRigKw">The least a mining rig draws (<see cref="MinerCatalog.SmallestRigKw"/>; 0: no limit).</param>
+    public static DetectorResult? Evaluate(MeterFeatures f, double constancyZ, double nightZ, double steadinessZ, double utilizationZ, double peerSwitching, double peerNightMachine, string group,
+        double excessBaseKw = double.NaN, double smallestRigKw = 0)
     {
         // Identical readings all period long are a stuck or estimated meter, not a machine: real loads always vary a little.
         if (f.Cv < 0.005) return null;
         var constancy = f.MeanKw > 0 ? f.BaseKw / f.MeanKw : 0;
-        var material = Math.Clamp((utilizationZ - 0.5) / 1.5, 0, 1);
+        // A flat floor held day and night is a machine only if it is as large as one: the part of the base above the
+        // peers' smaller than the smallest rig is a freezer, an aquarium or a home server, and weighs in proportion.
+        var size = smallestRigKw > 0 && double.IsFinite(excessBaseKw) ? Math.Clamp(excessBaseKw / smallestRigKw, 1.0 / 3, 1) : 1;
+        var material = Math.Clamp((utilizationZ - 0.5) / 1.5, 0, 1) * size;
         var flatPoints = Math.Clamp(0.5 * (constancyZ - 2), 0, 3) * material;
         // A floor that never moves at all is a standby level held by a controller, or a stuck channel; a machine's draw varies a little.
         var steadyPoints = f.BaseVariation >= 1e-4 ? Math.Clamp(0.5 * (steadinessZ - 1.5), 0, 2.5) * material : 0;
@@ -147,7 +154,8 @@ public static class LoadShapeDetector
         if (f.NightMachine > 0)
             clauses.Add((nightMachinePoints, $"nights hold one level {f.NightBlockKw:0.##} kW {(f.NightMachineIsFloor ? "as the floor of the load" : "above the day's lowest")} ({f.NightMachine:P0} machine-like)"));
         var detail = string.Join("; ", clauses.OrderByDescending(c => c.Points).Select(c => c.Text))
-            + $"; coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}";
+            + $"; coefficient of variation {f.Cv:0.00}, load factor {f.LoadFactor:0.00}, {f.FlatDayShare:P0} of days flat, daily cycle {f.DailyCycle:P0}, weekly cycle {f.WeeklyCycle:P0}"
+            + (size < 1 ? $"; the base is {excessBaseKw:0.##} kW above the peers', less than the smallest mining rig ({smallestRigKw:0.##} kW), so the flat floor weighs {size:P0}" : "");
         return new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)));
     }
 

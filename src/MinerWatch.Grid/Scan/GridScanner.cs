@@ -432,6 +432,7 @@ public sealed class GridScanner
         var classGroups = PeerGroups.ByClass(_sites);
         var synchrony = Widest(Synchrony(groups, profiles, features), Synchrony(classGroups, profiles, features));
         var shapes = new DetectorResult?[n];
+        var smallestRig = Reference.Catalog.SmallestRigKw();
         var unexplainedShape = new bool[n];
         for (var i = 0; i < n; i++)
         {
@@ -460,7 +461,8 @@ public sealed class GridScanner
             var shape = LoadShapeDetector.Evaluate(f,
                 Robust.Z(Constancy(f), constancy[g].Median, constancy[g].Mad, 0.05),
                 Robust.Z(LogOrNaN(f.NightDayRatio), night[g].Median, night[g].Mad, 0.1),
-                Robust.Z(Steadiness(f), steadiness[g].Median, steadiness[g].Mad, 0.2), utilZ, switching[g].Median, nightMachine[g].Median, name);
+                Robust.Z(Steadiness(f), steadiness[g].Median, steadiness[g].Mad, 0.2), utilZ, switching[g].Median, nightMachine[g].Median, name,
+                _sites[i] is { ContractedKw: > 0 } contracted ? f.BaseKw - Math.Exp(util[g].Median) * contracted.ContractedKw : double.NaN, smallestRig);
             if (shape is not null)
             {
                 shapes[i] = Discount(shape, discount);
