@@ -10,19 +10,26 @@ namespace MinerWatch.Network.Detection;
 /// </summary>
 public static class FindingsOutput
 {
+    // The contracts' types are described at build time (FindingsJson), so that a command writing one small result does
+    // not first spend tens of milliseconds building serializers by reflection; anything else still works by reflection.
     public static readonly JsonSerializerOptions Document = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(FindingsJson.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
 
-    public static readonly JsonSerializerOptions Line = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Line = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(FindingsJson.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+    };
 
     public const string CsvHeader = "host,peer,protocol,pool,worker,wallet,algorithm,first_seen,last_seen,shares_submitted,est_hashrate_hs,est_power_kw,est_kwh_per_day,confidence,evidence";
 
     public static string Json(IReadOnlyList<NetworkFinding> findings, NetworkSummary summary, IReadOnlyList<NodeTraffic> nodes) =>
-        JsonSerializer.Serialize(new { findings, summary, node_traffic = nodes }, Document);
+        JsonSerializer.Serialize(new FindingsDocument(findings, summary, nodes), Document);
 
     public static string JsonLine(NetworkFinding finding) => JsonSerializer.Serialize(finding, Line);
 
@@ -38,3 +45,10 @@ public static class FindingsOutput
 
     private static string Csv(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
 }
+
+/// <summary>The JSON document `net scan --format json` writes.</summary>
+public sealed record FindingsDocument(IReadOnlyList<NetworkFinding> Findings, NetworkSummary Summary, IReadOnlyList<NodeTraffic> NodeTraffic);
+
+[JsonSerializable(typeof(FindingsDocument))]
+[JsonSerializable(typeof(NetworkFinding))]
+internal sealed partial class FindingsJson : JsonSerializerContext;
