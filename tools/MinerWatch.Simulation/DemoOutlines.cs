@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using System.Text.Json;
 
 namespace MinerWatch.Simulation;
 
@@ -34,17 +33,37 @@ public static class DemoOutlines
                 if (inner.Count >= 3) features.Add((districts[d].Key, inner));
             }
         }
-        var json = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[\n");
-        for (var i = 0; i < features.Count; i++)
+        using var file = File.Create(path);
+        using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("type", "FeatureCollection");
+        json.WriteStartArray("features");
+        foreach (var (region, ring) in features)
         {
-            var (region, ring) = features[i];
-            json.Append("{\"type\":\"Feature\",\"properties\":{\"region\":\"").Append(region.Replace("\"", "\\\"", StringComparison.Ordinal))
-                .Append("\",\"source\":\"simulated for the demo, not a real boundary\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[");
-            json.AppendJoin(',', ring.Append(ring[0]).Select(p => string.Create(CultureInfo.InvariantCulture, $"[{p.Lon:0.#####},{p.Lat:0.#####}]")));
-            json.Append("]]}}").Append(i + 1 < features.Count ? ",\n" : "\n");
+            json.WriteStartObject();
+            json.WriteString("type", "Feature");
+            json.WriteStartObject("properties");
+            json.WriteString("region", region);
+            json.WriteString("source", "simulated for the demo, not a real boundary");
+            json.WriteEndObject();
+            json.WriteStartObject("geometry");
+            json.WriteString("type", "Polygon");
+            json.WriteStartArray("coordinates");
+            json.WriteStartArray();
+            foreach (var p in ring.Append(ring[0]))
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(Math.Round(p.Lon, 5));
+                json.WriteNumberValue(Math.Round(p.Lat, 5));
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
         }
-        json.Append("]}\n");
-        File.WriteAllText(path, json.ToString(), new UTF8Encoding(false));
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static Point Centre(IEnumerable<(string Region, double Lat, double Lon)> sites)

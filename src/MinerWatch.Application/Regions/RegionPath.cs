@@ -19,6 +19,16 @@ public static class RegionPath
     public static bool IsWithin(string path, string scope) =>
         scope.Length == 0 || path == scope || path.Length > scope.Length && path.StartsWith(scope, StringComparison.Ordinal) && path[scope.Length] == '/';
 
+    /// <summary>True when one path is the other or lies below it: a district and its city, never two sibling districts.</summary>
+    public static bool OnOneBranch(string a, string b) => IsWithin(a, b) || IsWithin(b, a);
+
+    /// <summary>The paths above <paramref name="path"/>, root first, without the root: CN-GD, CN-GD/Guangzhou for CN-GD/Guangzhou/Nansha.</summary>
+    public static IEnumerable<string> Ancestors(string path)
+    {
+        for (var slash = path.IndexOf('/'); slash > 0; slash = path.IndexOf('/', slash + 1))
+            yield return path[..slash];
+    }
+
     /// <summary>The child of <paramref name="scope"/> that <paramref name="path"/> lies in (the path itself when it is the scope).</summary>
     public static string ChildOf(string path, string scope)
     {

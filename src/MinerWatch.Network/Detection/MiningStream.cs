@@ -137,13 +137,9 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         var other = Other(side);
         if (side.Proxy == ProxyPhase.Unknown)
         {
-            // Only a connection's first bytes can open a proxy handshake, and only from the side that starts it.
-            if (side.Probed > 0 || other.Proxy is ProxyPhase.Client or ProxyPhase.Server)
-            {
-                side.Proxy = other.Proxy == ProxyPhase.Client ? ProxyPhase.Server : ProxyPhase.Done;
-                if (side.Proxy == ProxyPhase.Done) return data;
-            }
-            else if (data.Length >= 3 && data[0] == 5 && data[1] is > 0 and <= 8 && data.Length >= 2 + data[1] && (data.Length == 2 + data[1] || data[2 + data[1]] == 5 || data[2 + data[1]] == 1))
+            // Only the first bytes of a connection can open a proxy handshake: they make this side the client and the
+            // other the proxy, or settle both sides as no proxy at all.
+            if (data.Length >= 3 && data[0] == 5 && data[1] is > 0 and <= 8 && data.Length >= 2 + data[1] && (data.Length == 2 + data[1] || data[2 + data[1]] == 5 || data[2 + data[1]] == 1))
             {
                 ProxyKind = "socks5";
             }
@@ -157,15 +153,11 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
             }
             else
             {
-                side.Proxy = ProxyPhase.Done;
-                other.Proxy = other.Proxy == ProxyPhase.Unknown ? ProxyPhase.Done : other.Proxy;
+                side.Proxy = other.Proxy = ProxyPhase.Done;
                 return data;
             }
-            if (side.Proxy == ProxyPhase.Unknown)
-            {
-                side.Proxy = ProxyPhase.Client;
-                if (other.Proxy == ProxyPhase.Unknown) other.Proxy = ProxyPhase.Server;
-            }
+            side.Proxy = ProxyPhase.Client;
+            other.Proxy = ProxyPhase.Server;
         }
         side.ProxyBuffer.AddRange(data);
         var buffer = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(side.ProxyBuffer);
@@ -490,17 +482,20 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
             PoolHost ??= head.Host;
             // Each request names its miner afresh (Basic authorization, a wallet path, a miner= query), and one
             // connection may carry several: they count as logins once the connection shows it is mining.
-            if (RequestUser(head) is { } user)
+            var query = MinerQuery(head.Target);
+            if (RequestUser(head, query.Login) is { } user)
             {
                 HttpUser = user;
                 _httpUsers.Add((user, time));
             }
-            if (MinerQuery(head.Target) is { Rate: { } rate }) ReportedHashrate = rate;
+            if (query.Rate is { } rate) ReportedHashrate = rate;
         }
+        // The request's user before its body's share is counted, when the connection is known to mine already...
         if (Protocol == MiningProtocol.HttpGetwork) TakeHttpUsers();
         // Over HTTP only the getwork family counts: a web API may well have a method called login or submit.
         if (body.Length > 0 && MiningMessage.Parse(body) is { Protocol: MiningProtocol.HttpGetwork or MiningProtocol.EthProxy } message)
             Take(side, message with { Protocol = MiningProtocol.HttpGetwork }, time);
+        // ...and every user seen so far once this body shows it.
         if (Protocol == MiningProtocol.HttpGetwork) TakeHttpUsers();
     }
 
@@ -602,10 +597,10 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         _httpUsers.Clear();
     }
 
-    private static string? RequestUser(HttpHead head)
+    private static string? RequestUser(HttpHead head, string? queryLogin)
     {
         if (head.User is { Length: > 0 } basic) return basic;
-        if (MinerQuery(head.Target) is { Login: { } login }) return login;
+        if (queryLogin is not null) return queryLogin;
         var path = head.Target.Split('?', 2)[0].Trim('/');
         return path.Length > 0 && path.Split('/', '.').Any(Detection.Login.IsWallet) ? path : null;
     }
@@ -669,13 +664,11 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         if (message.IsShare)
         {
             // A submit that names its worker counts under it (and gives the login of a capture begun mid-session).
-            var by = message.SubmittedBy is { Length: > 0 } named ? Use(named, time) : _current;
-            if (by is not null)
+            if ((message.SubmittedBy is { Length: > 0 } named ? named : _current?.Login) is { } by)
             {
-                by.Shares++;
-                if (time > by.LastSeen) by.LastSeen = time;
+                Use(by, time).Shares++;
+                Login ??= by;
             }
-            Login ??= by?.Login;
             Shares++;
             if (_hashesPerShare is { } perShare) ShareHashes += perShare;
             if (time < FirstShare) FirstShare = time;

@@ -342,6 +342,9 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
     }
 
+    private static NetworkEvidence BrowserMining(string serverName) =>
+        new("browser_mining", $"{serverName} is a browser-mining service (the Coinhive family): a web page open on this host mined through it; check which site, and whether the visitor was asked");
+
     private static string ProxyHost(string target)
     {
         var colon = target.LastIndexOf(':');
@@ -376,8 +379,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         // A browser-mining service over TLS: a web page made the browser mine while it was open. The opt-in kind
         // (AuthedMine) asks the visitor first, and the host itself may be clean: a lead to look at, never certain.
         var browser = streams.Select(s => s.ServerName).FirstOrDefault(pools.IsBrowserMiningService);
-        if (browser is not null)
-            evidence.Add(new("browser_mining", $"{browser} is a browser-mining service (the Coinhive family): a web page open on this host mined through it; check which site, and whether the visitor was asked"));
+        if (browser is not null) evidence.Add(BrowserMining(browser));
         return new NetworkFinding
         {
             Host = host,
@@ -422,7 +424,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var shape = records.Select(LoggedShape).FirstOrDefault(d => d is not null);
         if (shape is not null) evidence.Add(new("flow_shape", shape));
         var browser = sni is not null && pools.IsBrowserMiningService(sni);
-        if (browser) evidence.Add(new("browser_mining", $"{sni} is a browser-mining service (the Coinhive family): a web page open on this host mined through it; check which site, and whether the visitor was asked"));
+        if (browser) evidence.Add(BrowserMining(sni!));
         var confidence = alert is not null ? "high"
             : browser ? "medium"
             : pool is not null && shape is not null ? "high"
@@ -460,8 +462,11 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         var first = streams.Min(s => s.FirstSeen);
         var last = streams.Max(s => s.LastSeen);
         var logins = streams.SelectMany(s => s.Logins).GroupBy(l => l.Login, StringComparer.Ordinal)
-            .Select(g => (Login.Split(g.Key), Seen: new { Login = g.Key, First = g.Min(l => l.FirstSeen), Last = g.Max(l => l.LastSeen), Shares = g.Sum(l => l.Shares) }))
-            .Select(x => new LoginSeen(x.Seen.Login, x.Item1.Wallet, x.Item1.Worker, x.Seen.First, x.Seen.Last, x.Seen.Shares))
+            .Select(g =>
+            {
+                var (wallet, worker) = Login.Split(g.Key);
+                return new LoginSeen(g.Key, wallet, worker, g.Min(l => l.FirstSeen), g.Max(l => l.LastSeen), g.Sum(l => l.Shares));
+            })
             .OrderBy(l => l.FirstSeen).ThenBy(l => l.Login, StringComparer.Ordinal).ToList();
         var login = streams.Select(s => s.Login).LastOrDefault(l => l is not null);
         var (wallet, worker) = Login.Split(login);

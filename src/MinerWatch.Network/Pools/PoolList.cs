@@ -31,10 +31,7 @@ public sealed class PoolList
         }
         using var browser = assembly.GetManifestResourceStream("MinerWatch.Network.Data.browser-mining-services.txt")
             ?? throw new InvalidOperationException("the bundled list of browser-mining services is missing from the build");
-        var services = new StreamReader(browser).ReadToEnd();
-        list.AddLines(new StringReader(services), "browser-mining-services.txt");
-        foreach (var line in services.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
-            list._browserServices.Add(line);
+        list.AddLines(new StreamReader(browser), "browser-mining-services.txt", list._browserServices);
         return list;
     }
 
@@ -44,7 +41,10 @@ public sealed class PoolList
     /// (Maltrail's lists have all of them). Throws <see cref="NetworkInputException"/> naming the line of the first
     /// entry that is none of them.
     /// </summary>
-    public void AddLines(TextReader reader, string name = "pool list")
+    public void AddLines(TextReader reader, string name = "pool list") => AddLines(reader, name, null);
+
+    /// <param name="alsoInto">Where the list's domains also go (the browser-mining services), read under the same rules.</param>
+    private void AddLines(TextReader reader, string name, HashSet<string>? alsoInto)
     {
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
@@ -55,7 +55,7 @@ public sealed class PoolList
             var bad = line.AsSpan().IndexOfAny(NotText);
             if (bad >= 0)
                 throw new NetworkInputException($"{name}:{lineNumber}: column {bad + 1} is a control character or a byte that is not UTF-8 text: this is not a list of pools; write one pool domain (pool.example.com), IP address or IP:port (192.0.2.1:3333, [2001:db8::1]:3333) a line");
-            if (Add(entry) is { } problem)
+            if (Add(entry, alsoInto) is { } problem)
                 throw new NetworkInputException($"{name}:{lineNumber}: '{Shown(entry)}' {problem}; write one pool domain (pool.example.com), IP address or IP:port (192.0.2.1:3333, [2001:db8::1]:3333) a line");
         }
     }
@@ -65,7 +65,7 @@ public sealed class PoolList
         [.. Enumerable.Range(0, 32).Where(c => c != '\t').Select(c => (char)c), '\u007F', '\uFFFD']);
 
     /// <summary>Adds an entry; returns what is wrong with it, or null.</summary>
-    private string? Add(string entry)
+    private string? Add(string entry, HashSet<string>? alsoInto)
     {
         // A URL names its host: keep the host and port, drop the scheme and the path.
         var scheme = entry.IndexOf("://", StringComparison.Ordinal);
@@ -108,6 +108,7 @@ public sealed class PoolList
         }
         if (labels[^1].All(char.IsAsciiDigit)) return "is not a domain name, nor an IP address (an IPv4 address has four numbers 0-255)";
         _domains.Add(ascii);
+        alsoInto?.Add(ascii);
         return null;
     }
 
@@ -169,29 +170,20 @@ public sealed class PoolList
     }
 
     /// <summary>The listed domain that <paramref name="host"/> is or falls under; null when none.</summary>
-    public string? Match(string? host)
+    public string? Match(string? host) => MatchIn(_domains, host);
+
+    /// <summary>True when <paramref name="host"/> is a browser-mining service (Coinhive and its successors) or under one.</summary>
+    public bool IsBrowserMiningService(string? host) => MatchIn(_browserServices, host) is not null;
+
+    private static string? MatchIn(HashSet<string> domains, string? host)
     {
         if (string.IsNullOrEmpty(host)) return null;
         var name = host.TrimEnd('.');
         while (true)
         {
-            if (_domains.Contains(name)) return name;
+            if (domains.Contains(name)) return name;
             var dot = name.IndexOf('.');
             if (dot < 0 || name.IndexOf('.', dot + 1) < 0) return null; // never match a bare top-level domain
-            name = name[(dot + 1)..];
-        }
-    }
-
-    /// <summary>True when <paramref name="host"/> is a browser-mining service (Coinhive and its successors) or under one.</summary>
-    public bool IsBrowserMiningService(string? host)
-    {
-        if (string.IsNullOrEmpty(host)) return false;
-        var name = host.TrimEnd('.');
-        while (true)
-        {
-            if (_browserServices.Contains(name)) return true;
-            var dot = name.IndexOf('.');
-            if (dot < 0) return false;
             name = name[(dot + 1)..];
         }
     }

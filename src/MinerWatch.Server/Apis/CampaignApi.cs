@@ -23,8 +23,7 @@ public static class CampaignApi
         api.MapGet("/campaign/summary", async (HttpContext http, MinerWatchDb db, string? region, string? format, CancellationToken cancel) =>
         {
             var caller = Caller.Of(http.User);
-            var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
-            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            var scope = RegionQuery.ScopeOf(caller, region);
             var q = CasesApi.Visible(db, caller).AsNoTracking();
             q = q.Within(c => c.Region, scope);
             var rows = await q.Select(c => new Row(c.Region, c.Status, c.KwRemoved, c.KwhPerYearAvoided, c.Co2TonnesPerYearAvoided, c.AmountRecovered, c.MiningKw, c.DismissReason))
@@ -51,8 +50,7 @@ public static class CampaignApi
         {
             // The meter cases the caller may see, where their sites' coordinates are known: the map's points.
             var caller = Caller.Of(http.User);
-            var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
-            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            var scope = RegionQuery.ScopeOf(caller, region);
             var q = CasesApi.Visible(db, caller).AsNoTracking().Where(c => c.SubjectKind == "meter");
             q = q.Within(c => c.Region, scope);
             var points = await q.Join(db.Sites.AsNoTracking(), c => c.SubjectId, s => s.MeterId, (c, s) => new { c, s })
@@ -67,8 +65,7 @@ public static class CampaignApi
             // GeoJSON: the region's own outline, then its children's, from the operator's folder; an empty
             // collection when none are given, and the console falls back to the bundled map of countries.
             var caller = Caller.Of(http.User);
-            var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
-            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            var scope = RegionQuery.ScopeOf(caller, region);
             return Results.Text(outlines.For(scope).ToJsonString(), "application/geo+json");
         }).WithTags("Campaign").RequireAuthorization(Policies.People).Produces(200, contentType: "application/geo+json");
 
@@ -76,8 +73,7 @@ public static class CampaignApi
         {
             // Per week (Monday, UTC): cases opened, and the moves that end or settle one, from the case events.
             var caller = Caller.Of(http.User);
-            var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
-            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            var scope = RegionQuery.ScopeOf(caller, region);
             var q = CasesApi.Visible(db, caller).AsNoTracking();
             q = q.Within(c => c.Region, scope);
             var cases = await q.Select(c => new { c.Id, c.Opened }).ToListAsync(cancel);

@@ -92,10 +92,10 @@ public static class CasesApi
             var names = await users.Users.AsNoTracking().Select(u => new { u.Id, u.UserName }).ToDictionaryAsync(u => u.Id, u => u.UserName ?? "", cancel);
             var inv = System.Globalization.CultureInfo.InvariantCulture;
             var csv = new System.Text.StringBuilder("case,subject_kind,subject_id,region,status,score,customer_class,mining_kw,assignee,due,site_name,latitude,longitude,feeder_id,opened\n");
+            // Text is guarded against formulas; numbers written here (a negative longitude) are left as they are.
+            static string T(string? text) => CsvText.Field(text ?? "");
             foreach (var r in rows)
             {
-                // Text is guarded against formulas; numbers written here (a negative longitude) are left as they are.
-                string T(string? text) => CsvText.Field(text ?? "");
                 csv.AppendJoin(',', [T(r.Id), T(r.SubjectKind), T(r.SubjectId), T(r.Region), r.Status, r.Score.ToString("0.####", inv), T(r.CustomerClass),
                     r.MiningKw?.ToString("0.##", inv), T(r.AssigneeId is { } a && names.TryGetValue(a, out var who) ? who : null), r.Due?.ToString("yyyy-MM-dd", inv),
                     T(r.Name), r.Latitude?.ToString("0.#####", inv), r.Longitude?.ToString("0.#####", inv), T(r.Feeder), r.Opened.ToString("yyyy-MM-ddTHH:mm:ssZ", inv)]).Append('\n');
@@ -394,7 +394,7 @@ public static class CasesApi
             var c = await Find(db, Caller.Of(http.User), id, cancel);
             var site = c.SubjectKind == "meter" ? await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.MeterId == c.SubjectId, cancel) : null;
             // A site since moved to another region is that region's to show, not this case's readers'.
-            if (site is not null && !RegionPath.IsWithin(site.Region, c.Region) && !RegionPath.IsWithin(c.Region, site.Region)) site = null;
+            if (site is not null && !RegionPath.OnOneBranch(site.Region, c.Region)) site = null;
             return site is null ? throw ApiProblem.NotFound($"a site for case {id}") : TypedResults.Ok(site);
         }).RequireAuthorization(Policies.People);
 
@@ -434,12 +434,7 @@ public static class CasesApi
     private static IQueryable<Case> Filtered(MinerWatchDb db, Caller caller, string? region, string? status, string? assignee, string? @class, double? minScore)
     {
         var q = Visible(db, caller);
-        if (region is not null)
-        {
-            var scope = RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
-            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
-            q = q.Within(c => c.Region, scope);
-        }
+        if (region is not null) q = q.Within(c => c.Region, RegionQuery.ScopeOf(caller, region));
         if (status is not null)
         {
             if (!CaseWorkflow.Statuses.Contains(status)) throw ApiProblem.Bad($"status '{status}': give one of {string.Join(", ", CaseWorkflow.Statuses)}");

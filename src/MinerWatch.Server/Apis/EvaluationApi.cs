@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using MinerWatch.Application.Cases;
 using MinerWatch.Application.Evaluation;
-using MinerWatch.Application.Regions;
 using MinerWatch.Persistence;
 using MinerWatch.Server.Auth;
 
@@ -46,8 +45,7 @@ public static class EvaluationApi
     private static async Task<(string Scope, List<Label> Labels)> LabelsAsync(HttpContext http, MinerWatchDb db, string? region, CancellationToken cancel)
     {
         var caller = Caller.Of(http.User);
-        var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
-        if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+        var scope = RegionQuery.ScopeOf(caller, region);
         var q = CasesApi.Visible(db, caller).AsNoTracking().Where(c => c.SubjectKind == "meter");
         q = q.Within(c => c.Region, scope);
         var outcomes = await q.Where(c => c.Status == CaseWorkflow.Confirmed || c.Status == CaseWorkflow.Rectified || c.Status == CaseWorkflow.Dismissed || c.Status == CaseWorkflow.Closed)

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using MinerWatch.Application.Regions;
 using MinerWatch.Persistence;
 using MinerWatch.Server.Auth;
 
@@ -16,8 +15,7 @@ public static class MetersApi
         api.MapGet("/meters", async (HttpContext http, MinerWatchDb db, string? region, string? verdict, string? cursor, int? limit, CancellationToken cancel) =>
         {
             var caller = Caller.Of(http.User);
-            var scope = region is null ? caller.Region : RegionPath.Normalize(region) ?? throw ApiProblem.Bad("region: give a path such as CN-GD/Guangzhou");
-            if (!caller.Covers(scope)) throw ApiProblem.NotFound($"region {scope}");
+            var scope = RegionQuery.ScopeOf(caller, region);
             var q = db.MeterScores.AsNoTracking().AsQueryable();
             q = q.Within(m => m.Region, scope);
             if (verdict is not null) q = q.Where(m => m.Verdict == verdict);

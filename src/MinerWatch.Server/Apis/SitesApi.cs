@@ -94,17 +94,16 @@ public static partial class SitesApi
     /// </summary>
     public static async Task<CaseNetwork> ForCaseAsync(MinerWatchDb db, Case c, CancellationToken cancel)
     {
-        static bool SameBranch(string a, string b) => RegionPath.IsWithin(a, b) || RegionPath.IsWithin(b, a);
         if (c.SubjectKind == "meter")
         {
             // The site as it is now: a site moved to another region no longer speaks for this case.
             var site = await db.Sites.AsNoTracking().FirstOrDefaultAsync(s => s.MeterId == c.SubjectId, cancel);
-            if (site is null || !SameBranch(site.Region, c.Region)) return new CaseNetwork([], []);
+            if (site is null || !RegionPath.OnOneBranch(site.Region, c.Region)) return new CaseNetwork([], []);
             var addresses = await db.SiteAddresses.AsNoTracking().Where(a => a.MeterId == c.SubjectId).ToListAsync(cancel);
             if (addresses.Count == 0) return new CaseNetwork([], []);
             var networks = addresses.Select(a => IPNetwork.Parse(a.Prefix)).ToList();
-            var findings = await db.HostFindings.AsNoTracking().ToListAsync(cancel);
-            var inside = findings.Where(f => SameBranch(f.Region, site.Region) && IPAddress.TryParse(f.Host, out var ip) && networks.Any(n => n.Contains(ip)));
+            var findings = await db.HostFindings.AsNoTracking().OnBranchOf(f => f.Region, site.Region).ToListAsync(cancel);
+            var inside = findings.Where(f => IPAddress.TryParse(f.Host, out var ip) && networks.Any(n => n.Contains(ip)));
             return new CaseNetwork([.. addresses.OrderBy(a => a.Prefix, StringComparer.Ordinal).Select(View)],
                 [.. inside.OrderBy(f => f.FirstSeen).Select(f => FindingView(f, [c.SubjectId]))]);
         }
@@ -112,8 +111,9 @@ public static partial class SitesApi
         var sites = new List<string>();
         if (IPAddress.TryParse(c.SubjectId, out var host))
         {
-            var book = await db.SiteAddresses.AsNoTracking().Join(db.Sites.AsNoTracking(), a => a.MeterId, s => s.MeterId, (a, s) => new { a.MeterId, a.Prefix, s.Region }).ToListAsync(cancel);
-            sites = [.. book.Where(a => SameBranch(a.Region, c.Region) && IPNetwork.Parse(a.Prefix).Contains(host)).Select(a => a.MeterId).Distinct().Order(StringComparer.Ordinal)];
+            var book = await db.SiteAddresses.AsNoTracking().Join(db.Sites.AsNoTracking().OnBranchOf(s => s.Region, c.Region), a => a.MeterId, s => s.MeterId, (a, s) => new { a.MeterId, a.Prefix })
+                .ToListAsync(cancel);
+            sites = [.. book.Where(a => IPNetwork.Parse(a.Prefix).Contains(host)).Select(a => a.MeterId).Distinct().Order(StringComparer.Ordinal)];
         }
         return new CaseNetwork([], [.. own.OrderBy(f => f.FirstSeen).Select(f => FindingView(f, sites))]);
     }

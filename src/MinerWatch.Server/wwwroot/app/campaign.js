@@ -1,8 +1,6 @@
 import { api, ahead } from '/app/api.js';
-import { t, number } from '/app/i18n.js';
+import { t, number, statuses, activeStatuses, countryOf } from '/app/i18n.js';
 import { h, show } from '/app/dom.js';
-
-const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
 
 export async function campaignPage(who, params) {
   const region = params.get('region') ?? who.region;
@@ -38,10 +36,9 @@ export async function campaignPage(who, params) {
   if (!map.isConnected) return;
   // The operator's outlines of this region's parts where given; else the bundled countries, zoomed to the sites.
   const world = own.features.length === 0;
-  const maps = world ? await import('/app/maps.js') : null;
-  const outlines = world ? await maps.worldOutlines() : own;
+  const outlines = world ? await (await import('/app/maps.js')).worldOutlines() : own;
   if (!map.isConnected) return;
-  const figure = (r, m) => m === 'suspectedKw' ? r.suspected_kw : active.reduce((n, s) => n + r.cases_by_status[s], 0);
+  const figure = (r, m) => m === 'suspectedKw' ? r.suspected_kw : activeStatuses.reduce((n, s) => n + r.cases_by_status[s], 0);
   const drawMap = () => {
     const values = {};
     // On the countries, each country sums the regions within it; on outlines, the scope's own outline is the
@@ -49,7 +46,7 @@ export async function campaignPage(who, params) {
     const rows = world ? (region ? [{ ...summary.total, region }] : summary.children) : summary.children.filter(c => c.region !== region);
     if (!world) for (const f of outlines.features) if (f.properties.region !== region) values[f.properties.region] = 0;
     for (const r of rows) {
-      const name = world ? maps.countryOf(r.region) : r.region;
+      const name = world ? countryOf(r.region) : r.region;
       values[name] = (values[name] ?? 0) + figure(r, measure.value);
     }
     charts.dispose(map);
@@ -71,8 +68,6 @@ export async function campaignPage(who, params) {
     charts.savingsChart(savings, weeks);
   }
 }
-
-const active = ['open', 'assigned', 'inspected', 'confirmed'];
 
 export async function evidencePage() {
   const [checkpoint, key] = await Promise.all([api('/evidence/checkpoint'), api('/evidence/key')]);

@@ -1,8 +1,10 @@
 import { api, ahead, ApiError } from '/app/api.js';
-import { t, when, number } from '/app/i18n.js';
+import { t, when, number, statuses } from '/app/i18n.js';
 import { h, show, field } from '/app/dom.js';
 
-const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
+// Who a case may be assigned to, and how a person is named in a list of them.
+const assignable = users => users.filter(u => u.role === 'inspector' || u.role === 'lead');
+const personLabel = u => `${u.name} (${u.region || '—'})`;
 
 export async function casesPage(who, params) {
   const query = new URLSearchParams();
@@ -11,7 +13,7 @@ export async function casesPage(who, params) {
   if (params.get('cursor')) query.set('cursor', params.get('cursor'));
   const page = await api(`/cases?${query}`);
   const canAssign = who.role === 'admin' || who.role === 'lead';
-  const inspectors = canAssign ? (await api('/users')).filter(u => u.role === 'inspector' || u.role === 'lead') : [];
+  const inspectors = canAssign ? assignable(await api('/users')) : [];
 
   const filters = h('form', {
     class: 'filters',
@@ -57,7 +59,7 @@ export async function casesPage(who, params) {
 
   let assign = null;
   if (canAssign) {
-    const who2 = h('select', { 'aria-label': t('assignTo') }, ...inspectors.map(u => h('option', { value: u.id }, `${u.name} (${u.region || '—'})`)));
+    const who2 = h('select', { 'aria-label': t('assignTo') }, ...inspectors.map(u => h('option', { value: u.id }, personLabel(u))));
     const message = h('span', { role: 'status' });
     assign = h('div', { class: 'row' }, field(t('assignTo'), who2), h('button', {
       type: 'button',
@@ -115,24 +117,22 @@ function definition(pairs) {
 }
 
 export async function casePage(who, id) {
+  const missing = err => { if (err instanceof ApiError && err.status === 404) return null; throw err; };
   // The load and the chart libraries are fetched while the case is read, not after.
-  const loadAhead = ahead(api(`/cases/${encodeURIComponent(id)}/load`).catch(err => {
-    if (err instanceof ApiError && err.status === 404) return null;
-    throw err;
-  }));
+  const loadAhead = ahead(api(`/cases/${encodeURIComponent(id)}/load`).catch(missing));
   const chartsAhead = import('/app/charts.js');
   const c = await api(`/cases/${encodeURIComponent(id)}`);
   const [events, attachments] = await Promise.all([api(`/cases/${encodeURIComponent(id)}/events`), api(`/cases/${encodeURIComponent(id)}/attachments`)]);
-  const missing = err => { if (err instanceof ApiError && err.status === 404) return null; throw err; };
   const [site, network] = await Promise.all([
     c.subject_kind === 'meter' ? api(`/cases/${encodeURIComponent(id)}/site`).catch(missing) : null,
     api(`/cases/${encodeURIComponent(id)}/network`)]);
-  // A lead sees the assignee's name; an inspector sees whether it is them.
-  let assigneeName = c.assignee_id === who.id ? t('you') : c.assignee_id;
-  if (c.assignee_id && assigneeName !== t('you') && (who.role === 'admin' || who.role === 'lead')) {
-    const person = (await api('/users')).find(u => u.id === c.assignee_id);
-    if (person) assigneeName = `${person.name} (${person.region || '—'})`;
-  }
+  // The people are read once: a lead sees the assignee's name, and whom the case may be assigned to.
+  const moves = c.allowed_transitions;
+  const manages = who.role === 'admin' || who.role === 'lead';
+  const users = manages && c.assignee_id && c.assignee_id !== who.id || moves.includes('assigned') ? await api('/users') : [];
+  // An inspector sees whether the assignee is them.
+  const person = c.assignee_id && c.assignee_id !== who.id && manages ? users.find(u => u.id === c.assignee_id) : null;
+  const assigneeName = c.assignee_id === who.id ? t('you') : person ? personLabel(person) : c.assignee_id;
   const finding = c.finding || {};
   const e = c.estimates || {};
   const evidence = (finding.evidence || []).map(x => h('li', {}, h('strong', {}, `${x.detector} (${number(x.points, 2)})`), ' ', x.detail));
@@ -143,7 +143,6 @@ export async function casePage(who, id) {
     h('span', { class: 'log' }, `${t('logIndex')} #${ev.log_index ?? '…'}`), ' ', verifyButton(id, ev))));
 
   const message = h('p', { role: 'status' });
-  const moves = c.allowed_transitions;
   let actions;
   if (moves.length === 0) actions = h('p', {}, t('noneAllowed'));
   else {
@@ -153,9 +152,7 @@ export async function casePage(who, id) {
     const billed = h('input', { name: 'amount_billed', type: 'number', min: '0', step: '0.01' });
     const recovered = h('input', { name: 'amount_recovered', type: 'number', min: '0', step: '0.01' });
     const disconnected = h('input', { name: 'disconnected', type: 'checkbox' });
-    let people = [];
-    if (moves.includes('assigned')) people = (await api('/users')).filter(u => u.role === 'inspector' || u.role === 'lead');
-    const assignee = h('select', { name: 'assignee_id' }, ...people.map(u => h('option', { value: u.id, selected: u.id === c.assignee_id }, `${u.name} (${u.region || '—'})`)));
+    const assignee = h('select', { name: 'assignee_id' }, ...assignable(users).map(u => h('option', { value: u.id, selected: u.id === c.assignee_id }, personLabel(u))));
     const form = h('form', {
       class: 'card',
       onsubmit: async ev => {

@@ -2,7 +2,19 @@
 // period, double-click to zoom out) and ECharts for the hour-of-day heat map.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import * as echarts from '/vendor/echarts/echarts.esm.min.js';
-import { t, number } from '/app/i18n.js';
+import { t, number, statuses } from '/app/i18n.js';
+
+// An ECharts chart on the canvas, drawn at once (no animation to wait for).
+function draw(container, option) {
+  const chart = echarts.init(container, null, { renderer: 'canvas' });
+  chart.setOption({ animation: false, ...option });
+  return chart;
+}
+
+const hourLabels = Array.from({ length: 24 }, (_, hour) => `${hour}:00`);
+
+// The first day of the 28-day block b of a load's hour-of-day picture, in seconds.
+const blockStart = (load, b) => dayStamp(load.first_block_day, b * load.block_days);
 
 function dayStamp(iso, offset) {
   return Date.parse(`${iso}T00:00:00Z`) / 1000 + offset * 86400;
@@ -52,7 +64,6 @@ export function dispose(container) {
   echarts.getInstanceByDom(container)?.dispose();
 }
 
-const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
 
 // The campaign map: region outlines (GeoJSON features carrying properties.region) coloured by a figure per region,
 // with the cases' sites as points coloured by status on top. A click on a region drills down; on a point, opens it.
@@ -60,10 +71,8 @@ export function regionMap(container, { outlines, values, measure, points, zoomTo
   const key = `mw-regions-${Math.random().toString(36).slice(2)}`;
   echarts.registerMap(key, outlines);
   const max = Math.max(1, ...Object.values(values));
-  const chart = echarts.init(container, null, { renderer: 'canvas' });
   const bounds = zoomToPoints && points.length ? extent(points) : null;
-  chart.setOption({
-    animation: false,
+  const chart = draw(container, {
     // ECharts writes a description of the regions and points into the container's aria-label for screen readers.
     aria: { enabled: true, label: { enabled: true, data: { maxCount: 50 } } },
     legend: { top: 0, data: statuses.map(s => t(s)) },
@@ -123,9 +132,7 @@ function extent(points) {
 }
 
 export function weeklyChart(container, weeks) {
-  const chart = echarts.init(container, null, { renderer: 'canvas' });
-  chart.setOption({
-    animation: false,
+  const chart = draw(container, {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 50, right: 50, top: 40, bottom: 40 },
@@ -144,9 +151,7 @@ export function weeklyChart(container, weeks) {
 
 // What the settled cases saved, week by week: energy, carbon and money, each on its own axis.
 export function savingsChart(container, weeks) {
-  const chart = echarts.init(container, null, { renderer: 'canvas' });
-  chart.setOption({
-    animation: false,
+  const chart = draw(container, {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 70, right: 130, top: 40, bottom: 40 },
@@ -167,7 +172,7 @@ export function savingsChart(container, weeks) {
 
 export function heatMap(container, load) {
   const blocks = load.hour_of_day_kw.length / 24;
-  const labels = Array.from({ length: blocks }, (_, b) => new Date((dayStamp(load.first_block_day, b * load.block_days)) * 1000).toISOString().slice(0, 10));
+  const labels = Array.from({ length: blocks }, (_, b) => new Date(blockStart(load, b) * 1000).toISOString().slice(0, 10));
   const cells = [];
   let max = 0;
   for (let b = 0; b < blocks; b++) {
@@ -178,14 +183,12 @@ export function heatMap(container, load) {
       if (v > max) max = v;
     }
   }
-  const chart = echarts.init(container, null, { renderer: 'canvas' });
-  chart.setOption({
-    animation: false,
+  const chart = draw(container, {
     title: { text: t('hourOfDay'), textStyle: { fontSize: 14 } },
     tooltip: { position: 'top' },
     grid: { left: 50, right: 20, top: 40, bottom: 70 },
     xAxis: { type: 'category', data: labels, name: t('block') },
-    yAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => `${h}:00`), name: t('hour') },
+    yAxis: { type: 'category', data: hourLabels, name: t('hour') },
     visualMap: { min: 0, max: max || 1, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#f7fbff', '#6baed6', '#08306b'] } },
     series: [{ type: 'heatmap', data: cells, name: 'kW' }],
   });
@@ -201,8 +204,8 @@ export function beforeAfterChart(container, load) {
   const blocks = load.hour_of_day_kw.length / 24;
   const sides = { before: [], after: [] };
   for (let b = 0; b < blocks; b++) {
-    const start = dayStamp(load.first_block_day, b * load.block_days);
-    const end = dayStamp(load.first_block_day, (b + 1) * load.block_days);
+    const start = blockStart(load, b);
+    const end = blockStart(load, b + 1);
     const hours = load.hour_of_day_kw.slice(b * 24, b * 24 + 24);
     if (hours.some(v => v === null)) continue;
     if (end <= onset) sides.before.push(hours);
@@ -215,15 +218,13 @@ export function beforeAfterChart(container, load) {
     return days.length ? days.reduce((a, b) => a + b, 0) / days.length : null;
   };
   const [meanBefore, meanAfter] = [dailyMean(false), dailyMean(true)];
-  const chart = echarts.init(container, null, { renderer: 'canvas' });
-  chart.setOption({
-    animation: false,
+  const chart = draw(container, {
     aria: { enabled: true },
     title: { text: `${t('beforeAfter')}: ${number(meanBefore, 2)} → ${number(meanAfter, 2)} kW`, textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis', valueFormatter: v => `${number(v, 2)} kW` },
     legend: { top: 24 },
     grid: { left: 50, right: 20, top: 60, bottom: 40 },
-    xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, hour) => `${hour}:00`), name: t('hour') },
+    xAxis: { type: 'category', data: hourLabels, name: t('hour') },
     yAxis: { type: 'value', name: 'kW', min: 0 },
     series: [
       { type: 'line', name: `${t('beforeOnset')} (${sides.before.length} × 28 d)`, data: average(sides.before), lineStyle: { color: '#2da44e' }, itemStyle: { color: '#2da44e' } },

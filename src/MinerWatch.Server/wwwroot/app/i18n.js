@@ -6,9 +6,9 @@ const words = {
     campaign: 'Campaign', cases: 'Cases', evidence: 'Evidence', myCases: 'My cases', language: 'Language',
     wrongPassword: 'Wrong user name or password.', notFound: 'Not found', notFoundText: 'This page or case does not exist, or it is outside your region.',
     region: 'Region', status: 'Status', score: 'Score', minScore: 'Minimum score', class: 'Class', assignee: 'Assignee', subject: 'Subject',
-    opened: 'Opened', updated: 'Updated', due: 'Due', miningKw: 'Mining kW', all: 'All', filter: 'Filter', more: 'More', exportCsv: 'Export CSV',
+    opened: 'Opened', due: 'Due', miningKw: 'Mining kW', all: 'All', filter: 'Filter', more: 'More', exportCsv: 'Export CSV',
     sortOpened: 'Newest first', sortScore: 'Highest score first', assign: 'Assign selected', assignTo: 'Assign to', none: 'None',
-    children: 'Regions', total: 'Total', confirmedSites: 'Confirmed sites', kwRemoved: 'kW removed', kwhAvoided: 'kWh a year avoided',
+    total: 'Total', confirmedSites: 'Confirmed sites', kwRemoved: 'kW removed', kwhAvoided: 'kWh a year avoided',
     co2Avoided: 't CO2 a year avoided', moneyRecovered: 'Money recovered', suspectedKw: 'Suspected kW', up: 'Up',
     site: 'Site', findings: 'Evidence', estimates: 'Estimates', timeline: 'Timeline', logIndex: 'Log entry', actions: 'Actions',
     moveTo: 'Move to', report: 'Inspection report', reason: 'Reason', amountBilled: 'Amount billed', amountRecovered: 'Amount recovered',
@@ -41,9 +41,9 @@ const words = {
     campaign: '专项整治', cases: '案件', evidence: '证据', myCases: '我的案件', language: '语言',
     wrongPassword: '用户名或密码错误。', notFound: '未找到', notFoundText: '该页面或案件不存在，或不在您的辖区内。',
     region: '区域', status: '状态', score: '评分', minScore: '最低评分', class: '用户类别', assignee: '承办人', subject: '对象',
-    opened: '立案时间', updated: '更新时间', due: '期限', miningKw: '挖矿功率 (kW)', all: '全部', filter: '筛选', more: '更多', exportCsv: '导出 CSV',
+    opened: '立案时间', due: '期限', miningKw: '挖矿功率 (kW)', all: '全部', filter: '筛选', more: '更多', exportCsv: '导出 CSV',
     sortOpened: '最新在前', sortScore: '评分最高在前', assign: '分派所选', assignTo: '分派给', none: '无',
-    children: '下级区域', total: '合计', confirmedSites: '确认站点', kwRemoved: '拆除功率 (kW)', kwhAvoided: '年节电量 (kWh)',
+    total: '合计', confirmedSites: '确认站点', kwRemoved: '拆除功率 (kW)', kwhAvoided: '年节电量 (kWh)',
     co2Avoided: '年减排 (吨 CO2)', moneyRecovered: '追缴金额', suspectedKw: '疑似功率 (kW)', up: '上一级',
     site: '站点', findings: '证据', estimates: '估算', timeline: '时间线', logIndex: '日志条目', actions: '操作',
     moveTo: '转为', report: '核查报告', reason: '理由', amountBilled: '追缴电费', amountRecovered: '已追回金额',
@@ -97,9 +97,18 @@ export function t(key) {
 // A region's local time zone, from its country code: times are shown where the site is.
 const zones = { CN: 'Asia/Shanghai', KZ: 'Asia/Almaty', IR: 'Asia/Tehran', MY: 'Asia/Kuala_Lumpur', RU: 'Europe/Moscow', US: 'America/New_York' };
 
-export function zoneOf(region) {
-  return zones[(region || '').slice(0, 2).toUpperCase()];
+// A region path's country: the ISO 3166 alpha-2 code its first part starts with (CN-GD/Guangzhou -> CN).
+export function countryOf(region) {
+  return (region || '').split('/')[0].split('-')[0].toUpperCase();
 }
+
+function zoneOf(region) {
+  return zones[countryOf(region)];
+}
+
+// A case's statuses in the order of its workflow; the first four are the active ones.
+export const statuses = ['open', 'assigned', 'inspected', 'confirmed', 'dismissed', 'rectified', 'closed'];
+export const activeStatuses = statuses.slice(0, 4);
 
 export function when(iso, region) {
   if (!iso) return '';

@@ -8,7 +8,7 @@ import { adminPage } from '/app/admin.js';
 let who = null;
 
 // Each role starts where its work is: a lead on the campaign, an inspector on their cases, an auditor on the evidence.
-export function startOf(role) {
+function startOf(role) {
   return role === 'inspector' ? '#/cases' : role === 'auditor' ? '#/evidence' : '#/campaign';
 }
 
@@ -73,15 +73,13 @@ function signInPage() {
   show(form);
 }
 
-export function notFoundPage() {
+function notFoundPage() {
   show(h('section', { class: 'card' }, h('h1', { tabindex: -1 }, t('notFound')), h('p', {}, t('notFoundText'))));
 }
 
 async function route() {
   // A page still loading when the person moved on must not draw or report into the next page.
   const current = navigated();
-  document.documentElement.lang = language();
-  document.title = t('title');
   const [path, query] = (location.hash.slice(1) || '/').split('?');
   const params = new URLSearchParams(query || '');
   if (!who) {
@@ -95,19 +93,18 @@ async function route() {
   }
   document.documentElement.lang = language();
   document.title = t('title');
+  bar();
   if (!who) {
-    bar();
     if (path !== '/signin') location.hash = '#/signin';
     else signInPage();
     return;
   }
-  bar();
   try {
     if (path === '/' || path === '/signin') location.hash = startOf(who.role);
     else if (path === '/campaign') await campaignPage(who, params);
     else if (path === '/cases') await casesPage(who, params);
     else if (path.startsWith('/cases/')) await casePage(who, decodeURIComponent(path.slice('/cases/'.length)));
-    else if (path === '/evidence') await evidencePage(who);
+    else if (path === '/evidence') await evidencePage();
     else if (path === '/admin' && (who.role === 'admin' || who.role === 'lead')) await adminPage(who);
     else notFoundPage();
   } catch (err) {

@@ -17,7 +17,3 @@ export function worldOutlines() {
   })();
   return world;
 }
-
-export function countryOf(region) {
-  return (region || '').split('/')[0].split('-')[0].toUpperCase();
-}

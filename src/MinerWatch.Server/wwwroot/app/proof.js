@@ -23,7 +23,7 @@ function equal(a, b) {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-export function parseProof(text) {
+function parseProof(text) {
   const lines = text.split('\n');
   if (lines[0] !== 'c2sp.org/tlog-proof@v1') throw new Error('not a tlog-proof');
   let at = 1;
