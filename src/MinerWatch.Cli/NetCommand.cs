@@ -53,7 +53,7 @@ public static class NetCommand
                     throw new UsageException($"--pools {e.Message}");
                 }
             }
-            var scanner = new NetworkScanner(list, Energy.Catalog.MinerCatalog.Bundled);
+            var scanner = new NetworkScanner(list);
             foreach (var path in paths)
             {
                 // Each input is read once, front to back: a pipe or standard input cannot be opened twice.

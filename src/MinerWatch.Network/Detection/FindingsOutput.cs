@@ -10,28 +10,20 @@ namespace MinerWatch.Network.Detection;
 /// </summary>
 public static class FindingsOutput
 {
-    // The contracts' types are described at build time (FindingsJson), so that a command writing one small result does
-    // not first spend tens of milliseconds building serializers by reflection; anything else still works by reflection.
-    public static readonly JsonSerializerOptions Document = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(FindingsJson.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
-    };
+    // The contracts are written by code generated at build time (FindingsJson, serialization only), so that a command
+    // writing one small result does not first spend tens of milliseconds describing the types by reflection.
+    private static readonly FindingsJson Indented = FindingsJson.Default;
+    private static readonly FindingsJson Compact = new(new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
 
-    public static readonly JsonSerializerOptions Line = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(FindingsJson.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
-    };
+    /// <summary>The options of one finding on a line (JSON Lines, the server's stored findings).</summary>
+    public static JsonSerializerOptions Line => Compact.Options;
 
     public const string CsvHeader = "host,peer,protocol,pool,worker,wallet,algorithm,first_seen,last_seen,shares_submitted,est_hashrate_hs,est_power_kw,est_kwh_per_day,confidence,evidence";
 
     public static string Json(IReadOnlyList<NetworkFinding> findings, NetworkSummary summary, IReadOnlyList<NodeTraffic> nodes) =>
-        JsonSerializer.Serialize(new FindingsDocument(findings, summary, nodes), Document);
+        JsonSerializer.Serialize(new FindingsDocument(findings, summary, nodes), Indented.FindingsDocument);
 
-    public static string JsonLine(NetworkFinding finding) => JsonSerializer.Serialize(finding, Line);
+    public static string JsonLine(NetworkFinding finding) => JsonSerializer.Serialize(finding, Compact.NetworkFinding);
 
     public static string CsvRow(NetworkFinding f)
     {
@@ -49,6 +41,7 @@ public static class FindingsOutput
 /// <summary>The JSON document `net scan --format json` writes.</summary>
 public sealed record FindingsDocument(IReadOnlyList<NetworkFinding> Findings, NetworkSummary Summary, IReadOnlyList<NodeTraffic> NodeTraffic);
 
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(FindingsDocument))]
 [JsonSerializable(typeof(NetworkFinding))]
 internal sealed partial class FindingsJson : JsonSerializerContext;

@@ -12,7 +12,7 @@ namespace MinerWatch.Network.Detection;
 /// protocols; DNS answers and TLS server names tie addresses to pool names. Feed packets with <see cref="Add"/>
 /// (from files or live), then take the findings with <see cref="Result"/>. Not thread-safe.
 /// </summary>
-public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
+public sealed class NetworkScanner(PoolList pools, Func<MinerCatalog> catalog)
 {
     private readonly Dictionary<(Endpoint, Endpoint), MiningStream> _streams = [];
     private readonly Dictionary<Endpoint, string> _names = [];
@@ -21,7 +21,12 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     private long _packets, _bytes, _malformed, _fragments, _logLines;
     private int _files;
 
-    public NetworkScanner() : this(PoolList.Bundled(), MinerCatalog.Bundled) { }
+    public NetworkScanner(PoolList pools, MinerCatalog catalog) : this(pools, () => catalog) { }
+
+    /// <summary>With the bundled catalog, read only when a finding needs a power estimate.</summary>
+    public NetworkScanner(PoolList pools) : this(pools, () => MinerCatalog.Bundled) { }
+
+    public NetworkScanner() : this(PoolList.Bundled()) { }
 
     /// <summary>
     /// Reads a whole capture (pcap, pcapng) or sensor log (Zeek conn/dns/ssl, Suricata eve.json), told by its
@@ -192,14 +197,17 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
         Reassemble(stream, side, segment);
     }
 
-    /// <summary>Apart from <see cref="Add"/> so the delegates are allocated only for the few streams still being read.</summary>
     /// <remarks>The per-packet path is compiled fully optimised from its first call (as in the grid's meter series):
     /// a capture is read in seconds, too short for the tiered JIT to reach its final code in time.</remarks>
     private static void Reassemble(MiningStream stream, MiningStream.Side side, in Segment segment)
     {
-        var time = segment.Time;
-        side.Tcp.Stream.Add(segment.Sequence, segment.IsSyn, segment.IsFin, segment.Payload.Span,
-            data => stream.Data(side, data, time), () => stream.Gap(side));
+        side.Tcp.Stream.Add(segment.Sequence, segment.IsSyn, segment.IsFin, segment.Payload.Span, new SideReceiver(stream, side, segment.Time));
+    }
+
+    private readonly struct SideReceiver(MiningStream stream, MiningStream.Side side, DateTimeOffset time) : Flows.IStreamReceiver
+    {
+        public void Data(ReadOnlySpan<byte> data) => stream.Data(side, data, time);
+        public void Gap() => stream.Gap(side);
     }
 
     /// <summary>Connections held now: those alive in the capture, and those that could still become findings.</summary>
@@ -609,7 +617,7 @@ public sealed class NetworkScanner(PoolList pools, MinerCatalog catalog)
     private (double? Kw, double? KwhPerDay) Power(string? algorithm, double? hashesPerSecond)
     {
         if (algorithm is null || hashesPerSecond is not { } rate) return (null, null);
-        var models = catalog.Filter(CatalogAlgorithm(algorithm)).ToList();
+        var models = catalog().Filter(CatalogAlgorithm(algorithm)).ToList();
         if (models.Count == 0) return (null, null);
         var joulesPerHash = models.Select(m => m.JoulesPerHash).Order().ElementAt(models.Count / 2);
         var kw = rate * joulesPerHash / 1000;

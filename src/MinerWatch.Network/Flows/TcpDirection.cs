@@ -18,8 +18,9 @@ internal sealed class TcpDirection
     public long Delivered { get; private set; }
     public int Gaps { get; private set; }
 
-    /// <summary>Adds a segment; calls <paramref name="deliver"/> with each run of in-order bytes and <paramref name="gap"/> when bytes were lost.</summary>
-    public void Add(uint sequence, bool syn, bool fin, ReadOnlySpan<byte> payload, DataHandler deliver, Action gap)
+    /// <summary>Adds a segment; gives <paramref name="receiver"/> each run of in-order bytes, and tells it when bytes were lost.</summary>
+    /// <remarks>Generic over a struct receiver so that no delegate is allocated per packet.</remarks>
+    public void Add<TReceiver>(uint sequence, bool syn, bool fin, ReadOnlySpan<byte> payload, TReceiver receiver) where TReceiver : IStreamReceiver
     {
         if (syn)
         {
@@ -43,22 +44,22 @@ internal sealed class TcpDirection
         if (ahead > 0)
         {
             Hold(sequence, payload);
-            if (_heldBytes > MaxHeld) SkipGap(deliver, gap);
+            if (_heldBytes > MaxHeld) SkipGap(receiver);
             return;
         }
         // Bytes before _next were delivered already (a retransmission or an overlap).
         // As a long: the difference of two sequence numbers can be int.MinValue, whose negation overflows.
         var skip = -(long)ahead;
         if (skip >= payload.Length) return;
-        Emit(payload[(int)skip..], deliver);
-        Drain(deliver);
+        Emit(payload[(int)skip..], receiver);
+        Drain(receiver);
     }
 
-    private void Emit(ReadOnlySpan<byte> bytes, DataHandler deliver)
+    private void Emit<TReceiver>(ReadOnlySpan<byte> bytes, TReceiver receiver) where TReceiver : IStreamReceiver
     {
         _next += (uint)bytes.Length;
         Delivered += bytes.Length;
-        deliver(bytes);
+        receiver.Data(bytes);
     }
 
     private void Hold(uint sequence, ReadOnlySpan<byte> payload)
@@ -70,7 +71,7 @@ internal sealed class TcpDirection
         _heldBytes += payload.Length;
     }
 
-    private void Drain(DataHandler deliver)
+    private void Drain<TReceiver>(TReceiver receiver) where TReceiver : IStreamReceiver
     {
         while (_held is { Count: > 0 })
         {
@@ -86,17 +87,17 @@ internal sealed class TcpDirection
             }
             _heldBytes -= bytes.Length;
             var skip = -(long)ahead;
-            if (skip < bytes.Length) Emit(bytes.AsSpan((int)skip), deliver);
+            if (skip < bytes.Length) Emit(bytes.AsSpan((int)skip), receiver);
         }
     }
 
-    private void SkipGap(DataHandler deliver, Action gap)
+    private void SkipGap<TReceiver>(TReceiver receiver) where TReceiver : IStreamReceiver
     {
         var (sequence, _) = First(_held!);
         _next = sequence;
         Gaps++;
-        gap();
-        Drain(deliver);
+        receiver.Gap();
+        Drain(receiver);
     }
 
     private static KeyValuePair<uint, byte[]> First(SortedDictionary<uint, byte[]> held)
@@ -114,5 +115,12 @@ internal sealed class TcpDirection
     }
 }
 
-/// <summary>Receives a run of in-order stream bytes; the span is valid only during the call.</summary>
-internal delegate void DataHandler(ReadOnlySpan<byte> data);
+/// <summary>Takes what one direction of a TCP connection delivers.</summary>
+internal interface IStreamReceiver
+{
+    /// <summary>A run of in-order stream bytes; the span is valid only during the call.</summary>
+    void Data(ReadOnlySpan<byte> data);
+
+    /// <summary>Bytes were lost before the next run.</summary>
+    void Gap();
+}

@@ -51,16 +51,24 @@ public sealed record MiningMessage
     /// <summary>A pool host name the miner named in its subscribe (some miners send it).</summary>
     public string? PoolHost { get; init; }
 
-    private static readonly HashSet<string> StratumFromMiner =
-    [
-        "mining.subscribe", "mining.authorize", "mining.configure", "mining.submit", "mining.extranonce.subscribe",
-        "mining.suggest_difficulty", "mining.suggest_target", "mining.get_transactions", "mining.multi_version",
-    ];
-    private static readonly HashSet<string> StratumFromPool =
+    // The most frequent first: they are matched in this order.
+    private static readonly string[] StratumFromPool =
     [
         "mining.notify", "mining.set_difficulty", "mining.set_target", "mining.set_extranonce", "mining.set_version_mask",
         "client.reconnect", "client.show_message", "client.get_version",
     ];
+    private static readonly string[] StratumFromMiner =
+    [
+        "mining.submit", "mining.subscribe", "mining.authorize", "mining.configure", "mining.extranonce.subscribe",
+        "mining.suggest_difficulty", "mining.suggest_target", "mining.get_transactions", "mining.multi_version",
+    ];
+
+    /// <summary>Every method read: Stratum's from the pool, Stratum's from the miner, then the other dialects'.</summary>
+    private static readonly KnownNames Methods = new(
+    [
+        .. StratumFromPool, .. StratumFromMiner, "job", "submit", "eth_getWork", "eth_submitWork", "eth_submitHashrate",
+        "keepalived", "login", "eth_submitLogin", "getwork", "getblocktemplate", "submitblock",
+    ]);
 
     /// <summary>Parses one line; null when it is not JSON or not a mining message.</summary>
     public static MiningMessage? Parse(ReadOnlySpan<byte> line) => Parse(line, out _);
@@ -69,6 +77,11 @@ public sealed record MiningMessage
     /// Parses one line; null when it is not a mining message. <paramref name="malformed"/> is set when the line looks
     /// like a JSON-RPC message (an object with a method or a job) but is not valid JSON.
     /// </summary>
+    /// <remarks>
+    /// Read in place with <see cref="Utf8JsonReader"/> (no copy of the line, no document): a pool sends a job every few
+    /// seconds to every miner and each is read, so this is the scan's hottest path on mining traffic. The rules are
+    /// JsonDocument's: the whole line must be one valid JSON value, and of a name given twice the last counts.
+    /// </remarks>
     public static MiningMessage? Parse(ReadOnlySpan<byte> line, out bool malformed)
     {
         malformed = false;
@@ -78,8 +91,10 @@ public sealed record MiningMessage
         if (line.IndexOf("\"method\""u8) < 0 && line.IndexOf("\"job\""u8) < 0 && line.IndexOf("\"type\""u8) < 0) return null;
         try
         {
-            using var document = JsonDocument.Parse(line.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
-            return document.RootElement.ValueKind == JsonValueKind.Object ? FromJson(document.RootElement) : null;
+            Span<Json.Member> m = stackalloc Json.Member[5];
+            return Json.ReadObject(line, Envelope, m)
+                ? FromJson(Json.Of(line, m[0]), Json.Of(line, m[1]), Json.Of(line, m[2]), Json.Of(line, m[3]), Json.Of(line, m[4]))
+                : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -89,19 +104,22 @@ public sealed record MiningMessage
         }
     }
 
-    private static MiningMessage? FromJson(JsonElement root)
+    /// <summary>The members of a message that are read: its method, type, params, result and worker, in this order.</summary>
+    private static readonly KnownNames Envelope = new(["method", "type", "params", "result", "worker"]);
+
+    private static MiningMessage? FromJson(Json methodElement, Json kind, Json parameters, Json result, Json worker)
     {
-        if (!root.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
-            return root.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String ? WebMiner(kind.GetString()!, root) : LoginReply(root);
-        var method = methodElement.GetString()!;
-        root.TryGetProperty("params", out var parameters);
-        if (StratumFromMiner.Contains(method) || StratumFromPool.Contains(method))
-            return Stratum(method, parameters, StratumFromMiner.Contains(method));
+        if (!methodElement.IsString) return kind.IsString ? WebMiner(kind.GetString(), parameters) : LoginReply(result);
+        // Every method read is one of the known names: the name is matched in place, not made into a new string.
+        var index = methodElement.IndexIn(Methods);
+        if (index < 0) return null;
+        var method = Methods[index];
+        if (index < StratumFromPool.Length + StratumFromMiner.Length) return Stratum(method, parameters, fromMiner: index >= StratumFromPool.Length);
         return method switch
         {
-            "login" when parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("login", out _) => XmrigLogin(parameters),
-            "job" when parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("job_id", out _) => XmrigJob(parameters, "job", fromMiner: false),
-            "submit" when parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("job_id", out _) && parameters.TryGetProperty("nonce", out _) =>
+            "login" when parameters.IsObject && parameters.Has("login"u8) => XmrigLogin(parameters),
+            "job" when parameters.IsObject && parameters.Has("job_id"u8) => XmrigJob(parameters, "job", fromMiner: false),
+            "submit" when parameters.IsObject && parameters.Has("job_id"u8) && parameters.Has("nonce"u8) =>
                 new MiningMessage { Protocol = MiningProtocol.Xmrig, Method = "submit", FromMiner = true, IsShare = true },
             "keepalived" => new MiningMessage { Protocol = MiningProtocol.Xmrig, Method = "keepalived", FromMiner = true },
             "eth_submitLogin" => new MiningMessage
@@ -110,7 +128,7 @@ public sealed record MiningMessage
                 Method = method,
                 FromMiner = true,
                 Login = FirstString(parameters),
-                WorkerField = root.TryGetProperty("worker", out var w) && w.ValueKind == JsonValueKind.String ? w.GetString() : null,
+                WorkerField = worker.IsString ? worker.GetString() : null,
                 Algorithm = "Ethash",
             },
             "getwork" => new MiningMessage
@@ -120,7 +138,7 @@ public sealed record MiningMessage
                 FromMiner = true,
                 Algorithm = "SHA-256",
                 // getwork with data is a share (a solved header); without, a request for work.
-                IsShare = parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > 0,
+                IsShare = parameters.IsArray && parameters.ArrayLength() > 0,
             },
             "getblocktemplate" => new MiningMessage { Protocol = MiningProtocol.HttpGetwork, Method = method, FromMiner = true },
             "submitblock" => new MiningMessage { Protocol = MiningProtocol.HttpGetwork, Method = method, FromMiner = true, IsShare = true },
@@ -138,18 +156,17 @@ public sealed record MiningMessage
         };
     }
 
-    private static MiningMessage Stratum(string method, JsonElement parameters, bool fromMiner)
+    private static MiningMessage Stratum(string method, Json parameters, bool fromMiner)
     {
         var message = new MiningMessage { Protocol = MiningProtocol.Stratum, Method = method, FromMiner = fromMiner, IsShare = method == "mining.submit" };
         switch (method)
         {
             case "mining.subscribe":
                 var agent = FirstString(parameters);
-                var ethereum = parameters.ValueKind == JsonValueKind.Array && parameters.EnumerateArray().Any(p => p.ValueKind == JsonValueKind.String && p.GetString()!.StartsWith("EthereumStratum/", StringComparison.Ordinal));
+                var ethereum = parameters.IsArray && parameters.AnyStringStartsWith("EthereumStratum/"u8);
                 string? host = null;
                 // Some miners (EWBF, ccminer) send the pool's host name and port as the third and fourth parameters.
-                if (parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() >= 3 && parameters[2].ValueKind == JsonValueKind.String)
-                    host = parameters[2].GetString();
+                if (parameters.IsArray && parameters.Element(2) is { IsString: true } third) host = third.GetString();
                 return message with
                 {
                     Protocol = ethereum ? MiningProtocol.EthereumStratum : MiningProtocol.Stratum,
@@ -162,8 +179,7 @@ public sealed record MiningMessage
             case "mining.submit":
                 return message with { SubmittedBy = FirstString(parameters) };
             case "mining.set_difficulty":
-                var difficulty = parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > 0 && parameters[0].ValueKind == JsonValueKind.Number
-                    && parameters[0].TryGetDouble(out var d) ? d : double.NaN;
+                var difficulty = parameters.IsArray && parameters.Element(0) is { IsNumber: true } first && first.TryGetDouble(out var d) ? d : double.NaN;
                 return message with { HashesPerShare = Finite(difficulty * 4294967296.0) };
             case "mining.set_target":
                 // A 256-bit target (ZCash and Ethereum stratum): a share is worth 2^256 / target hashes.
@@ -175,54 +191,54 @@ public sealed record MiningMessage
     }
 
     /// <summary>The Coinhive family of browser miners: {"type": ..., "params": {...}}.</summary>
-    private static MiningMessage? WebMiner(string type, JsonElement root)
+    private static MiningMessage? WebMiner(string type, Json p)
     {
-        if (!root.TryGetProperty("params", out var p) || p.ValueKind != JsonValueKind.Object) return null;
+        if (!p.IsObject) return null;
         return type switch
         {
-            "auth" when p.TryGetProperty("site_key", out _) => new MiningMessage
+            "auth" when p.Has("site_key"u8) => new MiningMessage
             {
                 Protocol = MiningProtocol.WebMiner,
                 Method = "auth",
                 FromMiner = true,
-                Login = String(p, "site_key"),
-                WorkerField = String(p, "user"),
+                Login = String(p, "site_key"u8),
+                WorkerField = String(p, "user"u8),
             },
             "job" when XmrigJob(p, "job", fromMiner: false) is { } job => job with { Protocol = MiningProtocol.WebMiner },
-            "submit" when p.TryGetProperty("job_id", out _) && p.TryGetProperty("nonce", out _) =>
+            "submit" when p.Has("job_id"u8) && p.Has("nonce"u8) =>
                 new MiningMessage { Protocol = MiningProtocol.WebMiner, Method = "submit", FromMiner = true, IsShare = true },
-            "hash_accepted" or "authed" when p.TryGetProperty("hashes", out _) =>
+            "hash_accepted" or "authed" when p.Has("hashes"u8) =>
                 new MiningMessage { Protocol = MiningProtocol.WebMiner, Method = type, FromMiner = false },
             _ => null,
         };
     }
 
-    private static MiningMessage XmrigLogin(JsonElement parameters)
+    private static MiningMessage XmrigLogin(Json parameters)
     {
         var message = new MiningMessage
         {
             Protocol = MiningProtocol.Xmrig,
             Method = "login",
             FromMiner = true,
-            Login = String(parameters, "login"),
-            Agent = String(parameters, "agent"),
-            WorkerField = String(parameters, "rigid") is { Length: > 0 } rig ? rig : null,
+            Login = String(parameters, "login"u8),
+            Agent = String(parameters, "agent"u8),
+            WorkerField = String(parameters, "rigid"u8) is { Length: > 0 } rig ? rig : null,
         };
         return message;
     }
 
     /// <summary>A pool's reply to a login carries the first job; it identifies the pool side on its own.</summary>
-    private static MiningMessage? LoginReply(JsonElement root)
+    private static MiningMessage? LoginReply(Json result)
     {
-        if (!root.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Object) return null;
-        if (!result.TryGetProperty("job", out var job) || job.ValueKind != JsonValueKind.Object || !job.TryGetProperty("job_id", out _)) return null;
+        if (!result.IsObject) return null;
+        if (!result.TryGetProperty("job"u8, out var job) || !job.IsObject || !job.Has("job_id"u8)) return null;
         return XmrigJob(job, "login reply", fromMiner: false);
     }
 
-    private static MiningMessage? XmrigJob(JsonElement job, string method, bool fromMiner)
+    private static MiningMessage? XmrigJob(Json job, string method, bool fromMiner)
     {
-        if (!job.TryGetProperty("blob", out var blob) || blob.ValueKind != JsonValueKind.String) return null;
-        var target = String(job, "target");
+        if (!job.TryGetProperty("blob"u8, out var blob) || !blob.IsString) return null;
+        var target = String(job, "target"u8);
         double? hashes = null;
         if (target is { Length: 8 or 16 } && target.All(Uri.IsHexDigit))
         {
@@ -235,7 +251,7 @@ public sealed record MiningMessage
             Protocol = MiningProtocol.Xmrig,
             Method = method,
             FromMiner = fromMiner,
-            Algorithm = String(job, "algo"),
+            Algorithm = String(job, "algo"u8),
             HashesPerShare = hashes,
         };
     }
@@ -247,12 +263,11 @@ public sealed record MiningMessage
         return value;
     }
 
-    private static string? String(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? String(Json o, ReadOnlySpan<byte> name) =>
+        o.TryGetProperty(name, out var v) && v.IsString ? v.GetString() : null;
 
-    private static string? FirstString(JsonElement parameters) =>
-        parameters.ValueKind == JsonValueKind.Array && parameters.GetArrayLength() > 0 && parameters[0].ValueKind == JsonValueKind.String
-            ? parameters[0].GetString() : null;
+    private static string? FirstString(Json parameters) =>
+        parameters.IsArray && parameters.Element(0) is { IsString: true } first ? first.GetString() : null;
 
     private static double? HexNumber(string? hex)
     {

@@ -17,7 +17,7 @@ public sealed class NetworkDataJob(CaseLog caseLog, TimeProvider clock)
     public async Task RunAsync(MinerWatchDb db, Job job, Action<double> progress, CancellationToken cancel)
     {
         var files = JsonSerializer.Deserialize<List<StoredFile>>(job.FilesJson, CaseLog.Json) ?? [];
-        var scanner = new NetworkScanner(PoolList.Bundled(), Energy.Catalog.MinerCatalog.Bundled);
+        var scanner = new NetworkScanner(PoolList.Bundled());
         for (var k = 0; k < files.Count; k++)
         {
             cancel.ThrowIfCancellationRequested();

@@ -1,0 +1,193 @@
+using System.Text.Json;
+
+namespace MinerWatch.Network.Protocols;
+
+/// <summary>
+/// One JSON value as the bytes it was read from, looked into with <see cref="Utf8JsonReader"/> on demand: what
+/// JsonElement offers, without building a document or copying the line. A mining message is read for a few
+/// fields of its first level, so looking them up again costs less than indexing every token of a job's long hex
+/// strings. Only <see cref="ReadObject"/> validates; the values it hands out lie inside the validated text.
+/// </summary>
+internal readonly ref struct Json
+{
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+    private readonly ReadOnlySpan<byte> _raw;
+    private readonly JsonTokenType _kind;
+
+    private Json(ReadOnlySpan<byte> raw, JsonTokenType kind)
+    {
+        _raw = raw;
+        _kind = kind;
+    }
+
+    /// <summary>
+    /// Reads the text as one JSON object in one pass, keeping the members <paramref name="names"/> lists (of a name
+    /// given twice, the last, as JsonDocument) in <paramref name="members"/> by the name's place in the list. False
+    /// when the text is a JSON value other than an object; throws <see cref="JsonException"/> when it is not exactly
+    /// one valid JSON value.
+    /// </summary>
+    public static bool ReadObject(ReadOnlySpan<byte> text, KnownNames names, Span<Member> members)
+    {
+        // The reader refuses text without a value, and (read once more at the end) anything but white space after it.
+        var reader = new Utf8JsonReader(text, Options);
+        reader.Read();
+        var isObject = reader.TokenType == JsonTokenType.StartObject;
+        if (isObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var index = names.IndexOf(ref reader);
+                reader.Read();
+                if (index >= 0)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    var kind = reader.TokenType;
+                    reader.Skip();
+                    members[index] = new Member(start, (int)reader.BytesConsumed - start, kind);
+                }
+                else reader.Skip();
+            }
+        }
+        else reader.Skip();
+        reader.Read();
+        return isObject;
+    }
+
+    /// <summary>Where a member's value lies in the text it was read from, and its kind.</summary>
+    public readonly record struct Member(int Start, int Length, JsonTokenType Kind);
+
+    /// <summary>The value of a member <see cref="ReadObject"/> kept, in the same text; a value of no kind when it was absent.</summary>
+    public static Json Of(ReadOnlySpan<byte> text, Member member) =>
+        member.Kind == JsonTokenType.None ? default : new Json(text.Slice(member.Start, member.Length), member.Kind);
+
+    public bool IsObject => _kind == JsonTokenType.StartObject;
+    public bool IsArray => _kind == JsonTokenType.StartArray;
+    public bool IsString => _kind == JsonTokenType.String;
+    public bool IsNumber => _kind == JsonTokenType.Number;
+
+    /// <summary>The value of a member of this object; of a name given twice, the last (as JsonDocument).</summary>
+    public bool TryGetProperty(ReadOnlySpan<byte> name, out Json value)
+    {
+        value = default;
+        if (!IsObject) return false;
+        var reader = Open();
+        var found = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match)
+            {
+                value = Take(ref reader, _raw);
+                found = true;
+            }
+            else reader.Skip();
+        }
+        return found;
+    }
+
+    public bool Has(ReadOnlySpan<byte> name) => TryGetProperty(name, out _);
+
+    /// <summary>The element at <paramref name="index"/> of this array; a value of no kind when there is none.</summary>
+    public Json Element(int index)
+    {
+        if (!IsArray) return default;
+        var reader = Open();
+        for (var i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
+        {
+            if (i == index) return Take(ref reader, _raw);
+            reader.Skip();
+        }
+        return default;
+    }
+
+    public int ArrayLength()
+    {
+        var reader = Open();
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            count++;
+            reader.Skip();
+        }
+        return count;
+    }
+
+    /// <summary>Whether an element of this array is a string that starts with <paramref name="prefix"/> (compared unescaped).</summary>
+    public bool AnyStringStartsWith(ReadOnlySpan<byte> prefix)
+    {
+        var reader = Open();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.String
+                && (reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan).StartsWith(prefix))
+                return true;
+            reader.Skip();
+        }
+        return false;
+    }
+
+    /// <summary>The string; throws <see cref="InvalidOperationException"/> when its bytes are not valid UTF-8.</summary>
+    public string GetString()
+    {
+        var reader = Open();
+        return reader.GetString()!;
+    }
+
+    /// <summary>The place in <paramref name="names"/> of the name this string equals, or -1: matched in place, no string is made.</summary>
+    public int IndexIn(KnownNames names)
+    {
+        var reader = Open();
+        return names.IndexOf(ref reader);
+    }
+
+    public bool TryGetDouble(out double value)
+    {
+        var reader = Open();
+        return reader.TryGetDouble(out value);
+    }
+
+    /// <summary>A reader standing on this value's first token.</summary>
+    private Utf8JsonReader Open()
+    {
+        var reader = new Utf8JsonReader(_raw, Options);
+        reader.Read();
+        return reader;
+    }
+
+    /// <summary>The value the reader stands on, as its bytes; the reader is left on its last token.</summary>
+    private static Json Take(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
+    {
+        var start = (int)reader.TokenStartIndex;
+        var kind = reader.TokenType;
+        reader.Skip();
+        return new Json(text[start..(int)reader.BytesConsumed], kind);
+    }
+}
+
+/// <summary>Names a string value is matched against in place (<see cref="Json.IndexIn"/>), kept with their UTF-8 bytes.</summary>
+internal sealed class KnownNames
+{
+    private readonly byte[][] _utf8;
+    private readonly string[] _names;
+
+    public KnownNames(string[] names)
+    {
+        _names = names;
+        _utf8 = new byte[names.Length][];
+        for (var i = 0; i < names.Length; i++) _utf8[i] = System.Text.Encoding.UTF8.GetBytes(names[i]);
+    }
+
+    public string this[int index] => _names[index];
+
+    /// <summary>The place in the list of the string or member name the reader stands on, or -1.</summary>
+    public int IndexOf(scoped ref Utf8JsonReader reader)
+    {
+        var utf8 = _utf8;
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if (reader.ValueIsEscaped ? reader.ValueTextEquals(utf8[i]) : reader.ValueSpan.SequenceEqual(utf8[i])) return i;
+        }
+        return -1;
+    }
+}
