@@ -56,6 +56,28 @@ public class CredentialTests
     }
 
     [Fact]
+    public void A_share_is_read_to_its_worker_and_a_message_read_whole_is_checked_whole()
+    {
+        var w = new PcapWriter(false, false);
+        var s = new Session(w, new IPEndPoint(IPAddress.Parse("10.9.0.8"), 50001), new IPEndPoint(IPAddress.Parse("198.51.100.4"), 3333));
+        s.Up(0, $"{{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"{WalletA}.rig\",\"x\"]}}");
+        s.Down(1, "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[2]}");
+        // A share is read to its worker: its solution (kilobytes of hex, cut here) is not read, so the cut is not seen.
+        s.Up(10, $"{{\"id\":3,\"method\":\"mining.submit\",\"params\":[\"{WalletA}.rig\",\"j1\",\"00\",\"5f\",\"fd4005");
+        s.Up(20, $"{{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"{WalletA}.rig\",\"j2\",\"00\",\"5f\",\"de\"]}}");
+        // Messages whose other members are needed are read whole, and damage anywhere in them is counted.
+        s.Up(30, "{\"id\":5,\"method\":\"mining.subscribe\",\"params\":[\"cgminer/4.12\"]");
+        s.Up(31, "{\"id\":6,\"method\":\"mining.suggest_difficulty\",\"params\":[4],}");
+
+        var result = w.Scan();
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(2, finding.SharesSubmitted);
+        Assert.Equal(2, result.Summary.MalformedMessages);
+        Assert.Null(finding.Agent);
+    }
+
+    [Fact]
     public void A_proxy_carrying_two_workers_on_one_connection_counts_each_workers_shares()
     {
         var w = new PcapWriter(false, false);

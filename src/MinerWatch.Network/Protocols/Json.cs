@@ -10,7 +10,7 @@ namespace MinerWatch.Network.Protocols;
 /// </summary>
 internal readonly ref struct Json
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+    public static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
     private readonly ReadOnlySpan<byte> _raw;
     private readonly JsonTokenType _kind;
 

@@ -78,9 +78,10 @@ public sealed record MiningMessage
     /// like a JSON-RPC message (an object with a method or a job) but is not valid JSON.
     /// </summary>
     /// <remarks>
-    /// Read in place with <see cref="Utf8JsonReader"/> (no copy of the line, no document): a pool sends a job every few
-    /// seconds to every miner and each is read, so this is the scan's hottest path on mining traffic. The rules are
-    /// JsonDocument's: the whole line must be one valid JSON value, and of a name given twice the last counts.
+    /// Read in place with <see cref="Utf8JsonReader"/> (no copy of the line, no document): every job a pool sends and
+    /// every share a miner submits is read, so this is the scan's hottest path on mining traffic. The rules are
+    /// JsonDocument's (one valid JSON value; of a name given twice the last counts) with one exception: a message
+    /// whose method needs nothing more is not read further (see <see cref="ReadEnvelope"/>).
     /// </remarks>
     public static MiningMessage? Parse(ReadOnlySpan<byte> line, out bool malformed)
     {
@@ -92,7 +93,7 @@ public sealed record MiningMessage
         try
         {
             Span<Json.Member> m = stackalloc Json.Member[5];
-            return Json.ReadObject(line, Envelope, m)
+            return ReadEnvelope(line, m)
                 ? FromJson(Json.Of(line, m[0]), Json.Of(line, m[1]), Json.Of(line, m[2]), Json.Of(line, m[3]), Json.Of(line, m[4]))
                 : null;
         }
@@ -106,6 +107,62 @@ public sealed record MiningMessage
 
     /// <summary>The members of a message that are read: its method, type, params, result and worker, in this order.</summary>
     private static readonly KnownNames Envelope = new(["method", "type", "params", "result", "worker"]);
+    private const int MethodMember = 0, ParamsMember = 2;
+
+    /// <summary>
+    /// Reads the line as <see cref="Json.ReadObject"/> does, keeping the <see cref="Envelope"/>'s members, but stops
+    /// once the method is known and what it needs is read: nothing more for a job notice (mining.notify), the first
+    /// parameter for a share (mining.submit names its worker first, then the solution: 1.3 KB for Equihash, the bulk
+    /// of the traffic), an authorisation or a difficulty. The rest of such a line is not read, so damage there is not
+    /// seen; every other message is read and checked whole. False when the line is JSON but not an object.
+    /// </summary>
+    private static bool ReadEnvelope(ReadOnlySpan<byte> line, Span<Json.Member> members)
+    {
+        var reader = new Utf8JsonReader(line, Json.Options);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            reader.Read();
+            return false;
+        }
+        var needed = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var index = Envelope.IndexOf(ref reader);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            var kind = reader.TokenType;
+            if (index == ParamsMember && needed > 0 && kind == JsonTokenType.StartArray)
+            {
+                for (var i = 0; i < needed && reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++) reader.Skip();
+                // The token after them is read too, so that the parameters kept end where a value cannot (the next
+                // one begins, or the array ends) and the separator before it is checked.
+                if (reader.TokenType != JsonTokenType.EndArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    members[index] = new Json.Member(start, (int)reader.TokenStartIndex - start, kind);
+                else members[index] = new Json.Member(start, (int)reader.BytesConsumed - start, kind);
+                return true;
+            }
+            reader.Skip();
+            if (index < 0) continue;
+            members[index] = new Json.Member(start, (int)reader.BytesConsumed - start, kind);
+            if (index == MethodMember && kind == JsonTokenType.String)
+            {
+                needed = LeadingParameters(Json.Of(line, members[index]).IndexIn(Methods));
+                if (needed == 0) return true;
+            }
+        }
+        reader.Read();
+        return true;
+    }
+
+    /// <summary>How many leading parameters a method's message needs: 0 for none, -1 when it is read whole.</summary>
+    private static int LeadingParameters(int method) => method < 0 ? -1 : Methods[method] switch
+    {
+        "mining.notify" => 0,
+        "mining.submit" or "mining.authorize" or "mining.set_difficulty" or "mining.set_target" => 1,
+        _ => -1,
+    };
 
     private static MiningMessage? FromJson(Json methodElement, Json kind, Json parameters, Json result, Json worker)
     {
