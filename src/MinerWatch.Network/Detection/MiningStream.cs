@@ -76,6 +76,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
 
     public Side Other(Side side) => side == _a ? _b : _a;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Data(Side side, ReadOnlySpan<byte> data, DateTimeOffset time)
     {
         if (side.Ignored) return;
@@ -628,6 +629,7 @@ internal sealed class MiningStream(Endpoint a, Endpoint b)
         return (null, null);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Line(Side side, ReadOnlySpan<byte> line, DateTimeOffset time)
     {
         if (line.IsEmpty || line.IndexOfAnyExcept(" \t\r"u8) < 0) return;

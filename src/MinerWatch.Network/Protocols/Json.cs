@@ -6,7 +6,9 @@ namespace MinerWatch.Network.Protocols;
 /// One JSON value as the bytes it was read from, looked into with <see cref="Utf8JsonReader"/> on demand: what
 /// JsonElement offers, without building a document or copying the line. A mining message is read for a few
 /// fields of its first level, so looking them up again costs less than indexing every token of a job's long hex
-/// strings. Only <see cref="ReadObject"/> validates; the values it hands out lie inside the validated text.
+/// strings. Each look starts its own reader in place: a reader is a large struct, and handing one back from a helper
+/// copied it each time, which cost more than the reading. Only <see cref="ReadObject"/> validates; the values it hands
+/// out lie inside the validated text.
 /// </summary>
 internal readonly ref struct Json
 {
@@ -66,11 +68,13 @@ internal readonly ref struct Json
     public bool IsNumber => _kind == JsonTokenType.Number;
 
     /// <summary>The value of a member of this object; of a name given twice, the last (as JsonDocument).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool TryGetProperty(ReadOnlySpan<byte> name, out Json value)
     {
         value = default;
         if (!IsObject) return false;
-        var reader = Open();
+        var reader = new Utf8JsonReader(_raw, Options);
+        reader.Read();
         var found = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -89,10 +93,12 @@ internal readonly ref struct Json
     public bool Has(ReadOnlySpan<byte> name) => TryGetProperty(name, out _);
 
     /// <summary>The element at <paramref name="index"/> of this array; a value of no kind when there is none.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public Json Element(int index)
     {
         if (!IsArray) return default;
-        var reader = Open();
+        var reader = new Utf8JsonReader(_raw, Options);
+        reader.Read();
         for (var i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
         {
             if (i == index) return Take(ref reader, _raw);
@@ -101,9 +107,11 @@ internal readonly ref struct Json
         return default;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int ArrayLength()
     {
-        var reader = Open();
+        var reader = new Utf8JsonReader(_raw, Options);
+        reader.Read();
         var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -114,9 +122,11 @@ internal readonly ref struct Json
     }
 
     /// <summary>Whether an element of this array is a string that starts with <paramref name="prefix"/> (compared unescaped).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool AnyStringStartsWith(ReadOnlySpan<byte> prefix)
     {
-        var reader = Open();
+        var reader = new Utf8JsonReader(_raw, Options);
+        reader.Read();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType == JsonTokenType.String
@@ -128,32 +138,31 @@ internal readonly ref struct Json
     }
 
     /// <summary>The string; throws <see cref="InvalidOperationException"/> when its bytes are not valid UTF-8.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public string GetString()
     {
-        var reader = Open();
+        var reader = new Utf8JsonReader(_raw, Options);
+        reader.Read();
         return reader.GetString()!;
     }
 
     /// <summary>The place in <paramref name="names"/> of the name this string equals, or -1: matched in place, no string is made.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int IndexIn(KnownNames names)
-    {
-        var reader = Open();
-        return names.IndexOf(ref reader);
-    }
-
-    public bool TryGetDouble(out double value)
-    {
-        var reader = Open();
-        return reader.TryGetDouble(out value);
-    }
-
-    /// <summary>A reader standing on this value's first token.</summary>
-    private Utf8JsonReader Open()
     {
         var reader = new Utf8JsonReader(_raw, Options);
         reader.Read();
-        return reader;
+        return names.IndexOf(ref reader);
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public bool TryGetDouble(out double value)
+    {
+        var reader = new Utf8JsonReader(_raw, Options);
+        reader.Read();
+        return reader.TryGetDouble(out value);
+    }
+
 
     /// <summary>The value the reader stands on, as its bytes; the reader is left on its last token.</summary>
     private static Json Take(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
@@ -181,6 +190,7 @@ internal sealed class KnownNames
     public string this[int index] => _names[index];
 
     /// <summary>The place in the list of the string or member name the reader stands on, or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int IndexOf(scoped ref Utf8JsonReader reader)
     {
         var utf8 = _utf8;
