@@ -100,4 +100,58 @@ public class FeederBalanceDetectorTests
         Assert.True(t < 5, shop.Detail);
         Assert.Equal(shares[0]!.Evidence.Points, shop.Points, 3);
     }
+
+    private static double Shop(int i, int d, int h) => 6 + i + (h is >= 8 and < 20 ? 4 : 0) + 0.3 * Math.Sin(d * 1.7 + i);
+
+    private static List<Input.Site> Sites(int homes, params (string Id, double ContractedKw)[] shops) =>
+        [.. Enumerable.Range(0, homes).Select(i => new Input.Site($"H{i}", CustomerClass.Residential, "CN-GD", "F1", 10)),
+            .. shops.Select(s => new Input.Site(s.Id, CustomerClass.Commercial, "CN-GD", "F1", s.ContractedKw))];
+
+    private static double Share(DetectorResult? result) =>
+        double.Parse(System.Text.RegularExpressions.Regex.Match(result!.Evidence.Detail, @"explains (\d+) %").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Premises_connected_as_the_loss_rose_host_the_hidden_load()
+    {
+        // Ten homes and two shops; a third shop is connected on day 150, and from that day 12 kW more flows into the
+        // feeder than its meters record. Its own meter reads only the shop.
+        var customers = Enumerable.Range(0, 10).Select(i => TestData.Profile(Days, (d, h) => Home(i, d, h)))
+            .Concat(Enumerable.Range(0, 2).Select(i => TestData.Profile(Days, (d, h) => Shop(i, d, h))))
+            .Append(TestData.Profile(Days, (d, h) => d >= 150 ? Shop(2, d, h) : double.NaN)).ToList();
+        var head = TestData.Profile(Days, (d, h) => 0.5 + Enumerable.Range(0, 10).Sum(i => Home(i, d, h)) + Shop(0, d, h) + Shop(1, d, h)
+            + (d >= 150 ? Shop(2, d, h) + 12 : 0));
+
+        var balance = FeederBalanceDetector.Balance("F1", head, customers);
+        var shares = FeederBalanceDetector.Attribute(balance, Sites(10, ("S0", 30), ("S1", 30), ("S2", 30)), customers, lossShareZ: 0);
+
+        Assert.True(FeederBalanceDetector.IsSignificant(balance), $"{balance.LossRise}");
+        Assert.True(Share(shares[12]) >= 60, shares[12]!.Evidence.Detail);
+        Assert.True(shares[12]!.Evidence.Detail.Contains("its meter first read on 2025-05-31, the day the loss rose"), shares[12]!.Evidence.Detail);
+        Assert.All(shares.Take(12), s => Assert.True(Share(s) <= 5, s!.Evidence.Detail));
+    }
+
+    [Fact]
+    public void A_drop_is_a_trace_of_a_bypass_only_when_it_stands_out_and_the_loss_could_carry_it()
+    {
+        // From day 150 shop S0 hides 6 kW behind a bypass and takes 2 kW of its own wiring with it. The same day shop
+        // S1 closes a floor (15 kW off its meter and off the feeder), and home H0 has a quieter week than usual.
+        var customers = Enumerable.Range(0, 10).Select(i => TestData.Profile(Days, (d, h) => Home(i, d, h) * (i == 0 && d is >= 147 and < 154 ? 0.7 : 1)))
+            .Append(TestData.Profile(Days, (d, h) => Shop(0, d, h) - (d >= 150 ? 2 : 0)))
+            .Append(TestData.Profile(Days, (d, h) => Shop(1, d, h) + 10 - (d >= 150 ? 15 : 0))).ToList();
+        var head = TestData.Profile(Days, (d, h) => 0.5 + Enumerable.Range(0, 10).Sum(i => Home(i, d, h) * (i == 0 && d is >= 147 and < 154 ? 0.7 : 1))
+            + Shop(0, d, h) + (d >= 150 ? 6 : 0) + Shop(1, d, h) + 10 - (d >= 150 ? 15 : 0));
+
+        var balance = FeederBalanceDetector.Balance("F1", head, customers);
+        var shares = FeederBalanceDetector.Attribute(balance, Sites(10, ("S0", 30), ("S1", 30)), customers, lossShareZ: 0);
+
+        Assert.True(FeederBalanceDetector.IsSignificant(balance), $"{balance.LossRise}");
+        Assert.Equal(8, balance.HiddenKw, 0.5);
+        var bypass = shares[10]!.Evidence.Detail;
+        Assert.True(Share(shares[10]) >= 60, bypass);
+        Assert.Matches(@"own meter changed -2(\.\d+)? kW as the loss began to rise \(\d+(\.\d)? times its week-to-week swings\)", bypass);
+        Assert.Matches(@"own meter changed -15(\.\d+)? kW as the loss began to rise", shares[11]!.Evidence.Detail);
+        Assert.Contains("more than the loss rose: load gone, not moved", shares[11]!.Evidence.Detail);
+        Assert.True(Share(shares[11]) <= 10, shares[11]!.Evidence.Detail);
+        Assert.True(Share(shares[0]) <= 10, shares[0]!.Evidence.Detail);
+    }
 }

@@ -214,8 +214,9 @@ public sealed class GridSimulatorTests(SimulatedPopulation pop, ITestOutputHelpe
                 return dates.Where(d => reporting.All(r => r.ContainsKey(d)))
                     .Select(d => (head[d] - reporting.Sum(r => r[d])) / 24).ToArray();
             }
-            double Own(int first) => Median(Enumerable.Range(first, window).Select(pop.DateOf)
-                .Where(pop.Readings[site.MeterId].ContainsKey).Select(d => pop.Readings[site.MeterId][d] / 24));
+            // Premises connected for the farm have no readings before it: nothing of theirs was moved.
+            double Own(int first) => Enumerable.Range(first, window).Select(pop.DateOf).Where(pop.Readings[site.MeterId].ContainsKey)
+                .Select(d => pop.Readings[site.MeterId][d] / 24).ToArray() is { Length: > 0 } own ? Median(own) : 0;
 
             var rise = Median(Residual(afterFrom)) - Median(Residual(m.OnsetDay - window));
             var moved = Math.Max(0, Own(m.OnsetDay - window) - Own(afterFrom));

@@ -105,9 +105,11 @@ internal sealed class MeterSynthesizer
             if (q.Chance(0.01))
                 serviceTo = Math.Max(serviceFrom + steps, (int)(c.Days * q.Uniform(0.3, 0.95)) * steps);
         }
-        else if (m is { OnsetDay: > 0 } && m.Variant != MiningVariant.Bypass && declared is null && q.Chance(0.15))
+        else if (m is { OnsetDay: > 0 } && declared is null && q.Chance(0.15))
         {
-            serviceFrom = m.OnsetDay * steps; // premises rented and connected just for the farm
+            // Premises rented and connected just for the farm; behind a bypass the new meter records the site's own
+            // load while the feeder's loss rises with the miners.
+            serviceFrom = m.OnsetDay * steps;
         }
         var bypassFrom = m is { Variant: MiningVariant.Bypass } ? Math.Max(0, m.OnsetDay * steps) : int.MaxValue;
         var keep = 1 - (m?.MovedShare ?? 0);

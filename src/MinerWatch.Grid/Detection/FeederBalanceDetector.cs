@@ -209,6 +209,11 @@ public static class FeederBalanceDetector
     public const double TraceLikelihood = 30;
     /// <summary>How much more likely for a drop of only 10-25 % of its level.</summary>
     public const double SmallTraceLikelihood = 5;
+    /// <summary>
+    /// A drop is taken for load moved behind a bypass only up to this multiple of the loss's rise (the rise carries the
+    /// moved load and the hidden one; the margin is for the two being measured over different weeks).
+    /// </summary>
+    public const double MovedAtMost = 1.25;
     /// <summary>How much more likely when its daily ups and downs show in the loss (part of its load moved off the meter).</summary>
     public const double EchoLikelihood = 10;
 
@@ -217,7 +222,7 @@ public static class FeederBalanceDetector
     /// a sudden lasting rise in the loss, or (when the feeder's loss was already far above other feeders' from the
     /// start) the loss level itself. Each customer's share is a posterior: equal priors; times down to 0.2 when its
     /// connection is small for the hidden load; times <see cref="TraceLikelihood"/> when its own meter changed sharply
-    /// (downwards) within days of the rise; times <see cref="EchoLikelihood"/> when its daily consumption moves with the loss
+    /// (downwards, by no more than the loss rose) within days of the rise or was first connected then; times <see cref="EchoLikelihood"/> when its daily consumption moves with the loss
     /// (beyond what the feeder's own load explains). The points make the score equal that share, scaled by how sure
     /// the loss is, when nothing else is known about the meter.
     /// </summary>
@@ -232,6 +237,7 @@ public static class FeederBalanceDetector
         var daytimeLoss = Robust.Median(b.DaytimeLossKw);
         var hiddenKw = rise is not null ? b.HiddenKw : double.IsFinite(daytimeLoss) ? daytimeLoss : Robust.Median(b.LossKw);
         var day = b.FirstDay + start;
+        var began = rise is null ? day : b.FirstDay + RiseBegan(b.LossKw, rise, hiddenKw);
         var confidence = rise is not null ? 0.9 : Math.Min(0.9, (lossShareZ - 2) / 4);
         var echoes = Echoes(b, customers, start);
         // Weather moves every customer's use and the loss together; only an echo that stands far above the others points at one customer.
@@ -241,17 +247,29 @@ public static class FeederBalanceDetector
         var echoWeight = echoed >= 0 && ranked[0] >= 8 && ranked[0] >= 3 * Math.Max(ranked[1], 1) ? TraceLikelihood : EchoLikelihood;
         var weights = new double[customers.Count];
         var changes = new double[customers.Count];
+        var gone = new bool[customers.Count];
+        var dropZ = new double[customers.Count];
+        var connected = new bool[customers.Count];
         Span<double> scratch = stackalloc double[2 * RiseDetector.Window + 16];
         for (var c = 0; c < customers.Count; c++)
         {
             var p = customers[c];
-            var change = rise is null ? 0 : SharpChange(p, day, scratch);
+            var change = rise is null ? 0 : SharpestDrop(p, began, day, scratch);
             changes[c] = change;
             var level = Math.Max(Robust.Median(p.MeanKw), 0.05);
             // Rewiring a bypass moves load off the meter, so the trace is a drop; rises that week are mostly the season's.
-            // A small drop is common enough that it counts for less.
+            // A small drop is common enough that it counts for less. Load moved behind a bypass shows up in the loss, so
+            // a drop clearly larger than the loss rose is load that went away (a move, a closed shop), not a trace.
+            // A drop counts only as far as it stands out of the customer's own day-to-day ups and downs: a home's use
+            // swings by a quarter from one week to the next, which says nothing about the feeder.
             var drop = -change;
-            var trace = drop >= Math.Max(0.25 * level, 0.1) ? TraceLikelihood : drop >= Math.Max(0.1 * level, 0.05) ? SmallTraceLikelihood : 1;
+            gone[c] = rise is not null && drop > MovedAtMost * hiddenKw + 0.1;
+            var z = drop > 0 ? drop / WeekToWeekNoise(p, began, scratch) : 0;
+            dropZ[c] = z;
+            var trace = gone[c] || z < 2.5 ? 1 : drop >= Math.Max(0.25 * level, 0.1) && z >= 4 ? TraceLikelihood : drop >= Math.Max(0.1 * level, 0.05) ? SmallTraceLikelihood : 1;
+            // Premises first connected within a week of the rise: the hidden load appeared with them.
+            connected[c] = rise is not null && p.FirstDay > b.FirstDay + 7 && Math.Abs(p.FirstDay - day) <= 7;
+            if (connected[c]) trace = TraceLikelihood;
             // The service cable, not the contract, limits a bypass; a contract far below the hidden load only makes it less likely.
             var capacity = Math.Clamp(sites[c].ContractedKw / (0.5 * hiddenKw), 0.2, 1);
             weights[c] = capacity * trace * (c == echoed ? echoWeight : 1);
@@ -266,8 +284,18 @@ public static class FeederBalanceDetector
             var p = Math.Clamp(share * confidence, 0.001, 0.99);
             // A customer of a feeder losing energy to hidden load is worth a visit before one of a balanced feeder, however many share it.
             var points = Math.Clamp(-ScoreModel.PriorLogOdds + Math.Log(p / (1 - p)), confidence, 6);
+            var meter = connected[c]
+                ? $"its meter first read on {ChangePointDetector.Day(customers[c].FirstDay)}, " + (customers[c].FirstDay - day) switch
+                {
+                    0 => "the day the loss rose",
+                    < 0 and var d => $"{-d} days before the loss rose",
+                    var d => $"{d} days after the loss rose",
+                }
+                : $"own meter changed {changes[c]:+0.##;-0.##;0} kW as the loss began to rise"
+                    + (dropZ[c] > 0 ? $" ({dropZ[c]:0.#} times its week-to-week swings)" : "")
+                    + (gone[c] ? ", more than the loss rose: load gone, not moved" : "");
             var detail = $"feeder {b.FeederId}: {what}; this customer explains {share:P0} of it "
-                + $"(contracted {sites[c].ContractedKw:0.#} kW, own meter changed {changes[c]:+0.##;-0.##;0} kW that week, "
+                + $"(contracted {sites[c].ContractedKw:0.#} kW, {meter}, "
                 + $"its daily use moves with the loss at t = {echoes[c]:0.#}, {customers.Count} customers on the feeder)";
             result[c] = new DetectorResult(new Evidence(Name, ScoreModel.Strength(points), detail, Math.Round(points, 3)),
                 rise is not null ? day : null, hiddenKw);
@@ -361,6 +389,57 @@ public static class FeederBalanceDetector
             }
             return n == 0 ? default : new(n, sxx - sx * sx / n, syy - sy * sy / n, sxy - sx * sy / n);
         }
+    }
+
+    /// <summary>
+    /// The customer's largest sharp drop (<see cref="SharpChange"/>) within three days of the day the loss began to
+    /// rise, else its sharp change on the day the rise is dated (a rise, or 0). The rewiring comes first: when miners
+    /// are brought up over days, the rise is dated where it has grown most, days after it began.
+    /// </summary>
+    private static double SharpestDrop(DailyProfile p, long began, long day, Span<double> scratch)
+    {
+        var atRise = SharpChange(p, day, scratch);
+        var drop = Math.Min(atRise, 0);
+        for (var d = began - 3; d <= began + 3; d++) drop = Math.Min(drop, SharpChange(p, d, scratch));
+        return drop < 0 ? drop : atRise;
+    }
+
+    /// <summary>
+    /// The spread of the change between the medians of two adjacent weeks of the customer's daily use when nothing
+    /// changed: the scaled MAD of that change taken at every day of the eight weeks before <paramref name="day"/>
+    /// (weekly and weather swings included, as they are in a drop), at least 0.01 kW; infinite with less than four
+    /// weeks of history.
+    /// </summary>
+    private static double WeekToWeekNoise(DailyProfile p, long day, Span<double> scratch)
+    {
+        var end = (int)Math.Clamp(day - p.FirstDay, 0, p.Days);
+        var from = Math.Max(0, end - 56);
+        if (end - from < 28) return double.PositiveInfinity;
+        Span<double> changes = stackalloc double[56];
+        var n = 0;
+        for (var k = from + 7; k + 7 <= end; k++)
+            changes[n++] = Robust.Median(p.MeanKw.AsSpan(k, 7), scratch) - Robust.Median(p.MeanKw.AsSpan(k - 7, 7), scratch);
+        var median = Robust.Median(changes[..n], scratch);
+        var mad = double.IsFinite(median) ? Robust.ScaledMad(changes[..n], median, scratch) : double.NaN;
+        return double.IsFinite(mad) ? Math.Max(0.01, mad) : double.PositiveInfinity;
+    }
+
+    /// <summary>
+    /// The day the loss began to rise: going back from the day the rise is dated, up to three weeks, while the loss
+    /// (the median of three days) stays above its level before by a fifth of the rise.
+    /// </summary>
+    private static int RiseBegan(double[] loss, Rise rise, double hiddenKw)
+    {
+        var threshold = rise.Before + 0.2 * hiddenKw;
+        var began = rise.Day;
+        Span<double> three = stackalloc double[3];
+        for (var d = rise.Day - 1; d >= Math.Max(0, rise.Day - 21); d--)
+        {
+            if (d + 3 > loss.Length) break;
+            if (!(Robust.Median(loss.AsSpan(d, 3), three) >= threshold)) break;
+            began = d;
+        }
+        return began;
     }
 
     /// <summary>
