@@ -20,9 +20,15 @@ public static class SimulateCommand
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed writes the same files", DefaultValueFactory = _ => 1 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for readings.csv, sites.csv, activity.csv, feeders.csv and labels.csv", Required = true };
         var parquet = new Option<bool>("--parquet") { Description = "Also write the readings as readings.parquet" };
+        var climate = new Option<string>("--climate")
+        {
+            Description = "subtropical (south China, the default, region CN-GD/Guangzhou) or cold (a northern province: Harbin, region CN-HL/Harbin; a quarter of the homes heat with electricity)",
+            DefaultValueFactory = _ => "subtropical",
+        };
+        climate.AcceptOnlyFromAmong("subtropical", "cold");
         var command = new Command("simulate", "Write a realistic synthetic region (households, businesses, confounders and mining variants) with labels")
         {
-            meters, days, interval, share, seed, output, parquet,
+            meters, days, interval, share, seed, output, parquet, climate,
         };
         command.SetAction(parse =>
         {
@@ -33,6 +39,7 @@ public static class SimulateCommand
                 Interval = ParseInterval(parse.GetRequiredValue(interval)),
                 MiningShare = parse.GetValue(share),
                 Seed = parse.GetValue(seed),
+                Climate = parse.GetRequiredValue(climate) == "cold" ? Climate.Cold : Climate.Subtropical,
             };
             var dir = parse.GetRequiredValue(output);
             var summary = Run(options, dir.FullName, parse.GetValue(parquet), console);

@@ -228,4 +228,39 @@ public sealed class GridSimulatorTests(SimulatedPopulation pop, ITestOutputHelpe
         }
         Assert.True(checkedFarms >= 4, $"only {checkedFarms} bypass farms had data around onset");
     }
+
+    [Fact]
+    public void In_a_cold_climate_a_quarter_of_homes_heat_with_electricity_in_winter_and_are_labelled()
+    {
+        var options = SimulatedPopulation.Options with { Meters = 600, Days = 365, Seed = 3, Climate = Climate.Cold };
+        var dir = Path.Combine(Path.GetTempPath(), "mw-sim-cold-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            GridSimulator.Write(options, dir);
+            var labels = File.ReadLines(Path.Combine(dir, "labels.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0]);
+            var sites = File.ReadLines(Path.Combine(dir, "sites.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(r => r[0]);
+            var homes = sites.Values.Where(s => s[1] == "residential" && labels[s[0]][1] == "0").Select(s => s[0]).ToList();
+            var heated = homes.Where(h => labels[h][2] == "electric_heating").ToHashSet();
+            Assert.InRange(heated.Count, 0.18 * homes.Count, 0.32 * homes.Count);
+            Assert.StartsWith("CN-HL/Harbin/", sites[heated.First()][2]);
+
+            var kwh = new Dictionary<string, (double Winter, double Summer)>();
+            foreach (var r in File.ReadLines(Path.Combine(dir, "readings.csv")).Skip(1).Select(l => l.Split(',')))
+            {
+                var month = int.Parse(r[1].AsSpan(5, 2), CultureInfo.InvariantCulture);
+                var v = double.Parse(r[2], CultureInfo.InvariantCulture);
+                var (w, su) = kwh.GetValueOrDefault(r[0]);
+                kwh[r[0]] = month is 1 or 12 ? (w + v, su) : month is 7 ? (w, su + v) : (w, su);
+            }
+            double Median(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+            var heatedRatio = Median(heated.Select(h => kwh[h].Winter / 2 / Math.Max(kwh[h].Summer, 0.1)));
+            var othersRatio = Median(homes.Where(h => !heated.Contains(h)).Select(h => kwh[h].Winter / 2 / Math.Max(kwh[h].Summer, 0.1)));
+            output.WriteLine($"{heated.Count} of {homes.Count} homes heat; winter/summer monthly kWh: heated {heatedRatio:F1}, others {othersRatio:F1}");
+            Assert.True(heatedRatio > 3 * othersRatio, $"heated {heatedRatio:F2}, others {othersRatio:F2}");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -128,7 +128,7 @@ public static class GridSimulator
             else
             {
                 // An honest site's confounder, when it has one, names it (for results per confounder).
-                w.Text(s.Appliance is null ? ",0,," : ",0,added_appliance,");
+                w.Text(s.Appliance is not null ? ",0,added_appliance," : s.Heating is not null ? ",0,electric_heating," : ",0,,");
             }
             w.EndRow();
         }

@@ -50,7 +50,8 @@ internal static class HouseholdLoad
         public double Noise;
     }
 
-    private static Tenant NewTenant(SimRandom rng, double contractedKw)
+    /// <remarks>A planned <paramref name="heating"/> only overrides draws, never adds or skips one: the other traits stay as drawn.</remarks>
+    private static Tenant NewTenant(SimRandom rng, double contractedKw, ElectricHeating? heating)
     {
         var size = Math.Pow(contractedKw / 10, 0.35);
         var t = new Tenant
@@ -63,10 +64,10 @@ internal static class HouseholdLoad
             Return = rng.Normal(18.6, 0.7),
             FridgePeriod = rng.Uniform(0.7, 1.3),
             FridgePhase = rng.Uniform(0, 1.3),
-            HasAc = rng.Chance(0.93),
+            HasAc = rng.Chance(0.93) || heating == ElectricHeating.HeatPump,
             AcSetpoint = rng.Normal(26.3, 0.9),
-            PortableHeater = rng.Chance(0.12),
-            StorageHeater = rng.Chance(0.03),
+            PortableHeater = rng.Chance(0.12) || heating == ElectricHeating.PanelHeaters,
+            StorageHeater = rng.Chance(0.03) || heating == ElectricHeating.StorageHeaters,
             WaterHeater = rng.Chance(0.5),
             Ev = rng.Chance(0.07),
             EvOffPeak = rng.Chance(0.7),
@@ -82,7 +83,7 @@ internal static class HouseholdLoad
         var rooms = rng.Between(1, 3);
         t.AcCapKw = rooms * rng.Uniform(0.8, 1.4);
         t.AcKwPerDeg = rooms * rng.Uniform(0.06, 0.12);
-        t.AcHeats = t.HasAc && rng.Chance(0.3);
+        t.AcHeats = (t.HasAc && rng.Chance(0.3)) || heating == ElectricHeating.HeatPump;
         t.PortableKw = rng.Uniform(0.8, 2.0);
         t.StorageKw = rng.Uniform(3, 6);
         t.WaterHeaterKw = rng.Pick<double>([1.5, 2.0, 2.5, 3.0]);
@@ -98,9 +99,10 @@ internal static class HouseholdLoad
     public static void Fill(SiteSpec site, RegionalClimate c, SimRandom rng, Span<double> kw)
     {
         var days = c.Days;
+        var cold = c.Climate == Climate.Cold;
         var occupancy = new Occupancy[days];
         var tenantAt = new int[days];
-        var tenants = new List<Tenant> { NewTenant(rng, site.ContractedKw) };
+        var tenants = new List<Tenant> { NewTenant(rng, site.ContractedKw, site.Heating) };
 
         if (rng.Chance(0.03))
         {
@@ -113,7 +115,7 @@ internal static class HouseholdLoad
             {
                 var moveDay = rng.Next(days);
                 var gap = rng.Between(3, 60);
-                tenants.Add(NewTenant(rng, site.ContractedKw));
+                tenants.Add(NewTenant(rng, site.ContractedKw, site.Heating));
                 for (var d = moveDay; d < days; d++)
                 {
                     tenantAt[d] = 1;
@@ -214,10 +216,11 @@ internal static class HouseholdLoad
                     }
                     else if (t.AcHeats && temp < 14)
                     {
-                        ac = Math.Min(t.AcCapKw, t.AcKwPerDeg * (15 - temp)) * awake * presence;
+                        // Where winters freeze a home is kept warm through the night too, set back a little.
+                        ac = Math.Min(t.AcCapKw, t.AcKwPerDeg * (15 - temp)) * (cold ? Math.Max(awake * presence, 0.6) : awake * presence);
                     }
                     if (t.PortableHeater && temp < 12)
-                        ac += t.PortableKw * Math.Min(1, (13 - temp) / 5) * Shapes.Window(h, 19, 23.5, 0.5) * presence;
+                        ac += t.PortableKw * Math.Min(1, (13 - temp) / 5) * (cold ? Math.Max(presence, 0.5) : Shapes.Window(h, 19, 23.5, 0.5) * presence);
                     load += ac * rng.LogNormalFactor(0.15 * noiseScale);
                 }
                 kw[i] += load;

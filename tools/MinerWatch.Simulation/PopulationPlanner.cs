@@ -81,10 +81,23 @@ internal sealed class SiteSpec
     public MiningSpec? Mining { get; set; }
     /// <summary>An honest household's new always-on appliance (a second freezer, an aquarium, a home server), or null.</summary>
     public AddedAppliance? Appliance { get; set; }
+    /// <summary>How an honest household in a cold climate heats with electricity, or null.</summary>
+    public ElectricHeating? Heating { get; set; }
     public int Feeder { get; set; } = -1;
     public string Name { get; set; } = "";
     public double Latitude { get; set; }
     public double Longitude { get; set; }
+}
+
+/// <summary>Electric heating of a home in a cold climate.</summary>
+internal enum ElectricHeating
+{
+    /// <summary>Night storage heaters charging flat on the off-peak tariff, 23:00-07:00, more the colder the day.</summary>
+    StorageHeaters,
+    /// <summary>An air-source heat pump, day and night, drawing more the colder it is.</summary>
+    HeatPump,
+    /// <summary>Electric panel or oil heaters in the rooms, day and night.</summary>
+    PanelHeaters,
 }
 
 /// <summary>An always-on appliance added on <see cref="FromDay"/>, drawing <see cref="Kw"/> on average, cycling like a compressor or flat.</summary>
@@ -190,6 +203,15 @@ internal static class PopulationPlanner
         {
             if (site.Kind != SiteKind.Home || site.Mining is not null || !rng.Chance(0.04)) continue;
             site.Appliance = new AddedAppliance(rng.Uniform(0.2, 0.5), rng.Between(Math.Min(14, options.Days / 4), Math.Max(15, options.Days - 14)), rng.Chance(0.5));
+        }
+        if (options.Climate != Climate.Cold) return;
+        // In a cold province a quarter of the homes heat with electricity (drawn after the appliances, on a stream of
+        // their own, so the other draws stay as they were).
+        var heating = new SimRandom(options.Seed, Streams.Heating, 0);
+        foreach (var site in sites)
+        {
+            if (site.Kind != SiteKind.Home || site.Mining is not null || site.Appliance is not null || !heating.Chance(0.25)) continue;
+            site.Heating = (ElectricHeating)heating.PickWeighted([0.35, 0.4, 0.25]);
         }
     }
 

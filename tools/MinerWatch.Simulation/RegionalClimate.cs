@@ -21,19 +21,28 @@ internal readonly record struct DayInfo(
 }
 
 /// <summary>
-/// Shared regional calendar and weather (south-China subtropical climate): every meter of a run
+/// Shared regional calendar and weather (south China's subtropical climate, or a northern province's cold one): every meter of a run
 /// sees the same holidays, cold snaps and heat waves, as real customers of one utility do.
 /// </summary>
 internal sealed class RegionalClimate
 {
-    private const double LatitudeDeg = 23.13;
-    private const double SolarNoon = 12.45;   // local clock time at ~113.3° E on UTC+8
-    private const double AnnualMean = 21.8;
-    private const double SeasonalAmplitude = 7.6;
+    private readonly record struct Parameters(double LatitudeDeg, double SolarNoon, double AnnualMean, double SeasonalAmplitude,
+        double SurgeDepthMin, double SurgeDepthMax);
+
     private const int ColdestDayOfYear = 18;
+
+    // Guangzhou: solar noon at ~113.3° E on UTC+8. Harbin: 45.8° N, ~126.6° E, January mean about -17 °C, July about +23 °C,
+    // and the cold waves from Siberia deeper.
+    private static Parameters Of(Climate climate) => climate switch
+    {
+        Climate.Cold => new(45.75, 11.6, 4.6, 20.5, 6, 14),
+        _ => new(23.13, 12.45, 21.8, 7.6, 4, 9),
+    };
 
     public RegionalClimate(SimulationOptions options, int stepsPerDay)
     {
+        Climate = options.Climate;
+        var (latitudeDeg, solarNoon, annualMean, seasonalAmplitude, surgeMin, surgeMax) = Of(options.Climate);
         Days = options.Days;
         StepsPerDay = stepsPerDay;
         StepHours = 24.0 / stepsPerDay;
@@ -59,7 +68,7 @@ internal sealed class RegionalClimate
             if (month is >= 11 or <= 3 && rng.Chance(0.025))
             {
                 // Cold surge from the north: sharp drop, slow recovery.
-                var depth = rng.Uniform(4, 9);
+                var depth = rng.Uniform(surgeMin, surgeMax);
                 var length = rng.Between(3, 8);
                 for (var k = 0; k < length && i + k < eventOffset.Length; k++)
                     eventOffset[i + k] -= depth * (1 - ((double)k / length));
@@ -71,7 +80,7 @@ internal sealed class RegionalClimate
                 for (var k = 0; k < length && i + k < eventOffset.Length; k++)
                     eventOffset[i + k] += height * Math.Min(1, Math.Min(k + 1, length - k) / 2.0);
             }
-            means[i] = AnnualMean - (SeasonalAmplitude * season) + anomaly + eventOffset[i];
+            means[i] = annualMean - (seasonalAmplitude * season) + anomaly + eventOffset[i];
             // Wider day-night swings in the dry winter, narrower in the humid summer.
             ranges[i] = Math.Clamp(7 + (1.5 * season) + rng.Normal(0, 1.2), 3, 12);
         }
@@ -86,13 +95,13 @@ internal sealed class RegionalClimate
             var fromSf = calendar.DaysFromSpringFestival(date);
             var doy = date.DayOfYear;
             var declination = 23.44 * Math.PI / 180 * Math.Sin(2 * Math.PI * (284 + doy) / 365.0);
-            var cosH = Math.Clamp(-Math.Tan(LatitudeDeg * Math.PI / 180) * Math.Tan(declination), -1, 1);
+            var cosH = Math.Clamp(-Math.Tan(latitudeDeg * Math.PI / 180) * Math.Tan(declination), -1, 1);
             var halfDay = Math.Acos(cosH) * 180 / Math.PI / 15;
             var schoolBreak = fromSf is >= -21 and <= 17
                 || (date.Month == 7 && date.Day >= 8) || date.Month == 8;
             DayInfos[d] = new DayInfo(date, date.DayOfWeek, workday, holiday, fromSf,
                 date.Month == 10 && date.Day <= 7, schoolBreak, means[d + 1],
-                SolarNoon - halfDay, SolarNoon + halfDay);
+                solarNoon - halfDay, solarNoon + halfDay);
         }
 
         StepTemp = new double[Days * stepsPerDay];
@@ -110,6 +119,7 @@ internal sealed class RegionalClimate
         }
     }
 
+    public Climate Climate { get; }
     public int Days { get; }
     public int StepsPerDay { get; }
     public double StepHours { get; }

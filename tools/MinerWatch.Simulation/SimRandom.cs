@@ -13,6 +13,8 @@ internal static class Streams
     public const ulong Feeder = 6;
     /// <summary>Honest look-alikes added after the rest is planned: a stream of their own, so adding one changes no other draw.</summary>
     public const ulong Confounders = 7;
+    /// <summary>Which homes of a cold climate heat with electricity.</summary>
+    public const ulong Heating = 8;
 }
 
 /// <summary>

@@ -18,8 +18,17 @@ public sealed record SimulationOptions
     /// <summary>The region's local offset from UTC, written into every timestamp.</summary>
     public TimeSpan UtcOffset { get; init; } = TimeSpan.FromHours(8);
 
-    /// <summary>Region path; districts are written beneath it.</summary>
-    public string Region { get; init; } = "CN-GD/Guangzhou";
+    /// <summary>Region path; districts are written beneath it. By default the climate's own: Guangzhou, or Harbin in the cold.</summary>
+    public string Region
+    {
+        get => _region ?? (Climate == Climate.Cold ? "CN-HL/Harbin" : "CN-GD/Guangzhou");
+        init => _region = value;
+    }
+
+    private readonly string? _region;
+
+    /// <summary>The region's climate: south China's mild winters, or a northern province's cold ones.</summary>
+    public Climate Climate { get; init; } = Climate.Subtropical;
 
     public void Validate()
     {
@@ -42,6 +51,18 @@ public sealed record SimulationOptions
         if ((long)Meters * Days * (long)(day.Ticks / Interval.Ticks) > 50_000_000_000L)
             throw new ArgumentOutOfRangeException(nameof(Meters), "The population would exceed 50 billion readings.");
     }
+}
+
+/// <summary>The climates the simulator has.</summary>
+public enum Climate
+{
+    /// <summary>South China (Guangzhou): mild winters with cold surges from the north, hot humid summers.</summary>
+    Subtropical,
+    /// <summary>
+    /// A northern province (Harbin, Heilongjiang; north Kazakhstan is alike): winters far below freezing, where a
+    /// quarter of homes heat with electricity (night storage heaters, heat pumps, panel heaters).
+    /// </summary>
+    Cold,
 }
 
 /// <summary>What <see cref="GridSimulator.Write"/> produced.</summary>
