@@ -230,6 +230,35 @@ public class GridScannerTests
         });
     }
 
+    [Fact]
+    public void A_night_load_many_homes_switch_on_in_the_same_weeks_weighs_as_its_shared_rise_does()
+    {
+        // Forty homes. Nine switch night storage heaters on (5 kW, 23:00-07:00) within a few days of each other as
+        // the cold comes; one runs a 5 kW miner at night from day 150, alone.
+        var region = new Region();
+        for (var i = 0; i < 40; i++)
+        {
+            var seed = i;
+            var heatedFrom = i < 9 ? 268 + i % 4 : int.MaxValue;
+            var minedFrom = i == 39 ? 150 : int.MaxValue;
+            region.Add($"H{i:D2}", CustomerClass.Residential, "F1", 10, (d, h) =>
+                TestData.Home(d, h, seed) + (d >= Math.Min(heatedFrom, minedFrom) && h is < 7 or >= 23 ? 5 : 0));
+        }
+        var meters = region.Scan().Meters.ToDictionary(m => m.MeterId);
+
+        var miner = meters["H39"];
+        var minerShape = miner.Evidence.Single(e => e.Detector == "load_shape");
+        Assert.DoesNotContain("peers rose alike", minerShape.Detail);
+        for (var i = 0; i < 9; i++)
+        {
+            var heated = meters[$"H{i:D2}"];
+            var shape = heated.Evidence.Single(e => e.Detector == "load_shape");
+            Assert.Matches(@"discounted: the shape is read from the rise on 2025-09-2\d, and peers rose alike within three weeks [\d.]+ times as often as chance", shape.Detail);
+            Assert.True(shape.Points < minerShape.Points, $"{heated.MeterId}: {shape.Points} against the miner's {minerShape.Points}");
+            Assert.True(heated.Score < miner.Score, $"{heated.MeterId} {heated.Score} against the miner's {miner.Score}");
+        }
+    }
+
     /// <summary>Public sites of one district: offices open in working hours, and <paramref name="waterWorks"/> pumping stations running flat all period.</summary>
     private static IReadOnlyList<MeterFinding> District(int waterWorks)
     {

@@ -54,7 +54,7 @@ public static class ChangePointDetector
     }
 
     /// <summary>Discount for a rise that peers shared: 1 up to twice the chance rate, down to 0.3 at six times it.</summary>
-    private static double Alone(double synchrony) => synchrony <= 2 ? 1 : synchrony >= 6 ? 0.3 : 1 - (synchrony - 2) / 4 * 0.7;
+    internal static double Alone(double synchrony) => synchrony <= 2 ? 1 : synchrony >= 6 ? 0.3 : 1 - (synchrony - 2) / 4 * 0.7;
 
     /// <param name="synchrony">How many times more peers rose as much within three weeks of this rise than chance would
     /// give: weather, a season or a tariff change moves many meters at once, a new farm moves one.</param>

@@ -57,6 +57,8 @@ public sealed record MeterFeatures
     /// heater's night load ramps and follows the weather, a shop's night is its base.
     /// </summary>
     public double NightMachine { get; init; }
+    /// <summary>True when the shape (load factor, night, floor) was read from <see cref="Rise"/> on, not over the whole period.</summary>
+    public bool ShapeFromRise { get; init; }
     /// <summary>The machine-like night level (kW): above the day's lowest, or the whole night floor.</summary>
     public double NightBlockKw { get; init; }
     /// <summary>True when <see cref="NightMachine"/> describes the floor of the load rather than a block above it.</summary>
@@ -108,6 +110,7 @@ public sealed record MeterFeatures
             NightMachine = night.Score,
             NightBlockKw = night.Kw,
             NightMachineIsFloor = night.Floor,
+            ShapeFromRise = start > 0,
         };
     }
 
