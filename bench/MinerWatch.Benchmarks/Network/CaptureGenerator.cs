@@ -22,14 +22,7 @@ public sealed class CaptureGenerator(int seed)
     public void Write(string path, long targetBytes)
     {
         _rng.NextBytes(_noise);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xA1B2C3D4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1);
-        file.Write(header);
+        using var file = PcapFile.Create(path, 65535);
         var flows = new Flow[Concurrent];
         for (var i = 0; i < flows.Length; i++) flows[i] = NewFlow(i);
         var miners = Enumerable.Range(0, MiningSessions).Select(Miner).ToArray();

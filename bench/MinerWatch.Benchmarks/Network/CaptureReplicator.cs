@@ -17,14 +17,7 @@ public static class CaptureReplicator
     public static (long Packets, long Bytes) Write(string output, int copies, IReadOnlyList<string> inputs)
     {
         var packets = inputs.Select(Read).ToArray();
-        using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        Span<byte> header = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xA1B2C3D4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 262144);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1);
-        file.Write(header);
+        using var file = PcapFile.Create(output, 262144);
         var clock = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var frame = new byte[262144 + 16];
         long written = 0;
