@@ -127,6 +127,21 @@ public class JsonTests
         Assert.Contains(message, refused.Message);
     }
 
+    [Fact]
+    public void A_message_read_only_in_part_still_follows_its_method_and_checks_what_it_reads()
+    {
+        // A method that is not a string after one that is: the line is read whole and taken for what it holds.
+        var reply = MiningMessage.Parse("{\"method\":\"mining.submit\",\"method\":null,\"params\":[\"x\"],\"result\":{\"job\":{\"job_id\":\"1\",\"blob\":\"ab\",\"target\":\"ffffffff\"}}}"u8, out var malformed);
+        Assert.False(malformed);
+        Assert.Equal("login reply", reply?.Method);
+        // A first parameter that is itself an array: read to its end, then the separator after it is checked.
+        var share = MiningMessage.Parse("{\"id\":1,\"method\":\"mining.submit\",\"params\":[[\"a\"],\"b\"]}"u8, out malformed);
+        Assert.False(malformed);
+        Assert.True(share is { IsShare: true, SubmittedBy: null });
+        Assert.Null(MiningMessage.Parse("{\"id\":1,\"method\":\"mining.submit\",\"params\":[[\"a\"] \"b\"]}"u8, out malformed));
+        Assert.True(malformed);
+    }
+
     /// <summary>An object of members named from <see cref="Names"/> (some twice), with every kind of value, escapes and white space.</summary>
     private static string RandomObject(Random random)
     {

@@ -93,7 +93,7 @@ internal static class BusinessLoad
                 ar = (0.6 * ar) + rng.Normal(0, 0.05 * noiseScale);
                 var load = (baseKw * (closedToday ? 0.5 : 1)) + ((peak - baseKw) * frac * level * (1 + ar));
                 if (kind == SiteKind.Supermarket)
-                    load += baseKw * 0.02 * (temp - 20); // refrigeration works harder in heat
+                    load += baseKw * 0.02 * ((c.Climate == Climate.Cold ? Math.Max(temp, 10) : temp) - 20); // refrigeration works harder in heat; a shop in the cold is heated
                 var cool = coolPerDeg * Math.Max(0, temp - coolFrom);
                 if (boarding && !info.SchoolBreak && dayScale > 0 && (h > 22 || h < 6.5))
                     load += cool * 0.6; // dormitory air conditioning at night

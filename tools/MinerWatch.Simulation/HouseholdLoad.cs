@@ -64,7 +64,7 @@ internal static class HouseholdLoad
             Return = rng.Normal(18.6, 0.7),
             FridgePeriod = rng.Uniform(0.7, 1.3),
             FridgePhase = rng.Uniform(0, 1.3),
-            HasAc = rng.Chance(0.93) || heating == ElectricHeating.HeatPump,
+            HasAc = rng.Chance(0.93),
             AcSetpoint = rng.Normal(26.3, 0.9),
             PortableHeater = rng.Chance(0.12) || heating == ElectricHeating.PanelHeaters,
             StorageHeater = rng.Chance(0.03) || heating == ElectricHeating.StorageHeaters,
@@ -84,6 +84,8 @@ internal static class HouseholdLoad
         t.AcCapKw = rooms * rng.Uniform(0.8, 1.4);
         t.AcKwPerDeg = rooms * rng.Uniform(0.06, 0.12);
         t.AcHeats = (t.HasAc && rng.Chance(0.3)) || heating == ElectricHeating.HeatPump;
+        // A heat pump heats and cools; set after the draws above, which depend on the air conditioning drawn.
+        if (heating == ElectricHeating.HeatPump) t.HasAc = true;
         t.PortableKw = rng.Uniform(0.8, 2.0);
         t.StorageKw = rng.Uniform(3, 6);
         t.WaterHeaterKw = rng.Pick<double>([1.5, 2.0, 2.5, 3.0]);
@@ -190,7 +192,8 @@ internal static class HouseholdLoad
                 if (fridgeOn)
                 {
                     var abs = (d * 24.0) + (s * dt);
-                    var duty = 0.35 + (0.012 * (temp - 22));
+                    // The kitchen, not the street: where winters freeze, homes are heated.
+                    var duty = 0.35 + (0.012 * ((cold ? Math.Max(temp, 18) : temp) - 22));
                     load += t.FridgeKw * Shapes.DutyFraction(abs, abs + dt, t.FridgePeriod, duty, t.FridgePhase);
                 }
                 if (occ == Occupancy.Home)

@@ -426,17 +426,17 @@ public static class FeederBalanceDetector
 
     /// <summary>
     /// The day the loss began to rise: going back from the day the rise is dated, up to three weeks, while the loss
-    /// (the median of three days) stays above its level before by a fifth of the rise.
+    /// (the median of the day and its two neighbours) stays above its level before by a fifth of the rise.
     /// </summary>
     private static int RiseBegan(double[] loss, Rise rise, double hiddenKw)
     {
         var threshold = rise.Before + 0.2 * hiddenKw;
         var began = rise.Day;
         Span<double> three = stackalloc double[3];
-        for (var d = rise.Day - 1; d >= Math.Max(0, rise.Day - 21); d--)
+        for (var d = rise.Day - 1; d >= Math.Max(1, rise.Day - 21); d--)
         {
-            if (d + 3 > loss.Length) break;
-            if (!(Robust.Median(loss.AsSpan(d, 3), three) >= threshold)) break;
+            if (d + 2 > loss.Length) break;
+            if (!(Robust.Median(loss.AsSpan(d - 1, 3), three) >= threshold)) break;
             began = d;
         }
         return began;

@@ -118,7 +118,8 @@ public sealed record MiningMessage
     /// once the method is known and what it needs is read: nothing more for a job notice (mining.notify), the first
     /// parameter for a share (mining.submit names its worker first, then the solution: 1.3 KB for Equihash, the bulk
     /// of the traffic), an authorisation or a difficulty. The rest of such a line is not read, so damage there is not
-    /// seen; every other message is read and checked whole. False when the line is JSON but not an object.
+    /// seen, nor a second method or params after the stop (of a name given twice the last counts only in what is read);
+    /// every other message is read and checked whole. False when the line is JSON but not an object.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool ReadEnvelope(ReadOnlySpan<byte> line, Span<Json.Member> members)
@@ -140,20 +141,24 @@ public sealed record MiningMessage
             var kind = reader.TokenType;
             if (index == ParamsMember && needed > 0 && kind == JsonTokenType.StartArray)
             {
-                for (var i = 0; i < needed && reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++) reader.Skip();
+                var read = 0;
+                while (read < needed && reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    reader.Skip();
+                    read++;
+                }
                 // The token after them is read too, so that the parameters kept end where a value cannot (the next
                 // one begins, or the array ends) and the separator before it is checked.
-                if (reader.TokenType != JsonTokenType.EndArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    members[index] = new Json.Member(start, (int)reader.TokenStartIndex - start, kind);
-                else members[index] = new Json.Member(start, (int)reader.BytesConsumed - start, kind);
+                var end = read == needed && reader.Read() && reader.TokenType != JsonTokenType.EndArray ? (int)reader.TokenStartIndex : (int)reader.BytesConsumed;
+                members[index] = new Json.Member(start, end - start, kind);
                 return true;
             }
             reader.Skip();
             if (index < 0) continue;
             members[index] = new Json.Member(start, (int)reader.BytesConsumed - start, kind);
-            if (index == MethodMember && kind == JsonTokenType.String)
+            if (index == MethodMember)
             {
-                needed = LeadingParameters(Json.Of(line, members[index]).IndexIn(Methods));
+                needed = kind == JsonTokenType.String ? LeadingParameters(Json.Of(line, members[index]).IndexIn(Methods)) : -1;
                 if (needed == 0) return true;
             }
         }
