@@ -50,8 +50,12 @@ internal static class HouseholdLoad
         public double Noise;
     }
 
-    /// <remarks>A planned <paramref name="heating"/> only overrides draws, never adds or skips one: the other traits stay as drawn.</remarks>
-    private static Tenant NewTenant(SimRandom rng, double contractedKw, ElectricHeating? heating)
+    /// <remarks>
+    /// A planned <paramref name="heating"/> only overrides draws, never adds or skips one: the other traits stay as drawn.
+    /// In the <paramref name="cold"/> the homes not planned to heat with electricity have district heating (as most of
+    /// a northern city does), so every electrically heated home is one the labels name.
+    /// </remarks>
+    private static Tenant NewTenant(SimRandom rng, double contractedKw, ElectricHeating? heating, bool cold)
     {
         var size = Math.Pow(contractedKw / 10, 0.35);
         var t = new Tenant
@@ -66,8 +70,8 @@ internal static class HouseholdLoad
             FridgePhase = rng.Uniform(0, 1.3),
             HasAc = rng.Chance(0.93),
             AcSetpoint = rng.Normal(26.3, 0.9),
-            PortableHeater = rng.Chance(0.12) || heating == ElectricHeating.PanelHeaters,
-            StorageHeater = rng.Chance(0.03) || heating == ElectricHeating.StorageHeaters,
+            PortableHeater = (rng.Chance(0.12) && !cold) || heating == ElectricHeating.PanelHeaters,
+            StorageHeater = (rng.Chance(0.03) && !cold) || heating == ElectricHeating.StorageHeaters,
             WaterHeater = rng.Chance(0.5),
             Ev = rng.Chance(0.07),
             EvOffPeak = rng.Chance(0.7),
@@ -83,7 +87,7 @@ internal static class HouseholdLoad
         var rooms = rng.Between(1, 3);
         t.AcCapKw = rooms * rng.Uniform(0.8, 1.4);
         t.AcKwPerDeg = rooms * rng.Uniform(0.06, 0.12);
-        t.AcHeats = (t.HasAc && rng.Chance(0.3)) || heating == ElectricHeating.HeatPump;
+        t.AcHeats = (t.HasAc && rng.Chance(0.3) && !cold) || heating == ElectricHeating.HeatPump;
         // A heat pump heats and cools; set after the draws above, which depend on the air conditioning drawn.
         if (heating == ElectricHeating.HeatPump) t.HasAc = true;
         t.PortableKw = rng.Uniform(0.8, 2.0);
@@ -104,7 +108,7 @@ internal static class HouseholdLoad
         var cold = c.Climate == Climate.Cold;
         var occupancy = new Occupancy[days];
         var tenantAt = new int[days];
-        var tenants = new List<Tenant> { NewTenant(rng, site.ContractedKw, site.Heating) };
+        var tenants = new List<Tenant> { NewTenant(rng, site.ContractedKw, site.Heating, c.Climate == Climate.Cold) };
 
         if (rng.Chance(0.03))
         {
@@ -117,7 +121,7 @@ internal static class HouseholdLoad
             {
                 var moveDay = rng.Next(days);
                 var gap = rng.Between(3, 60);
-                tenants.Add(NewTenant(rng, site.ContractedKw, site.Heating));
+                tenants.Add(NewTenant(rng, site.ContractedKw, site.Heating, c.Climate == Climate.Cold));
                 for (var d = moveDay; d < days; d++)
                 {
                     tenantAt[d] = 1;
