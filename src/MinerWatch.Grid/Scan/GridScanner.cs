@@ -468,7 +468,7 @@ public sealed class GridScanner
                 shapes[i] = Discount(shape, discount);
                 // A shape read from a rise that many peers shared is the season's (storage heating switched on for the
                 // winter, aerators for the spring) as much as the rise is: it weighs as the rise does.
-                if (f.ShapeFromRise && synchrony[i] is [var shared, ..] && ChangePointDetector.Alone(shared) < 1)
+                if (f.ShapeFromRise && synchrony[i] is [var shared, ..])
                     shapes[i] = Discount(shapes[i]!, ChangePointDetector.Alone(shared),
                         $"the shape is read from the rise on {ChangePointDetector.Day(profiles[i].FirstDay + f.Rise!.Day)}, and peers rose alike within three weeks {shared:0.#} times as often as chance");
                 unexplainedShape[i] = LoadShapeDetector.IsKin(shapes[i]!, cp is not null || _activity.ContainsKey(i));

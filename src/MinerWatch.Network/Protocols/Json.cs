@@ -26,33 +26,56 @@ internal readonly ref struct Json
     /// Reads the text as one JSON object in one pass, keeping the members <paramref name="names"/> lists (of a name
     /// given twice, the last, as JsonDocument) in <paramref name="members"/> by the name's place in the list. False
     /// when the text is a JSON value other than an object; throws <see cref="JsonException"/> when it is not exactly
-    /// one valid JSON value.
+    /// one valid JSON value. With <paramref name="stop"/>, the reading ends as soon as what the object's kind needs has
+    /// been read (see <see cref="EarlyStop"/>): the rest is neither kept nor checked.
     /// </summary>
-    public static bool ReadObject(ReadOnlySpan<byte> text, KnownNames names, Span<Member> members)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static bool ReadObject(ReadOnlySpan<byte> text, KnownNames names, Span<Member> members, EarlyStop? stop = null)
     {
         // The reader refuses text without a value, and (read once more at the end) anything but white space after it.
         var reader = new Utf8JsonReader(text, Options);
         reader.Read();
-        var isObject = reader.TokenType == JsonTokenType.StartObject;
-        if (isObject)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var index = names.IndexOf(ref reader);
-                reader.Read();
-                if (index >= 0)
-                {
-                    var start = (int)reader.TokenStartIndex;
-                    var kind = reader.TokenType;
-                    reader.Skip();
-                    members[index] = new Member(start, (int)reader.BytesConsumed - start, kind);
-                }
-                else reader.Skip();
-            }
+            reader.Skip();
+            reader.Read();
+            return false;
         }
-        else reader.Skip();
+        var needed = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var index = names.IndexOf(ref reader);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            var kind = reader.TokenType;
+            if (stop is not null && index == stop.Array && needed > 0 && kind == JsonTokenType.StartArray)
+            {
+                var read = 0;
+                while (read < needed && reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    reader.Skip();
+                    read++;
+                }
+                // The token after them is read too, so that the elements kept end where a value cannot (the next
+                // one begins, or the array ends) and the separator before it is checked.
+                var end = read == needed && reader.Read() && reader.TokenType != JsonTokenType.EndArray ? (int)reader.TokenStartIndex : (int)reader.BytesConsumed;
+                members[index] = new Member(start, end - start, kind);
+                return true;
+            }
+            if (stop is not null && index == stop.Key)
+            {
+                needed = kind == JsonTokenType.String ? stop.Leading(stop.Keys.IndexOf(ref reader)) : -1;
+                if (needed == 0)
+                {
+                    members[index] = new Member(start, (int)reader.BytesConsumed - start, kind);
+                    return true;
+                }
+            }
+            reader.Skip();
+            if (index >= 0) members[index] = new Member(start, (int)reader.BytesConsumed - start, kind);
+        }
         reader.Read();
-        return isObject;
+        return true;
     }
 
     /// <summary>Where a member's value lies in the text it was read from, and its kind.</summary>
@@ -163,7 +186,6 @@ internal readonly ref struct Json
         return reader.TryGetDouble(out value);
     }
 
-
     /// <summary>The value the reader stands on, as its bytes; the reader is left on its last token.</summary>
     private static Json Take(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
     {
@@ -173,6 +195,13 @@ internal readonly ref struct Json
         return new Json(text[start..(int)reader.BytesConsumed], kind);
     }
 }
+
+/// <summary>
+/// When <see cref="Json.ReadObject"/> may stop: once member <see cref="Key"/> is read as a string, its place among
+/// <see cref="Keys"/> (-1 when none) tells through <see cref="Leading"/> how many leading elements of the array in
+/// member <see cref="Array"/> the object needs: 0 for none (the reading stops at once), -1 for the whole object.
+/// </summary>
+internal sealed record EarlyStop(int Key, KnownNames Keys, int Array, Func<int, int> Leading);
 
 /// <summary>Names a string value is matched against in place (<see cref="Json.IndexIn"/>), kept with their UTF-8 bytes.</summary>
 internal sealed class KnownNames

@@ -81,7 +81,7 @@ public sealed record MiningMessage
     /// Read in place with <see cref="Utf8JsonReader"/> (no copy of the line, no document): every job a pool sends and
     /// every share a miner submits is read, so this is the scan's hottest path on mining traffic. The rules are
     /// JsonDocument's (one valid JSON value; of a name given twice the last counts) with one exception: a message
-    /// whose method needs nothing more is not read further (see <see cref="ReadEnvelope"/>).
+    /// whose method needs nothing more is not read further (see <see cref="ReadEnough"/>).
     /// Compiled fully optimised from its first call, as are the readers it calls: a capture is read in less time
     /// than the tiered JIT takes to reach its final code, and code compiled ahead of time cannot inline the JSON
     /// reader's small members, which are most of the work.
@@ -97,7 +97,7 @@ public sealed record MiningMessage
         try
         {
             Span<Json.Member> m = stackalloc Json.Member[5];
-            return ReadEnvelope(line, m)
+            return Json.ReadObject(line, Envelope, m, ReadEnough)
                 ? FromJson(Json.Of(line, m[0]), Json.Of(line, m[1]), Json.Of(line, m[2]), Json.Of(line, m[3]), Json.Of(line, m[4]))
                 : null;
         }
@@ -114,57 +114,13 @@ public sealed record MiningMessage
     private const int MethodMember = 0, ParamsMember = 2;
 
     /// <summary>
-    /// Reads the line as <see cref="Json.ReadObject"/> does, keeping the <see cref="Envelope"/>'s members, but stops
-    /// once the method is known and what it needs is read: nothing more for a job notice (mining.notify), the first
-    /// parameter for a share (mining.submit names its worker first, then the solution: 1.3 KB for Equihash, the bulk
-    /// of the traffic), an authorisation or a difficulty. The rest of such a line is not read, so damage there is not
-    /// seen, nor a second method or params after the stop (of a name given twice the last counts only in what is read);
-    /// every other message is read and checked whole. False when the line is JSON but not an object.
+    /// A message is read until its method is known and what it needs is read: nothing more for a job notice
+    /// (mining.notify), the first parameter for a share (mining.submit names its worker first, then the solution: 1.3 KB
+    /// for Equihash, the bulk of the traffic), an authorisation or a difficulty. The rest of such a line is not read, so
+    /// damage there is not seen, nor a second method or params after the stop (of a name given twice the last counts
+    /// only in what is read); every other message is read and checked whole.
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static bool ReadEnvelope(ReadOnlySpan<byte> line, Span<Json.Member> members)
-    {
-        var reader = new Utf8JsonReader(line, Json.Options);
-        reader.Read();
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            reader.Read();
-            return false;
-        }
-        var needed = -1;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var index = Envelope.IndexOf(ref reader);
-            reader.Read();
-            var start = (int)reader.TokenStartIndex;
-            var kind = reader.TokenType;
-            if (index == ParamsMember && needed > 0 && kind == JsonTokenType.StartArray)
-            {
-                var read = 0;
-                while (read < needed && reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    reader.Skip();
-                    read++;
-                }
-                // The token after them is read too, so that the parameters kept end where a value cannot (the next
-                // one begins, or the array ends) and the separator before it is checked.
-                var end = read == needed && reader.Read() && reader.TokenType != JsonTokenType.EndArray ? (int)reader.TokenStartIndex : (int)reader.BytesConsumed;
-                members[index] = new Json.Member(start, end - start, kind);
-                return true;
-            }
-            reader.Skip();
-            if (index < 0) continue;
-            members[index] = new Json.Member(start, (int)reader.BytesConsumed - start, kind);
-            if (index == MethodMember)
-            {
-                needed = kind == JsonTokenType.String ? LeadingParameters(Json.Of(line, members[index]).IndexIn(Methods)) : -1;
-                if (needed == 0) return true;
-            }
-        }
-        reader.Read();
-        return true;
-    }
+    private static readonly EarlyStop ReadEnough = new(MethodMember, Methods, ParamsMember, LeadingParameters);
 
     /// <summary>How many leading parameters a method's message needs: 0 for none, -1 when it is read whole.</summary>
     private static int LeadingParameters(int method) => method < 0 ? -1 : Methods[method] switch
