@@ -48,6 +48,7 @@ public class ScanHostileInputTests
     [InlineData(new[] { "energy", "site", "--kw", "150", "--from", "03/04/2025" }, "error: option '--from': '03/04/2025' is not a date written YYYY-MM-DD")]
     [InlineData(new[] { "energy", "miners", "--released-by", "1 Jan 2020" }, "error: option '--released-by': '1 Jan 2020' is not a date written YYYY-MM-DD")]
     [InlineData(new[] { "simulate", "--meters", "2147483647", "--days", "20", "--out", "{dir}/sim" }, "error: cannot simulate 2,147,483,647 meters for 20 days at 60 minutes: The population would exceed 50 billion readings.")]
+    [InlineData(new[] { "simulate", "--climate", "arctic", "--out", "{dir}/sim" }, "error: Argument 'arctic' not recognized. Must be one of:")]
     [InlineData(new[] { "scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--rejected", "{dir}/rj.csv" }, "error: --rejected is only used with --lenient (a strict scan stops at the first bad row)")]
     [InlineData(new[] { "scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--format", "xml" }, "error: option '--format': 'xml' is not one of table, json, csv")]
     [InlineData(new[] { "scan", "--readings", "{dir}/r.csv", "--sites", "{dir}/s.csv", "--out", "" }, "error: option '--out': '' is not a file path")]
